@@ -1,0 +1,13 @@
+// Browser entry: mounts the explorer's React root into index.html's #root.
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App.tsx";
+import "./app.css";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("ljscope: #root element missing from index.html");
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,10 @@
+// Vite config for the explorer: React, and ES-module workers (the engine runs
+// in a Web Worker, and its modules use import/export).
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+
+export default defineConfig({
+  plugins: [react()],
+  worker: { format: "es" },
+  build: { outDir: "dist", sourcemap: true },
+});
