@@ -14,13 +14,19 @@ export const PROTO_UV_LOCAL = 0x8000;
 /** The captured local is never assigned after its declaration. */
 export const PROTO_UV_IMMUTABLE = 0x4000;
 
-/** A constant table for TDUP: only nil/boolean/number/string values. */
+/**
+ * A constant table for TDUP. LuaJIT builds it with lj_tab_set while parsing, so
+ * its node layout depends on the order of stores: keep them, to replay them.
+ */
 export interface TemplateTable {
   kind: "template";
-  /** Array part, index 0..n-1 (index 0 is t[0]); undefined for holes. */
-  array: (KValue | undefined)[];
-  /** Hash part in insertion order. */
-  hash: [KValue, KValue][];
+  /** Array slots (0..asize-1) and hash bits the template was created with. */
+  asize: number;
+  hbits: number;
+  /** Stores in source order; value undefined = nil that keeps its key (LuaJIT's nil marker). */
+  sets: [KValue, KValue | undefined][];
+  /** Minimum array size after construction (LuaJIT resizes the array part to this). */
+  minAsize: number;
 }
 
 /** A primitive constant value as stored in a template table. */

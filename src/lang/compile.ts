@@ -1,5 +1,7 @@
-// Entry point of the front end: Lua source -> main-chunk prototype (lj_parse.c's lj_parse).
+// Entry point of the front end: Lua source -> main-chunk prototype (lj_parse in lj_parse.c).
 import type { Proto } from "../bc/proto.ts";
+import { Lexer } from "./lexer.ts";
+import { Parser } from "./parser.ts";
 
 /**
  * Compile a chunk. `source` is a binary string (one char per byte);
@@ -7,6 +9,6 @@ import type { Proto } from "../bc/proto.ts";
  * Throws LuaSyntaxError (src/lang/errors.ts) with LuaJIT's exact message.
  */
 export function compile(source: string, chunkname: string): Proto {
-  void source; void chunkname;
-  throw new Error("compile: not implemented yet");
+  const lex = new Lexer(source, chunkname);
+  return new Parser(lex, chunkname).parseMain();
 }

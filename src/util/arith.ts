@@ -1,0 +1,19 @@
+// Arithmetic with LuaJIT's semantics, shared by constant folding and the VM
+// (lj_vm_foldarith in lj_vmmath.c).
+
+/** Lua's floored modulo: a - floor(a/b)*b (so 5 % -3 == -1, x % 0 == nan). */
+export function luaMod(a: number, b: number): number {
+  return a - Math.floor(a / b) * b;
+}
+
+/** Arithmetic operators in ORDER ARITH: add sub mul div mod pow. */
+export function foldArith(a: number, b: number, op: number): number {
+  switch (op) {
+    case 0: return a + b;
+    case 1: return a - b;
+    case 2: return a * b;
+    case 3: return a / b;
+    case 4: return luaMod(a, b);
+    default: return Math.pow(a, b);
+  }
+}
