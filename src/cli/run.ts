@@ -1,14 +1,44 @@
 // Running a compiled chunk: the single place where the CLI hands a program to
-// the interpreter and the JIT simulation (lua_pcall of the main chunk in luajit.c).
+// the interpreter (lua_pcall of the main chunk in luajit.c), with luajit's
+// report of an uncaught error and its exit status.
 import type { Proto } from "../bc/proto.ts";
+import { createState, mainClosure, runMain } from "../vm/runtime.ts";
 import type { CliOptions } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
+/** Output is buffered and written in large pieces; a program printing a line per iteration stays fast. */
+function bufferedWriter(write: (s: string) => void): { put: (s: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (parts.length) write(parts.join(""));
+    parts = [];
+    size = 0;
+  };
+  return {
+    put: (s) => {
+      parts.push(s);
+      size += s.length;
+      if (size > 1 << 16) flush();
+    },
+    flush,
+  };
+}
+
 /** Run a main chunk with its arguments; returns the exit status. */
 export function runChunk(main: Proto, args: readonly string[], options: CliOptions, io: CliIO, progname: string): number {
-  void main; void args; void options;
-  // NOT IMPLEMENTED YET: the interpreter (and with it -jv, --events, --build
-  // and the -O/-j settings) is a later issue. Until then every run stops here.
-  io.stderr(`${progname}: running programs is not implemented yet\n`);
-  return 1;
+  void options;
+  const out = bufferedWriter((s) => io.stdout(s));
+  const S = createState({ stdout: out.put, stderr: (s) => { out.flush(); io.stderr(s); } });
+  const result = runMain(S, mainClosure(S, main), args);
+  out.flush();
+  if (result.status === "error") {
+    io.stderr(`${progname}: ${result.message}\nstack traceback:\n\t[C]: at 0x00000000\n`);
+    return 1;
+  }
+  if (result.status === "halted") {
+    io.stderr(`${progname}: ${result.message}\n`);
+    return 1;
+  }
+  return 0;
 }

@@ -1,0 +1,77 @@
+// Lua errors as JS exceptions, and the messages LuaJIT builds for them
+// (lj_err.c: lj_err_optype, lj_err_comp, err_argmsg, lj_err_callermsg).
+import { shortSrc } from "../bc/proto.ts";
+import { ERRMSG, formatMessage } from "../lang/errmsg.ts";
+import { currentLine, funcName, slotName } from "./debuginfo.ts";
+import type { LuaThread } from "./thread.ts";
+import { FrameKind } from "./thread.ts";
+import { luaTypeOf, type LuaValue } from "./value.ts";
+
+/** A Lua error in flight: any Lua value, plus the traceback captured where it was raised. */
+export class LuaError extends Error {
+  readonly value: LuaValue;
+  traceback: string | undefined;
+
+  constructor(value: LuaValue) {
+    super(typeof value === "string" ? value : typeof value === "number" ? String(value) : "(error object is not a string)");
+    this.value = value;
+    this.name = "LuaError";
+  }
+}
+
+/** Raised when the instruction budget is used up or the run is cancelled; pcall cannot catch it. */
+export class LuaHalt extends Error {
+  constructor(readonly reason: "budget" | "cancelled" | "memory", message: string) {
+    super(message);
+    this.name = "LuaHalt";
+  }
+}
+
+/** "chunk:line: " for the Lua frame at depth d, or "" if there is none. */
+export function locationPrefix(L: LuaThread, d = L.depth): string {
+  const ci = L.frames[d];
+  if (ci === undefined || ci.closure === null || (ci.kind !== FrameKind.LUA && ci.kind !== FrameKind.PCALL && ci.kind !== FrameKind.XPCALL)) return "";
+  const pt = ci.closure.proto;
+  const line = currentLine(pt, ci.pc - 1);
+  if (line < 0) return "";
+  return `${shortSrc(pt.chunkname, pt.firstline)}:${line}: `;
+}
+
+/** Raise `msg` with the location of the current Lua frame (lj_err_callermsg). */
+export function runtimeError(L: LuaThread, msg: string): never {
+  throw new LuaError(locationPrefix(L) + msg);
+}
+
+/** "attempt to <op> <kind> '<name>' (a <type> value)" for the value in `slot` (lj_err_optype). */
+export function opTypeError(L: LuaThread, slot: number, value: LuaValue, op: string): never {
+  const tname = luaTypeOf(value);
+  const ci = L.ci;
+  if (ci.closure !== null && slot >= 0) {
+    const named = slotName(ci.closure.proto, ci.pc - 1, slot);
+    if (named) runtimeError(L, formatMessage(ERRMSG.BADOPRT, op, named.kind, named.name, tname));
+  }
+  return runtimeError(L, formatMessage(ERRMSG.BADOPRV, op, tname));
+}
+
+/** Ordered comparison of incompatible values (lj_err_comp). */
+export function compareError(L: LuaThread, a: LuaValue, b: LuaValue): never {
+  const t1 = luaTypeOf(a);
+  const t2 = luaTypeOf(b);
+  return runtimeError(L, t1 === t2 ? formatMessage(ERRMSG.BADCMPV, t1) : formatMessage(ERRMSG.BADCMPT, t1, t2));
+}
+
+/** "bad argument #n to 'f' (msg)" in the caller's context (err_argmsg). */
+export function argError(L: LuaThread, narg: number, msg: string): never {
+  const named = funcName(L);
+  const fname = named ? named.name : "?";
+  if (named && named.kind === "method" && --narg === 0) {
+    return runtimeError(L, formatMessage(ERRMSG.BADSELF, fname, msg));
+  }
+  return runtimeError(L, formatMessage(ERRMSG.BADARG, narg, fname, msg));
+}
+
+/** "bad argument #n to 'f' (T expected, got U)" (lj_err_argtype). */
+export function argTypeError(L: LuaThread, narg: number, expected: string, got: LuaValue, present: boolean): never {
+  const tname = present ? luaTypeOf(got) : "no value";
+  return argError(L, narg, formatMessage(ERRMSG.BADTYPE, expected, tname));
+}

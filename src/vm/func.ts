@@ -1,0 +1,85 @@
+// Functions and upvalues (GCfunc, GCupval in lj_obj.h): Lua closures over a
+// Proto, and native functions standing in for LuaJIT's C library functions.
+import type { Proto } from "../bc/proto.ts";
+import type { LuaTable } from "./table.ts";
+import type { LuaObject, LuaValue } from "./value.ts";
+import type { LuaThread } from "./thread.ts";
+
+/**
+ * An upvalue: open while it aliases a live stack slot (`stack[idx]`), closed
+ * once that slot's scope ends (`stack` becomes null and `value` holds it).
+ */
+export class Upval {
+  stack: LuaValue[] | null;
+  idx: number;
+  value: LuaValue = undefined;
+  /** Next open upvalue of the same thread, higher slots first. */
+  nextOpen: Upval | null = null;
+
+  constructor(stack: LuaValue[] | null, idx: number) {
+    this.stack = stack;
+    this.idx = idx;
+  }
+
+  get(): LuaValue {
+    return this.stack !== null ? this.stack[this.idx] : this.value;
+  }
+
+  set(v: LuaValue): void {
+    if (this.stack !== null) this.stack[this.idx] = v;
+    else this.value = v;
+  }
+
+  close(): void {
+    if (this.stack !== null) {
+      this.value = this.stack[this.idx];
+      this.stack = null;
+    }
+  }
+
+  static closed(v: LuaValue): Upval {
+    const uv = new Upval(null, 0);
+    uv.value = v;
+    return uv;
+  }
+}
+
+export class LuaClosure implements LuaObject {
+  readonly luaType = "function";
+  readonly proto: Proto;
+  readonly upvals: Upval[];
+  /** Function environment (getfenv/setfenv); globals lookups go here. */
+  env: LuaTable;
+
+  constructor(proto: Proto, upvals: Upval[], env: LuaTable) {
+    this.proto = proto;
+    this.upvals = upvals;
+    this.env = env;
+  }
+}
+
+/**
+ * A native function. Arguments are `L.stack[base .. base+nargs-1]`; it writes
+ * its results to `L.stack[base ..]` and returns how many there are.
+ */
+export type NativeFn = (L: LuaThread, base: number, nargs: number) => number;
+
+export class NativeFunction implements LuaObject {
+  readonly luaType = "function";
+  /** Name as LuaJIT's fast-function table knows it, e.g. "print", "string.sub". */
+  readonly name: string;
+  readonly fn: NativeFn;
+  /** Environment for getfenv, as C functions have one too. */
+  env: LuaTable | undefined;
+
+  constructor(name: string, fn: NativeFn) {
+    this.name = name;
+    this.fn = fn;
+  }
+}
+
+export type LuaFunction = LuaClosure | NativeFunction;
+
+export function isFunction(v: LuaValue): v is LuaFunction {
+  return typeof v === "object" && (v as LuaObject).luaType === "function";
+}

@@ -1,0 +1,893 @@
+// The bytecode interpreter: one dispatch loop over instruction words with
+// LuaJIT's semantics for every opcode (vm_x64.dasc, lj_vm*.c). Lua-to-Lua
+// calls, returns, pcall and coroutine yields never recurse in JS.
+import { BCBIAS_J } from "../bc/ins.ts";
+import { Op } from "../bc/opcodes.ts";
+import { PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
+import { ERRMSG } from "../lang/errmsg.ts";
+import { luaMod } from "../util/arith.ts";
+import { LuaError, LuaHalt, argError, opTypeError, runtimeError } from "./errors.ts";
+import { callAtIdx, callValue1 } from "./call.ts";
+import { LuaClosure, NativeFunction, Upval } from "./func.ts";
+import * as meta from "./meta.ts";
+import { LuaTable, TableError, iterOut } from "./table.ts";
+import { FrameKind, LJ_STACK_MAX, type CallInfo, type LuaThread } from "./thread.ts";
+import type { LuaValue } from "./value.ts";
+import { budgetExhausted } from "./budget.ts";
+
+// -- Frames ----------------------------------------------------------------------
+
+/** Close open upvalues at or above stack index `level` (lj_func_closeuv). */
+export function closeUpvals(L: LuaThread, level: number): void {
+  let uv = L.openUpvals;
+  while (uv !== null && uv.idx >= level) {
+    uv.close();
+    uv = uv.nextOpen;
+  }
+  L.openUpvals = uv;
+}
+
+/** The open upvalue for stack index idx, created if needed (lj_func_finduv). */
+function findUpval(L: LuaThread, idx: number): Upval {
+  let prev: Upval | null = null;
+  let uv = L.openUpvals;
+  while (uv !== null && uv.idx >= idx) {
+    if (uv.idx === idx) return uv;
+    prev = uv;
+    uv = uv.nextOpen;
+  }
+  const created = new Upval(L.stack, idx);
+  created.nextOpen = uv;
+  if (prev === null) L.openUpvals = created;
+  else prev.nextOpen = created;
+  return created;
+}
+
+/**
+ * Enter a Lua function: stack[fidx] is the closure, arguments follow at
+ * fidx+2. Vararg functions get their fixed parameters copied above the
+ * arguments, so the varargs stay below base (as in LuaJIT's vararg frames).
+ */
+export function pushLuaFrame(L: LuaThread, cl: LuaClosure, fidx: number, nargs: number, nresults: number, kind: FrameKind): CallInfo {
+  const pt = cl.proto;
+  const nparams = pt.numparams;
+  let base = fidx + 2;
+  let nvarargs = 0;
+  if (pt.flags & PROTO_VARARG) {
+    nvarargs = nargs > nparams ? nargs - nparams : 0;
+    const newbase = base + nargs + 2;
+    if (newbase + pt.framesize > LJ_STACK_MAX) runtimeError(L, ERRMSG.STKOV);
+    L.ensureStack(newbase + pt.framesize + 4);
+    const stack = L.stack;
+    stack[newbase - 2] = cl;
+    for (let i = 0; i < nparams; i++) stack[newbase + i] = i < nargs ? stack[base + i] : undefined;
+    base = newbase;
+  } else {
+    if (base + pt.framesize > LJ_STACK_MAX) runtimeError(L, ERRMSG.STKOV);
+    L.ensureStack(base + pt.framesize + 4);
+    const stack = L.stack;
+    for (let i = nargs; i < nparams; i++) stack[base + i] = undefined;
+  }
+  const ci = L.frameAt(++L.depth);
+  ci.kind = kind;
+  ci.func = cl;
+  ci.closure = cl;
+  ci.funcIdx = fidx;
+  ci.base = base;
+  ci.pc = 0;
+  ci.nresults = nresults;
+  ci.nvarargs = nvarargs;
+  L.top = base + pt.framesize;
+  return ci;
+}
+
+// -- Error recovery ----------------------------------------------------------------
+
+/** The Lua value an exception stands for, or undefined if it is not a Lua error. */
+function errorValue(L: LuaThread, e: unknown): { value: LuaValue } | undefined {
+  if (e instanceof LuaError) return { value: e.value };
+  if (e instanceof TableError) return { value: errorWithLocation(L, e.message) };
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return { value: errorWithLocation(L, ERRMSG.STKOV) };
+  return undefined;
+}
+
+function errorWithLocation(L: LuaThread, msg: string): LuaValue {
+  try {
+    runtimeError(L, msg);
+  } catch (e) {
+    return (e as LuaError).value;
+  }
+}
+
+/**
+ * Unwind to the innermost pcall/xpcall frame at or above entryDepth. Returns
+ * false if there is none (the error propagates to the JS caller).
+ */
+function recover(L: LuaThread, e: unknown, entryDepth: number): boolean {
+  if (e instanceof LuaHalt) return false;
+  const err = errorValue(L, e);
+  if (err === undefined) return false;
+  let d = L.depth;
+  while (d >= entryDepth && L.frames[d].kind !== FrameKind.PCALL && L.frames[d].kind !== FrameKind.XPCALL) d--;
+  if (d < entryDepth) return false;
+  const ci = L.frames[d];
+  let value = err.value;
+  if (ci.kind === FrameKind.XPCALL) {
+    // The handler runs where the error happened, so a traceback sees those frames.
+    L.top = Math.max(L.top, ci.base + 1);
+    value = runHandler(L, ci.handler, value);
+  }
+  closeUpvals(L, ci.funcIdx);
+  L.depth = d;
+  const stack = L.stack;
+  stack[ci.base] = false;
+  stack[ci.base + 1] = value;
+  returnFrom(L, ci, ci.base, 2, entryDepth, true);
+  return true;
+}
+
+/**
+ * Copy n results from stack[src..] to the frame's funcIdx, pop the frame, and
+ * adjust them for the caller. pcall frames prepend true (unless `error`).
+ * Leaves L.top = one past the last result.
+ */
+function finishReturn(L: LuaThread, ci: CallInfo, src: number, n: number, prependTrue: boolean): void {
+  const stack = L.stack;
+  let dst = ci.funcIdx;
+  if (prependTrue) {
+    stack[dst++] = true;
+  }
+  if (dst !== src) for (let i = 0; i < n; i++) stack[dst + i] = stack[src + i];
+  let total = n + (prependTrue ? 1 : 0);
+  const wanted = ci.nresults;
+  if (wanted >= 0) {
+    for (let i = total; i < wanted; i++) stack[ci.funcIdx + i] = undefined;
+    total = wanted;
+  }
+  L.depth--;
+  L.top = ci.funcIdx + total;
+}
+
+// -- The loop --------------------------------------------------------------------------
+
+/**
+ * Run Lua frames until the frame at entryDepth returns. On return its results
+ * are at stack[funcIdx .. L.top-1] of that frame.
+ */
+export function execute(L: LuaThread, entryDepth: number): void {
+  for (;;) {
+    try {
+      run(L, entryDepth);
+      return;
+    } catch (e) {
+      if (!recover(L, e, entryDepth)) throw e;
+      if (L.depth < entryDepth) return;
+    }
+  }
+}
+
+/** A frame ended with a tail call that could not reuse it: return whatever the callee returned. */
+export const TAILRET = -2;
+
+function run(L: LuaThread, entryDepth: number): void {
+  const S = L.state;
+  let multres = L.multres;
+  outer: for (;;) {
+    const ci = L.frames[L.depth];
+    const cl = ci.closure as LuaClosure;
+    const pt = cl.proto;
+    const bc = pt.bc;
+    const kgc = pt.kgc;
+    const knum = pt.knum;
+    const base = ci.base;
+    let stack = L.stack;
+    let pc = ci.pc;
+    for (;;) {
+      const ins = bc[pc++];
+      const op = ins & 0xff;
+      const a = (ins >>> 8) & 0xff;
+      switch (op) {
+        // -- Comparisons: the next instruction is the JMP taken when true. ----------
+        case Op.ISLT: case Op.ISGE: case Op.ISLE: case Op.ISGT: {
+          const x = stack[base + a];
+          const y = stack[base + (ins >>> 16)];
+          let r: boolean;
+          if (typeof x === "number" && typeof y === "number") {
+            r = op === Op.ISLT ? x < y : op === Op.ISGE ? !(x < y) : op === Op.ISLE ? x <= y : !(x <= y);
+          } else {
+            ci.pc = pc;
+            L.top = base + pt.framesize;
+            r = meta.lessThan(L, x, y, op === Op.ISLE || op === Op.ISGT);
+            if (op === Op.ISGE || op === Op.ISGT) r = !r;
+          }
+          if (r) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          else pc++;
+          break;
+        }
+        case Op.ISEQV: case Op.ISNEV: {
+          const x = stack[base + a];
+          const y = stack[base + (ins >>> 16)];
+          let r = x === y;
+          if (!r && typeof x === "object" && typeof y === "object") {
+            ci.pc = pc;
+            L.top = base + pt.framesize;
+            r = meta.equals(L, x, y);
+          }
+          if (r === (op === Op.ISEQV)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          else pc++;
+          break;
+        }
+        case Op.ISEQS: case Op.ISNES: {
+          const r = stack[base + a] === kgc[ins >>> 16];
+          if (r === (op === Op.ISEQS)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          else pc++;
+          break;
+        }
+        case Op.ISEQN: case Op.ISNEN: {
+          const r = stack[base + a] === knum[ins >>> 16];
+          if (r === (op === Op.ISEQN)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          else pc++;
+          break;
+        }
+        case Op.ISEQP: case Op.ISNEP: {
+          const d = ins >>> 16;
+          const r = stack[base + a] === (d === 0 ? undefined : d === 2);
+          if (r === (op === Op.ISEQP)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          else pc++;
+          break;
+        }
+        case Op.ISTC: case Op.ISFC: {
+          const v = stack[base + (ins >>> 16)];
+          if ((v !== undefined && v !== false) === (op === Op.ISTC)) {
+            stack[base + a] = v;
+            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          } else {
+            pc++;
+          }
+          break;
+        }
+        case Op.IST: case Op.ISF: {
+          const v = stack[base + (ins >>> 16)];
+          if ((v !== undefined && v !== false) === (op === Op.IST)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          else pc++;
+          break;
+        }
+
+        // -- Unary ops -----------------------------------------------------------------
+        case Op.MOV:
+          stack[base + a] = stack[base + (ins >>> 16)];
+          break;
+        case Op.NOT: {
+          const v = stack[base + (ins >>> 16)];
+          stack[base + a] = v === undefined || v === false;
+          break;
+        }
+        case Op.UNM: {
+          const d = ins >>> 16;
+          const v = stack[base + d];
+          if (typeof v === "number") {
+            stack[base + a] = -v;
+          } else {
+            ci.pc = pc;
+            L.top = base + pt.framesize;
+            stack[base + a] = meta.unm(L, v, d);
+          }
+          break;
+        }
+        case Op.LEN: {
+          const d = ins >>> 16;
+          const v = stack[base + d];
+          if (typeof v === "string") stack[base + a] = v.length;
+          else if (v instanceof LuaTable) stack[base + a] = v.length();
+          else {
+            ci.pc = pc;
+            L.top = base + pt.framesize;
+            stack[base + a] = meta.len(L, v, d);
+          }
+          break;
+        }
+
+        // -- Arithmetic ------------------------------------------------------------------
+        case Op.ADDVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = x + knum[(ins >>> 16) & 0xff]; break; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 0, ins >>> 24, -1);
+          break;
+        }
+        case Op.SUBVN: case Op.MULVN: case Op.DIVVN: case Op.MODVN: {
+          const b = ins >>> 24;
+          const x = stack[base + b];
+          const y = knum[(ins >>> 16) & 0xff];
+          if (typeof x === "number") {
+            stack[base + a] = op === Op.SUBVN ? x - y : op === Op.MULVN ? x * y : op === Op.DIVVN ? x / y : luaMod(x, y);
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            stack[base + a] = meta.arith(L, x, y, op - Op.ADDVN, b, -1);
+          }
+          break;
+        }
+        case Op.ADDNV: case Op.SUBNV: case Op.MULNV: case Op.DIVNV: case Op.MODNV: {
+          const b = ins >>> 24;
+          const x = stack[base + b];
+          const y = knum[(ins >>> 16) & 0xff];
+          if (typeof x === "number") {
+            stack[base + a] = op === Op.ADDNV ? y + x : op === Op.SUBNV ? y - x : op === Op.MULNV ? y * x
+              : op === Op.DIVNV ? y / x : luaMod(y, x);
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            stack[base + a] = meta.arith(L, y, x, op - Op.ADDNV, -1, b);
+          }
+          break;
+        }
+        case Op.ADDVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x + y; break; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 0, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case Op.SUBVV: case Op.MULVV: case Op.DIVVV: case Op.MODVV: case Op.POW: {
+          const b = ins >>> 24;
+          const c = (ins >>> 16) & 0xff;
+          const x = stack[base + b];
+          const y = stack[base + c];
+          if (typeof x === "number" && typeof y === "number") {
+            stack[base + a] = op === Op.SUBVV ? x - y : op === Op.MULVV ? x * y : op === Op.DIVVV ? x / y
+              : op === Op.MODVV ? luaMod(x, y) : Math.pow(x, y);
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            stack[base + a] = meta.arith(L, x, y, op === Op.POW ? 5 : op - Op.ADDVV, b, c);
+          }
+          break;
+        }
+        case Op.CAT: {
+          const b = ins >>> 24;
+          const c = (ins >>> 16) & 0xff;
+          const x = stack[base + b];
+          const y = stack[base + c];
+          if (c === b + 1 && typeof x === "string" && typeof y === "string") {
+            stack[base + a] = x + y;
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            stack[base + a] = meta.concat(L, base + b, base + c);
+          }
+          break;
+        }
+
+        // -- Constants -------------------------------------------------------------------
+        case Op.KSTR:
+          stack[base + a] = kgc[ins >>> 16] as string;
+          break;
+        case Op.KSHORT:
+          stack[base + a] = ins >> 16;
+          break;
+        case Op.KNUM:
+          stack[base + a] = knum[ins >>> 16];
+          break;
+        case Op.KPRI: {
+          const d = ins >>> 16;
+          stack[base + a] = d === 0 ? undefined : d === 2;
+          break;
+        }
+        case Op.KNIL: {
+          const d = ins >>> 16;
+          for (let i = a; i <= d; i++) stack[base + i] = undefined;
+          break;
+        }
+
+        // -- Upvalues and closures ---------------------------------------------------------
+        case Op.UGET:
+          stack[base + a] = cl.upvals[ins >>> 16].get();
+          break;
+        case Op.USETV:
+          cl.upvals[a].set(stack[base + (ins >>> 16)]);
+          break;
+        case Op.USETS:
+          cl.upvals[a].set(kgc[ins >>> 16] as string);
+          break;
+        case Op.USETN:
+          cl.upvals[a].set(knum[ins >>> 16]);
+          break;
+        case Op.USETP: {
+          const d = ins >>> 16;
+          cl.upvals[a].set(d === 0 ? undefined : d === 2);
+          break;
+        }
+        case Op.UCLO:
+          if (L.openUpvals !== null) closeUpvals(L, base + a);
+          pc += (ins >>> 16) - BCBIAS_J;
+          break;
+        case Op.FNEW: {
+          const child = kgc[ins >>> 16] as Proto;
+          const uvd = child.uv;
+          const upvals = new Array<Upval>(uvd.length);
+          for (let i = 0; i < uvd.length; i++) {
+            const v = uvd[i];
+            upvals[i] = v & PROTO_UV_LOCAL ? findUpval(L, base + (v & 0xff)) : cl.upvals[v];
+          }
+          stack[base + a] = new LuaClosure(child, upvals, cl.env);
+          break;
+        }
+
+        // -- Tables ------------------------------------------------------------------------
+        case Op.TNEW:
+          stack[base + a] = LuaTable.fromTNEW(ins >>> 16);
+          break;
+        case Op.TDUP:
+          stack[base + a] = LuaTable.fromTemplate(kgc[ins >>> 16] as TemplateTable);
+          break;
+        case Op.GGET: {
+          const env = cl.env;
+          const key = kgc[ins >>> 16] as string;
+          let v = env.getStr(key);
+          if (v === undefined && env.metatable !== undefined) {
+            ci.pc = pc; L.top = base + pt.framesize;
+            v = meta.index(L, env, key, -1);
+          }
+          stack[base + a] = v;
+          break;
+        }
+        case Op.GSET: {
+          const env = cl.env;
+          const key = kgc[ins >>> 16] as string;
+          if (env.metatable === undefined) {
+            env.setStr(key, stack[base + a]);
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            meta.setIndex(L, env, key, stack[base + a], -1);
+          }
+          break;
+        }
+        case Op.TGETV: case Op.TGETR: {
+          const b = ins >>> 24;
+          const t = stack[base + b];
+          const k = stack[base + ((ins >>> 16) & 0xff)];
+          let v: LuaValue;
+          if (t instanceof LuaTable && ((v = t.get(k)) !== undefined || t.metatable === undefined || op === Op.TGETR)) {
+            stack[base + a] = v;
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            stack[base + a] = meta.index(L, t, k, b);
+          }
+          break;
+        }
+        case Op.TGETS: {
+          const b = ins >>> 24;
+          const t = stack[base + b];
+          const k = kgc[(ins >>> 16) & 0xff] as string;
+          let v: LuaValue;
+          if (t instanceof LuaTable && ((v = t.getStr(k)) !== undefined || t.metatable === undefined)) {
+            stack[base + a] = v;
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            stack[base + a] = meta.index(L, t, k, b);
+          }
+          break;
+        }
+        case Op.TGETB: {
+          const b = ins >>> 24;
+          const t = stack[base + b];
+          const k = (ins >>> 16) & 0xff;
+          let v: LuaValue;
+          if (t instanceof LuaTable && ((v = t.getInt(k)) !== undefined || t.metatable === undefined)) {
+            stack[base + a] = v;
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            stack[base + a] = meta.index(L, t, k, b);
+          }
+          break;
+        }
+        case Op.TSETV: case Op.TSETR: {
+          const b = ins >>> 24;
+          const t = stack[base + b];
+          const k = stack[base + ((ins >>> 16) & 0xff)];
+          ci.pc = pc;
+          if (t instanceof LuaTable && (t.metatable === undefined || op === Op.TSETR)) {
+            if (typeof k === "number" || typeof k === "string") t.set(k, stack[base + a]);
+            else meta.rawSet(L, t, k, stack[base + a]);
+          } else {
+            L.top = base + pt.framesize;
+            meta.setIndex(L, t, k, stack[base + a], b);
+          }
+          break;
+        }
+        case Op.TSETS: {
+          const b = ins >>> 24;
+          const t = stack[base + b];
+          const k = kgc[(ins >>> 16) & 0xff] as string;
+          if (t instanceof LuaTable && t.metatable === undefined) {
+            t.setStr(k, stack[base + a]);
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            meta.setIndex(L, t, k, stack[base + a], b);
+          }
+          break;
+        }
+        case Op.TSETB: {
+          const b = ins >>> 24;
+          const t = stack[base + b];
+          const k = (ins >>> 16) & 0xff;
+          if (t instanceof LuaTable && t.metatable === undefined) {
+            t.setInt(k, stack[base + a]);
+          } else {
+            ci.pc = pc; L.top = base + pt.framesize;
+            meta.setIndex(L, t, k, stack[base + a], b);
+          }
+          break;
+        }
+        case Op.TSETM: {
+          // A-1 is the table; store A .. A+MULTRES-1 from index knum[D] - 2^52 on.
+          const t = stack[base + a - 1] as LuaTable;
+          let idx = knum[ins >>> 16] - 4503599627370496;
+          const n = multres;
+          if (n > 0) {
+            if (idx + n > t.asize) t.reasize(idx + n);
+            for (let i = 0; i < n; i++) t.setInt(idx++, stack[base + a + i]);
+          }
+          break;
+        }
+
+        // -- Calls -------------------------------------------------------------------------------
+        case Op.CALLM: case Op.CALL: case Op.CALLMT: case Op.CALLT: {
+          const isTail = op === Op.CALLMT || op === Op.CALLT;
+          let nargs: number;
+          let nresults: number;
+          if (op === Op.CALL) { nargs = ((ins >>> 16) & 0xff) - 1; nresults = (ins >>> 24) - 1; }
+          else if (op === Op.CALLM) { nargs = ((ins >>> 16) & 0xff) + multres; nresults = (ins >>> 24) - 1; }
+          else if (op === Op.CALLT) { nargs = (ins >>> 16) - 1; nresults = -1; }
+          else { nargs = (ins >>> 16) + multres; nresults = -1; }
+          const fidx = base + a;
+          ci.pc = pc;
+          if (--S.ticks <= 0) budgetExhausted(L);
+          let fn = stack[fidx];
+          if (!(fn instanceof LuaClosure) && !(fn instanceof NativeFunction)) {
+            L.top = fidx + 2 + nargs;
+            fn = resolveCall(L, fidx, nargs, a);
+            nargs++;
+            stack = L.stack;
+          }
+          if (fn instanceof LuaClosure) {
+            if (isTail && ci.kind !== FrameKind.NATIVE) {
+              // Reuse the frame: the callee returns straight to our caller.
+              if (L.openUpvals !== null) closeUpvals(L, base);
+              const dst = ci.funcIdx;
+              for (let i = 0; i < nargs + 2; i++) stack[dst + i] = stack[fidx + i];
+              const kind = ci.kind;
+              const handler = ci.handler;
+              const wanted = ci.nresults;
+              L.depth--;
+              pushLuaFrame(L, fn, dst, nargs, wanted, kind).handler = handler;
+            } else {
+              pushLuaFrame(L, fn, fidx, nargs, nresults, FrameKind.LUA);
+            }
+            continue outer;
+          }
+          // Native function (pcall/xpcall become frames).
+          if (fn === pcallMarker || fn === xpcallMarker) {
+            if (enterPcall(L, fidx, nargs, isTail ? TAILRET : nresults, fn === xpcallMarker)) continue outer;
+            finishNative(L, fidx, fidx, L.top - fidx, isTail ? -1 : nresults);
+          } else {
+            L.top = fidx + 2 + nargs;
+            L.nativeFromJs = false;
+            const n = (fn as NativeFunction).fn(L, fidx + 2, nargs);
+            if (n < 0) {
+              // coroutine.yield: suspend; resume delivers its arguments as this call's results.
+              L.pendingCall = fidx;
+              L.pendingResults = isTail ? TAILRET : nresults;
+              return;
+            }
+            finishNative(L, fidx, fidx + 2, n, isTail ? -1 : nresults);
+            stack = L.stack;
+          }
+          multres = L.top - fidx;
+          if (isTail) {
+            // Return the native's results from this frame.
+            if (returnFrom(L, ci, fidx, multres, entryDepth)) return;
+            multres = L.top - L.frames[L.depth + 1].funcIdx;
+            continue outer;
+          }
+          L.top = base + pt.framesize;
+          break;
+        }
+        case Op.ITERC: {
+          // A, A+2, A+3 = A-3, A-2, A-1; call A with 2 args, B-1 results.
+          const fidx = base + a;
+          stack[fidx] = stack[fidx - 3];
+          stack[fidx + 2] = stack[fidx - 2];
+          stack[fidx + 3] = stack[fidx - 1];
+          const nresults = (ins >>> 24) - 1;
+          ci.pc = pc;
+          let fn = stack[fidx];
+          let nargs = 2;
+          if (!(fn instanceof LuaClosure) && !(fn instanceof NativeFunction)) {
+            L.top = fidx + 4;
+            fn = resolveCall(L, fidx, 2, a - 3);
+            nargs = 3;
+          }
+          if (fn instanceof LuaClosure) {
+            pushLuaFrame(L, fn, fidx, nargs, nresults, FrameKind.LUA);
+            continue outer;
+          }
+          L.top = fidx + 2 + nargs;
+          L.nativeFromJs = false;
+          const n = (fn as NativeFunction).fn(L, fidx + 2, nargs);
+          if (n < 0) {
+            L.pendingCall = fidx;
+            L.pendingResults = nresults;
+            return;
+          }
+          stack = L.stack;
+          finishNative(L, fidx, fidx + 2, n, nresults);
+          L.top = base + pt.framesize;
+          break;
+        }
+        case Op.ITERN: {
+          // Specialised next(): A-2 is the table, A-1 a traversal cursor. On
+          // success it jumps with the following ITERL's target, as LuaJIT does.
+          const t = stack[base + a - 2] as LuaTable;
+          const nxt = t.iterate(stack[base + a - 1] as number);
+          if (nxt >= 0) {
+            stack[base + a - 1] = nxt;
+            stack[base + a] = iterOut.key;
+            stack[base + a + 1] = iterOut.val;
+            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          } else {
+            pc++;
+          }
+          break;
+        }
+        case Op.ISNEXT: {
+          const fn = stack[base + a - 3];
+          if (fn === S.nextFn && stack[base + a - 2] instanceof LuaTable && stack[base + a - 1] === undefined) {
+            stack[base + a - 1] = 0;
+          } else {
+            // Not next(): despecialise this loop for good (ISNEXT -> JMP, ITERN -> ITERC).
+            despecialize(pt, pc - 1, ins);
+          }
+          pc += (ins >>> 16) - BCBIAS_J;
+          break;
+        }
+        case Op.VARG: {
+          const nwant = (ins >>> 24) - 1;
+          const nvar = ci.nvarargs;
+          const src = ci.funcIdx + 2 + pt.numparams;
+          const dst = base + a;
+          if (nwant < 0) {
+            L.ensureStack(dst + nvar + 4);
+            stack = L.stack;
+            for (let i = 0; i < nvar; i++) stack[dst + i] = stack[src + i];
+            multres = nvar;
+          } else {
+            for (let i = 0; i < nwant; i++) stack[dst + i] = i < nvar ? stack[src + i] : undefined;
+          }
+          break;
+        }
+
+        // -- Returns -------------------------------------------------------------------------------
+        case Op.RETM: case Op.RET: case Op.RET0: case Op.RET1: {
+          const n = op === Op.RET0 ? 0 : op === Op.RET1 ? 1 : op === Op.RET ? (ins >>> 16) - 1 : (ins >>> 16) + multres;
+          if (returnFrom(L, ci, base + a, n, entryDepth)) return;
+          multres = L.top - L.frames[L.depth + 1].funcIdx;
+          continue outer;
+        }
+
+        // -- Loops ---------------------------------------------------------------------------------
+        case Op.FORI: case Op.JFORI: {
+          const ra = base + a;
+          const idx = stack[ra];
+          const stop = stack[ra + 1];
+          const step = stack[ra + 2];
+          if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") {
+            ci.pc = pc;
+            forPrepError(L, idx, stop);
+          }
+          if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
+            stack[ra + 3] = idx;
+          } else {
+            pc += (ins >>> 16) - BCBIAS_J;
+          }
+          break;
+        }
+        case Op.FORL: case Op.IFORL: {
+          const ra = base + a;
+          const step = stack[ra + 2] as number;
+          const idx = (stack[ra] as number) + step;
+          if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
+            stack[ra] = idx;
+            stack[ra + 3] = idx;
+            pc += (ins >>> 16) - BCBIAS_J;
+            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          }
+          break;
+        }
+        case Op.ITERL: case Op.IITERL: {
+          const v = stack[base + a];
+          if (v !== undefined) {
+            stack[base + a - 1] = v;
+            pc += (ins >>> 16) - BCBIAS_J;
+            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          }
+          break;
+        }
+        case Op.LOOP: case Op.ILOOP:
+          if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          break;
+        case Op.JMP:
+          pc += (ins >>> 16) - BCBIAS_J;
+          break;
+
+        // -- Function headers ----------------------------------------------------------------------
+        case Op.FUNCF: case Op.IFUNCF: case Op.FUNCV: case Op.IFUNCV:
+          break;
+
+        default:
+          // JFORL/JITERL/JLOOP/JFUNCF/JFUNCV carry trace numbers: only the JIT simulator runs them.
+          ci.pc = pc;
+          throw new Error(`ljscope: cannot interpret ${op} at pc ${pc - 1} without the JIT simulator`);
+      }
+    }
+  }
+}
+
+/**
+ * Return n values from stack[src..] out of frame ci. True if that ends the
+ * run (it was the entry frame). A caller that made a tail call it could not
+ * fold (nresults TAILRET) returns the same values in turn.
+ */
+export function returnFrom(L: LuaThread, ci: CallInfo, src: number, n: number, entryDepth: number, isError = false): boolean {
+  for (;;) {
+    const prepend = !isError && (ci.kind === FrameKind.PCALL || ci.kind === FrameKind.XPCALL);
+    isError = false;
+    const wasDepth = L.depth;
+    const tailret = ci.nresults === TAILRET;
+    if (tailret) ci.nresults = -1;
+    finishReturn(L, ci, src, n, prepend);
+    if (wasDepth === entryDepth) return true;
+    if (!tailret) return false;
+    // The caller (now current) made the tail call: return these results from it too.
+    const caller = L.frames[L.depth];
+    src = ci.funcIdx;
+    n = L.top - src;
+    ci = caller;
+  }
+}
+
+// -- Helpers of the loop ---------------------------------------------------------------------
+
+/** Move a native's n results from src to fidx and adjust to nresults; L.top after them. */
+function finishNative(L: LuaThread, fidx: number, src: number, n: number, nresults: number): void {
+  const stack = L.stack;
+  if (src !== fidx) for (let i = 0; i < n; i++) stack[fidx + i] = stack[src + i];
+  if (nresults >= 0) {
+    for (let i = n; i < nresults; i++) stack[fidx + i] = undefined;
+    n = nresults;
+  }
+  L.top = fidx + n;
+}
+
+/**
+ * stack[fidx] is not a function: use its __call metamethod, shifting the
+ * arguments up so that the object becomes the first one. `slot` names the
+ * value in the error message.
+ */
+function resolveCall(L: LuaThread, fidx: number, nargs: number, slot: number): LuaClosure | NativeFunction {
+  const obj = L.stack[fidx];
+  const mo = meta.metaLookup(L, obj, "__call");
+  if (!(mo instanceof LuaClosure) && !(mo instanceof NativeFunction)) return opTypeError(L, slot, obj, ERRMSG.OPCALL);
+  L.ensureStack(fidx + 4 + nargs);
+  const stack = L.stack;
+  for (let i = fidx + 2 + nargs; i > fidx + 2; i--) stack[i] = stack[i - 1];
+  stack[fidx + 2] = obj;
+  stack[fidx] = mo;
+  return mo;
+}
+
+/** ISNEXT saw something other than next(): ISNEXT -> JMP and its ITERN -> ITERC, for good. */
+function despecialize(pt: Proto, isnextPc: number, ins: number): void {
+  const bc = pt.bc;
+  bc[isnextPc] = ((ins & ~0xff) | Op.JMP) >>> 0;
+  const itern = isnextPc + 1 + ((ins >>> 16) - BCBIAS_J);
+  if ((bc[itern] & 0xff) === Op.ITERN) bc[itern] = ((bc[itern] & ~0xff) | Op.ITERC) >>> 0;
+}
+
+/** FORI with a non-number operand: LuaJIT does not coerce strings here. */
+function forPrepError(L: LuaThread, idx: LuaValue, stop: LuaValue): never {
+  if (typeof idx !== "number") runtimeError(L, ERRMSG.FORINIT);
+  if (typeof stop !== "number") runtimeError(L, ERRMSG.FORLIM);
+  return runtimeError(L, ERRMSG.FORSTEP);
+}
+
+// -- pcall/xpcall as frames ----------------------------------------------------------------------
+
+/** pcall/xpcall called from JS (e.g. as a sort comparator): a protected call, results at base. */
+function pcallFromJs(L: LuaThread, base: number, nargs: number, isX: boolean): number {
+  const fidx = base - 2;
+  protectedCall(L, fidx, nargs, isX);
+  const n = L.top - fidx;
+  const stack = L.stack;
+  for (let i = n - 1; i >= 0; i--) stack[base + i] = stack[fidx + i];
+  return n;
+}
+
+/** The base library installs these as pcall and xpcall; the interpreter recognises them. */
+export const pcallMarker = new NativeFunction("pcall", (L, base, nargs) => pcallFromJs(L, base, nargs, false));
+export const xpcallMarker = new NativeFunction("xpcall", (L, base, nargs) => pcallFromJs(L, base, nargs, true));
+
+/**
+ * Rearrange pcall(f, ...) / xpcall(f, h, ...) at fidx into a call of f at fidx.
+ * Returns the handler (xpcall) and the number of f's arguments.
+ */
+function pcallArgs(L: LuaThread, fidx: number, nargs: number, isX: boolean): [LuaValue, number] {
+  const stack = L.stack;
+  const name = isX ? "xpcall" : "pcall";
+  if (nargs < 1) argError(L, 1, ERRMSG.NOVAL);
+  let handler: LuaValue = undefined;
+  let first = fidx + 3;
+  let n = nargs - 1;
+  if (isX) {
+    if (nargs < 2) argError(L, 2, ERRMSG.NOVAL);
+    handler = stack[fidx + 3];
+    first = fidx + 4;
+    n = nargs - 2;
+  }
+  void name;
+  stack[fidx] = stack[fidx + 2];
+  for (let i = 0; i < n; i++) stack[fidx + 2 + i] = stack[first + i];
+  return [handler, n];
+}
+
+/**
+ * pcall/xpcall from bytecode: run f in a PCALL/XPCALL frame so that an error
+ * unwinds to it. True if a Lua frame was pushed; false if f was a native and
+ * already returned, with pcall's results at fidx (L.top after them).
+ */
+function enterPcall(L: LuaThread, fidx: number, nargs: number, nresults: number, isX: boolean): boolean {
+  const [handler, n] = pcallArgs(L, fidx, nargs, isX);
+  const fn = L.stack[fidx];
+  if (fn instanceof LuaClosure) {
+    pushLuaFrame(L, fn, fidx, n, nresults, isX ? FrameKind.XPCALL : FrameKind.PCALL).handler = handler;
+    return true;
+  }
+  runProtectedNative(L, fidx, n, isX, handler);
+  return false;
+}
+
+/** A protected call made in JS; results (true, ...) or (false, err) at fidx. */
+function protectedCall(L: LuaThread, fidx: number, nargs: number, isX: boolean): void {
+  const [handler, n] = pcallArgs(L, fidx, nargs, isX);
+  runProtectedNative(L, fidx, n, isX, handler);
+}
+
+function runProtectedNative(L: LuaThread, fidx: number, n: number, isX: boolean, handler: LuaValue): void {
+  const depth = L.depth;
+  const stack = L.stack;
+  try {
+    const cnt = callAtIdx(L, fidx, n);
+    for (let i = cnt - 1; i >= 0; i--) stack[fidx + 1 + i] = stack[fidx + i];
+    stack[fidx] = true;
+    L.top = fidx + cnt + 1;
+  } catch (e) {
+    const err = errorValue(L, e);
+    if (err === undefined) throw e;
+    let value = err.value;
+    closeUpvals(L, fidx);
+    L.depth = depth;
+    if (isX) value = runHandler(L, handler, value);
+    stack[fidx] = false;
+    stack[fidx + 1] = value;
+    L.top = fidx + 2;
+  }
+}
+
+/** xpcall's message handler; an error inside it gives "error in error handling". */
+function runHandler(L: LuaThread, handler: LuaValue, value: LuaValue): LuaValue {
+  try {
+    return callValue1(L, handler, value);
+  } catch (e) {
+    if (errorValue(L, e) === undefined) throw e;
+    return ERRMSG.ERRERR;
+  }
+}

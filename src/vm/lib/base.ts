@@ -1,0 +1,236 @@
+// The base library (lib_base.c): print, tostring/tonumber, type, errors,
+// pcall/xpcall, metatables, raw access, iteration, select and unpack.
+import { ERRMSG, formatMessage } from "../../lang/errmsg.ts";
+import { scanNumber } from "../../lang/strscan.ts";
+import { formatNumber } from "../../util/numfmt.ts";
+import { callValue1 } from "../call.ts";
+import { LuaError, argError, locationPrefix, runtimeError } from "../errors.ts";
+import { LuaClosure, NativeFunction, isFunction } from "../func.ts";
+import { pcallMarker, xpcallMarker } from "../interp.ts";
+import { equals, getMetatable, rawSet } from "../meta.ts";
+import type { LuaState } from "../state.ts";
+import { LuaTable, TableError, iterOut } from "../table.ts";
+import { FrameKind, type LuaThread } from "../thread.ts";
+import { luaTypeOf, type LuaValue } from "../value.ts";
+import {
+  arg, checkAny, checkInt, checkTable, optInt, register, ret, ret1,
+} from "./api.ts";
+
+/** tostring without metamethods (lj_strfmt_obj). */
+export function tostringRaw(S: LuaState, v: LuaValue): string {
+  switch (typeof v) {
+    case "undefined": return "nil";
+    case "boolean": return v ? "true" : "false";
+    case "number": return formatNumber(v);
+    case "string": return v;
+    default: {
+      const o = v as { luaType: string };
+      if (o instanceof NativeFunction) return `function: builtin#${S.builtinId(o)}`;
+      return `${o.luaType}: ${S.addressOf(o)}`;
+    }
+  }
+}
+
+/** tostring with __tostring (lj_strfmt_obj + meta call). */
+export function tostring(L: LuaThread, v: LuaValue): LuaValue {
+  const mt = getMetatable(L, v);
+  if (mt !== undefined) {
+    const mo = mt.getStr("__tostring");
+    if (mo !== undefined) return callValue1(L, mo, v);
+  }
+  return tostringRaw(L.state, v);
+}
+
+function tonumber(L: LuaThread, base: number, nargs: number): number {
+  const b = arg(L, base, nargs, 2);
+  if (b === undefined) {
+    const v = checkAny(L, base, nargs, 1);
+    if (typeof v === "number") return ret1(L, base, v);
+    if (typeof v === "string") return ret1(L, base, scanNumber(v, false));
+    return ret1(L, base, undefined);
+  }
+  const radix = checkInt(L, base, nargs, 2);
+  if (radix < 2 || radix > 36) argError(L, 2, ERRMSG.BASERNG);
+  const v = arg(L, base, nargs, 1);
+  const s = typeof v === "number" ? formatNumber(v) : typeof v === "string" ? v : argError(L, 1, formatMessage(ERRMSG.BADTYPE, "string", luaTypeOf(v)));
+  return ret1(L, base, parseRadix(s, radix));
+}
+
+/** tonumber(s, base) for base != 10 as LuaJIT's lj_strscan-free loop does (leading/trailing space, optional '-'). */
+function parseRadix(s: string, radix: number): number | undefined {
+  let i = 0;
+  const n = s.length;
+  const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+  while (i < n && isSpace(s.charCodeAt(i))) i++;
+  let neg = false;
+  if (s.charCodeAt(i) === 45) { neg = true; i++; }
+  let val = 0;
+  let digits = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (c >= 65 && c <= 90) d = c - 55;
+    else if (c >= 97 && c <= 122) d = c - 87;
+    else break;
+    if (d >= radix) return undefined;
+    val = val * radix + d;
+    digits++;
+  }
+  while (i < n && isSpace(s.charCodeAt(i))) i++;
+  if (digits === 0 || i < n) return undefined;
+  return neg ? -val : val;
+}
+
+function print(L: LuaThread, base: number, nargs: number): number {
+  const S = L.state;
+  const globalTostring = S.globals.getStr("tostring");
+  const fast = globalTostring === S.tostringFn;
+  let out = "";
+  for (let i = 0; i < nargs; i++) {
+    const v = L.stack[base + i];
+    let s: LuaValue;
+    if (typeof v === "string") s = v;
+    else if (typeof v === "number") s = formatNumber(v);
+    else if (fast) s = tostring(L, v);
+    else s = callValue1(L, globalTostring, v);
+    if (typeof s !== "string") {
+      if (typeof s === "number") s = formatNumber(s);
+      else runtimeError(L, ERRMSG.PRTOSTR);
+    }
+    if (i > 0) out += "\t";
+    out += s;
+  }
+  S.stdout(out + "\n");
+  return 0;
+}
+
+/** error(msg, level): position of the level-th Lua caller is prepended to string messages. */
+function error(L: LuaThread, base: number, nargs: number): number {
+  let v = arg(L, base, nargs, 1);
+  const level = optInt(L, base, nargs, 2, 1);
+  if (typeof v === "string" && level > 0) {
+    const d = luaFrameAtLevel(L, level);
+    if (d >= 0) v = locationPrefix(L, d) + v;
+  }
+  throw new LuaError(v);
+}
+
+/** Depth of the frame `level` levels up (1 = the function that called error), or -1. */
+function luaFrameAtLevel(L: LuaThread, level: number): number {
+  const d = L.depth - (level - 1);
+  if (d < 1) return -1;
+  const ci = L.frames[d];
+  return ci.closure !== null && (ci.kind === FrameKind.LUA || ci.kind === FrameKind.PCALL || ci.kind === FrameKind.XPCALL) ? d : -1;
+}
+
+function assert(L: LuaThread, base: number, nargs: number): number {
+  const v = checkAny(L, base, nargs, 1);
+  if (v === undefined || v === false) {
+    if (nargs >= 2) throw new LuaError(L.stack[base + 1]);
+    runtimeError(L, ERRMSG.ASSERT);
+  }
+  return nargs;
+}
+
+function select(L: LuaThread, base: number, nargs: number): number {
+  const n = arg(L, base, nargs, 1);
+  if (n === "#") return ret1(L, base, nargs - 1);
+  let i = checkInt(L, base, nargs, 1);
+  if (i < 0) i = nargs - 1 + i + 1;
+  else if (i > nargs - 1) i = nargs;
+  if (i < 1) argError(L, 1, ERRMSG.IDXRNG);
+  const stack = L.stack;
+  const cnt = nargs - i;
+  for (let j = 0; j < cnt; j++) stack[base + j] = stack[base + i + j];
+  return cnt;
+}
+
+function unpack(L: LuaThread, base: number, nargs: number): number {
+  const t = checkTable(L, base, nargs, 1);
+  const i = optInt(L, base, nargs, 2, 1);
+  const e = arg(L, base, nargs, 3) === undefined ? t.length() : checkInt(L, base, nargs, 3);
+  if (i > e) return 0;
+  const n = e - i + 1;
+  if (n <= 0 || n >= 8000) runtimeError(L, ERRMSG.UNPACK);
+  L.ensureStack(base + n + 2);
+  const stack = L.stack;
+  for (let j = 0; j < n; j++) stack[base + j] = t.getInt(i + j);
+  return n;
+}
+
+function next(L: LuaThread, base: number, nargs: number): number {
+  const t = checkTable(L, base, nargs, 1);
+  try {
+    if (t.next(arg(L, base, nargs, 2))) return ret(L, base, iterOut.key, iterOut.val);
+  } catch (e) {
+    if (e instanceof TableError) runtimeError(L, e.message);
+    throw e;
+  }
+  return ret1(L, base, undefined);
+}
+
+function ipairsAux(L: LuaThread, base: number, nargs: number): number {
+  const t = arg(L, base, nargs, 1);
+  const i = (arg(L, base, nargs, 2) as number) + 1;
+  const v = t instanceof LuaTable ? t.getInt(i) : undefined;
+  if (v === undefined) return 0;
+  return ret(L, base, i, v);
+}
+
+function setmetatable(L: LuaThread, base: number, nargs: number): number {
+  const t = checkTable(L, base, nargs, 1);
+  const mt = arg(L, base, nargs, 2);
+  if (mt !== undefined && !(mt instanceof LuaTable)) argError(L, 2, ERRMSG.NOTABN);
+  if (t.metatable !== undefined && t.metatable.getStr("__metatable") !== undefined) runtimeError(L, ERRMSG.PROTMT);
+  t.metatable = mt as LuaTable | undefined;
+  return ret1(L, base, t);
+}
+
+function getmetatable(L: LuaThread, base: number, nargs: number): number {
+  const v = checkAny(L, base, nargs, 1);
+  const mt = getMetatable(L, v);
+  if (mt === undefined) return ret1(L, base, undefined);
+  const protectedMt = mt.getStr("__metatable");
+  return ret1(L, base, protectedMt !== undefined ? protectedMt : mt);
+}
+
+export function openBase(S: LuaState): void {
+  const G = S.globals;
+  G.setStr("_G", G);
+  G.setStr("_VERSION", "Lua 5.1");
+  G.setStr("pcall", pcallMarker);
+  G.setStr("xpcall", xpcallMarker);
+  register(G, "", {
+    print,
+    error,
+    assert,
+    select,
+    unpack,
+    next,
+    tonumber,
+    setmetatable,
+    getmetatable,
+    tostring: (L, base, nargs) => ret1(L, base, tostring(L, checkAny(L, base, nargs, 1))),
+    type: (L, base, nargs) => ret1(L, base, luaTypeOf(checkAny(L, base, nargs, 1))),
+    rawget: (L, base, nargs) => ret1(L, base, checkTable(L, base, nargs, 1).get(arg(L, base, nargs, 2))),
+    rawset: (L, base, nargs) => {
+      const t = checkTable(L, base, nargs, 1);
+      rawSet(L, t, arg(L, base, nargs, 2), arg(L, base, nargs, 3));
+      return ret1(L, base, t);
+    },
+    rawequal: (L, base, nargs) => {
+      checkAny(L, base, nargs, 1);
+      checkAny(L, base, nargs, 2);
+      return ret1(L, base, L.stack[base] === L.stack[base + 1]);
+    },
+  });
+  S.tostringFn = G.getStr("tostring");
+  S.nextFn = G.getStr("next");
+  const ipairsIter = new NativeFunction("ipairs_aux", ipairsAux);
+  register(G, "", {
+    pairs: (L, base, nargs) => ret(L, base, S.nextFn, checkTable(L, base, nargs, 1), undefined),
+    ipairs: (L, base, nargs) => ret(L, base, ipairsIter, checkTable(L, base, nargs, 1), 0),
+  });
+  void equals; void LuaClosure; void isFunction;
+}

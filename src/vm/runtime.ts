@@ -1,0 +1,65 @@
+// Entry points of the VM: make a state with the standard libraries, load a
+// chunk, and run it as luajit runs a script (lua_pcall of the main chunk).
+import type { Proto } from "../bc/proto.ts";
+import { compile } from "../lang/compile.ts";
+import { callAtIdx } from "./call.ts";
+import { LuaError, LuaHalt } from "./errors.ts";
+import { LuaClosure } from "./func.ts";
+import { openLibs } from "./lib/init.ts";
+import { LuaState, type VMOptions } from "./state.ts";
+import { LuaTable } from "./table.ts";
+import type { LuaValue } from "./value.ts";
+
+export type RunResult =
+  | { status: "ok" }
+  | { status: "error"; error: LuaValue; message: string }
+  | { status: "halted"; reason: LuaHalt["reason"]; message: string };
+
+/** A fresh Lua universe with the standard libraries open. */
+export function createState(options: VMOptions = {}): LuaState {
+  const S = new LuaState(options);
+  openLibs(S);
+  return S;
+}
+
+/** A closure of a main chunk, with the globals as its environment. */
+export function mainClosure(S: LuaState, pt: Proto): LuaClosure {
+  return new LuaClosure(pt, [], S.globals);
+}
+
+/** Compile and wrap a chunk (throws LuaSyntaxError). */
+export function load(S: LuaState, source: string, chunkname: string): LuaClosure {
+  return mainClosure(S, compile(source, chunkname));
+}
+
+/** Run a function on the main thread with string arguments, catching Lua errors. */
+export function runMain(S: LuaState, fn: LuaClosure, args: readonly string[] = []): RunResult {
+  const L = S.main;
+  const fidx = L.top;
+  L.ensureStack(fidx + args.length + 8);
+  L.stack[fidx] = fn;
+  L.stack[fidx + 1] = undefined;
+  for (let i = 0; i < args.length; i++) L.stack[fidx + 2 + i] = args[i];
+  const depth = L.depth;
+  try {
+    callAtIdx(L, fidx, args.length);
+    return { status: "ok" };
+  } catch (e) {
+    L.depth = depth;
+    if (e instanceof LuaHalt) return { status: "halted", reason: e.reason, message: e.message };
+    if (e instanceof LuaError) return { status: "error", error: e.value, message: errorText(e.value) };
+    throw e;
+  } finally {
+    L.top = fidx;
+  }
+}
+
+/** How luajit's top level shows an error value (non-strings without __tostring are "(error object is a X value)"). */
+export function errorText(v: LuaValue): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return String(v);
+  if (v instanceof LuaTable || typeof v === "object" || typeof v === "boolean" || v === undefined) {
+    return `(error object is a ${v === undefined ? "nil" : typeof v === "boolean" ? "boolean" : (v as { luaType: string }).luaType} value)`;
+  }
+  return String(v);
+}

@@ -1,0 +1,96 @@
+// A Lua thread (coroutine): its value stack and call frames (lua_State in
+// lj_obj.h, frame layout of lj_frame.h with FR2: function at base-2).
+import type { LuaClosure, LuaFunction, Upval } from "./func.ts";
+import type { LuaObject, LuaValue } from "./value.ts";
+import type { LuaState } from "./state.ts";
+
+/** LuaJIT's LJ_STACK_MAX: slots a thread's stack may grow to before "stack overflow". */
+export const LJ_STACK_MAX = 65500;
+
+export const enum FrameKind {
+  /** A Lua function. */
+  LUA = 0,
+  /** A native function (only while it runs). */
+  NATIVE = 1,
+  /** The function called by pcall: an error unwinds to here. */
+  PCALL = 2,
+  /** The function called by xpcall: an error calls the handler first. */
+  XPCALL = 3,
+}
+
+/** One frame. Objects are pooled per thread: a call reuses the slot's object. */
+export class CallInfo {
+  kind: FrameKind = FrameKind.LUA;
+  func: LuaFunction | null = null;
+  /** For Lua frames, the closure (func) with its proto. */
+  closure: LuaClosure | null = null;
+  /** Stack index of the called function; results are copied here. */
+  funcIdx = 0;
+  /** Stack index of slot 0. */
+  base = 0;
+  /** Lua frames: index of the instruction to run next (saved across calls). */
+  pc = 0;
+  /** Results the caller wants (-1: all). */
+  nresults = 0;
+  /** Extra arguments of a vararg call, stored below base. */
+  nvarargs = 0;
+  /** PCALL/XPCALL frames: values pcall returns first (true), or the xpcall handler. */
+  handler: LuaValue = undefined;
+}
+
+export type ThreadStatus = "running" | "suspended" | "normal" | "dead";
+
+export class LuaThread implements LuaObject {
+  readonly luaType = "thread";
+  readonly state: LuaState;
+  stack: LuaValue[];
+  /** Frames, [0] is the base frame; depth is the index of the current one. */
+  readonly frames: CallInfo[] = [new CallInfo()];
+  depth = 0;
+  /** One past the last live slot, for multiple results and natives. */
+  top = 0;
+  /** Open upvalues, highest stack index first. */
+  openUpvals: Upval | null = null;
+  status: ThreadStatus = "suspended";
+  /** The function a new coroutine starts with. */
+  startFn: LuaFunction | null = null;
+  /** The thread that resumed this one. */
+  resumer: LuaThread | null = null;
+  /** Results of the last call, for an instruction that takes them all (MULTRES). */
+  multres = 0;
+  /** A suspended coroutine: stack index of the yield call, and the results it wants. */
+  pendingCall = -1;
+  pendingResults = 0;
+  /** state.cCalls when this coroutine was resumed: a yield needs no JS-level call in between. */
+  cCallsAtResume = 0;
+  /** True while a native runs that was called from JS (pcall, sort...), not from a call instruction. */
+  nativeFromJs = false;
+
+  constructor(state: LuaState, size = 256) {
+    this.state = state;
+    this.stack = new Array<LuaValue>(size).fill(undefined);
+  }
+
+  /** Make sure stack[0 .. need-1] exist (keeps the array packed). */
+  ensureStack(need: number): void {
+    const stack = this.stack;
+    if (need <= stack.length) return;
+    let n = stack.length;
+    while (n < need) n *= 2;
+    for (let i = stack.length; i < n; i++) stack.push(undefined);
+  }
+
+  /** The frame object for depth d, allocated on first use. */
+  frameAt(d: number): CallInfo {
+    let ci = this.frames[d];
+    if (ci === undefined) {
+      ci = new CallInfo();
+      this.frames[d] = ci;
+    }
+    return ci;
+  }
+
+  get ci(): CallInfo {
+    return this.frames[this.depth];
+  }
+}
