@@ -146,6 +146,7 @@ function finishReturn(L: LuaThread, ci: CallInfo, src: number, n: number, prepen
   }
   L.depth--;
   L.top = ci.funcIdx + total;
+  L.multres = total;
 }
 
 // -- The loop --------------------------------------------------------------------------

@@ -61,6 +61,8 @@ export class LuaThread implements LuaObject {
   /** A suspended coroutine: stack index of the yield call, and the results it wants. */
   pendingCall = -1;
   pendingResults = 0;
+  /** Values passed to coroutine.yield, handed to the resumer. */
+  yieldValues: LuaValue[] = [];
   /** state.cCalls when this coroutine was resumed: a yield needs no JS-level call in between. */
   cCallsAtResume = 0;
   /** True while a native runs that was called from JS (pcall, sort...), not from a call instruction. */

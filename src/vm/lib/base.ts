@@ -118,8 +118,9 @@ function error(L: LuaThread, base: number, nargs: number): number {
 
 /** Depth of the frame `level` levels up (1 = the function that called error), or -1. */
 function luaFrameAtLevel(L: LuaThread, level: number): number {
-  const d = L.depth - (level - 1);
-  if (d < 1) return -1;
+  // Called from JS (e.g. by pcall), level 1 is that native, which has no position.
+  const d = L.depth - (level - 1) + (L.nativeFromJs ? 1 : 0);
+  if (d < 1 || d > L.depth) return -1;
   const ci = L.frames[d];
   return ci.closure !== null && (ci.kind === FrameKind.LUA || ci.kind === FrameKind.PCALL || ci.kind === FrameKind.XPCALL) ? d : -1;
 }

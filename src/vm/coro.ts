@@ -1,0 +1,123 @@
+// Coroutine switching (lj_state.c, the resume/yield paths of lj_vm): a
+// coroutine is a LuaThread with its own frames, run by its own execute();
+// a yield returns from that execute and leaves the frames in place.
+import { ERRMSG } from "../lang/errmsg.ts";
+import { LuaError, LuaHalt, runtimeError } from "./errors.ts";
+import { LuaClosure, NativeFunction, type LuaFunction } from "./func.ts";
+import { TAILRET, execute, pushLuaFrame, returnFrom } from "./interp.ts";
+import { FrameKind, LuaThread } from "./thread.ts";
+import type { LuaValue } from "./value.ts";
+
+export function newCoroutine(L: LuaThread, fn: LuaFunction): LuaThread {
+  const co = new LuaThread(L.state, 64);
+  co.startFn = fn;
+  co.status = "suspended";
+  return co;
+}
+
+/** coroutine.status as LuaJIT reports it. */
+export function coStatus(L: LuaThread, co: LuaThread): string {
+  if (co === L) return "running";
+  return co.status;
+}
+
+export type ResumeResult = { ok: true; values: LuaValue[] } | { ok: false; error: LuaValue };
+
+/** Resume co with args; errors inside it come back as {ok: false}. */
+export function resume(L: LuaThread, co: LuaThread, args: LuaValue[]): ResumeResult {
+  if (co.status === "dead") return { ok: false, error: ERRMSG.CODEAD };
+  if (co.status !== "suspended" || co === L) return { ok: false, error: ERRMSG.CORUN };
+  const S = L.state;
+  co.status = "running";
+  co.resumer = L;
+  L.status = "normal";
+  S.current = co;
+  co.cCallsAtResume = S.cCalls;
+  try {
+    if (co.startFn !== null) start(co, co.startFn, args);
+    else if (deliver(co, args)) execute(co, 1);
+    if ((co.status as string) === "suspended") {
+      const values = co.yieldValues;
+      co.yieldValues = [];
+      return { ok: true, values };
+    }
+    co.status = "dead";
+    return { ok: true, values: co.stack.slice(0, co.top) };
+  } catch (e) {
+    if (e instanceof LuaHalt || !(e instanceof LuaError)) throw e;
+    co.status = "dead";
+    return { ok: false, error: e.value };
+  } finally {
+    S.current = L;
+    L.status = "running";
+  }
+}
+
+/** First resume: call the body with the arguments. */
+function start(co: LuaThread, fn: LuaFunction, args: LuaValue[]): void {
+  co.startFn = null;
+  co.ensureStack(args.length + 8);
+  const stack = co.stack;
+  stack[0] = fn;
+  stack[1] = undefined;
+  for (let i = 0; i < args.length; i++) stack[2 + i] = args[i];
+  if (fn instanceof LuaClosure) {
+    pushLuaFrame(co, fn, 0, args.length, -1, FrameKind.LUA);
+    execute(co, 1);
+    return;
+  }
+  co.top = 2 + args.length;
+  co.nativeFromJs = true;
+  const n = (fn as NativeFunction).fn(co, 2, args.length);
+  if (n < 0) {
+    co.pendingCall = -1; // a native body that yields ends when resumed
+    return;
+  }
+  for (let i = 0; i < n; i++) stack[i] = stack[2 + i];
+  co.top = n;
+}
+
+/**
+ * Put resume's arguments where the suspended yield call wants its results.
+ * False if that finished the coroutine (its body was the yielding call).
+ */
+function deliver(co: LuaThread, args: LuaValue[]): boolean {
+  const fidx = co.pendingCall;
+  const stack = co.stack;
+  if (fidx < 0) {
+    for (let i = 0; i < args.length; i++) stack[i] = args[i];
+    co.top = args.length;
+    return false;
+  }
+  co.ensureStack(fidx + args.length + 4);
+  for (let i = 0; i < args.length; i++) co.stack[fidx + i] = args[i];
+  let n = args.length;
+  const want = co.pendingResults;
+  co.pendingCall = -1;
+  if (want === TAILRET) {
+    // `return coroutine.yield(...)`: the frame returns what resume passed.
+    if (returnFrom(co, co.frames[co.depth], fidx, n, 1)) return false;
+    co.multres = co.top - co.frames[co.depth + 1].funcIdx;
+    return true;
+  }
+  if (want >= 0) {
+    for (let i = n; i < want; i++) co.stack[fidx + i] = undefined;
+    n = want;
+  }
+  co.multres = n;
+  const ci = co.frames[co.depth];
+  co.top = ci.closure !== null ? ci.base + ci.closure.proto.framesize : fidx + n;
+  return true;
+}
+
+/** coroutine.yield: only from a coroutine's own bytecode, with no JS-level call in between. */
+export function yieldNative(L: LuaThread, base: number, nargs: number): number {
+  if (L === L.state.main || L.nativeFromJs || L.state.cCalls !== L.cCallsAtResume) {
+    runtimeError(L, ERRMSG.CYIELD);
+  }
+  L.yieldValues = L.stack.slice(base, base + nargs);
+  L.status = "suspended";
+  return -1;
+}
+
+export { NativeFunction };
