@@ -3,6 +3,7 @@
 // report of an uncaught error and its exit status.
 import type { Proto } from "../bc/proto.ts";
 import { createState, mainClosure, runMain } from "../vm/runtime.ts";
+import { LuaTable } from "../vm/table.ts";
 import type { CliOptions } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
@@ -25,11 +26,20 @@ function bufferedWriter(write: (s: string) => void): { put: (s: string) => void;
   };
 }
 
+/** The global `arg`: arg[0] is the script, arg[1..] its arguments (as luajit.c sets it). */
+function argTable(chunkname: string, args: readonly string[]): LuaTable {
+  const t = new LuaTable();
+  t.setInt(0, chunkname.startsWith("@") ? chunkname.slice(1) : chunkname);
+  args.forEach((a, i) => t.setInt(i + 1, a));
+  return t;
+}
+
 /** Run a main chunk with its arguments; returns the exit status. */
 export function runChunk(main: Proto, args: readonly string[], options: CliOptions, io: CliIO, progname: string): number {
   void options;
   const out = bufferedWriter((s) => io.stdout(s));
   const S = createState({ stdout: out.put, stderr: (s) => { out.flush(); io.stderr(s); } });
+  S.setGlobal("arg", argTable(main.chunkname, args));
   const result = runMain(S, mainClosure(S, main), args);
   out.flush();
   if (result.status === "error") {

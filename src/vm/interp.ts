@@ -2,7 +2,6 @@
 // LuaJIT's semantics for every opcode (vm_x64.dasc, lj_vm*.c). Lua-to-Lua
 // calls, returns, pcall and coroutine yields never recurse in JS.
 import { BCBIAS_J } from "../bc/ins.ts";
-import { Op } from "../bc/opcodes.ts";
 import { PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
 import { luaMod } from "../util/arith.ts";
@@ -14,6 +13,27 @@ import { LuaTable, TableError, iterOut } from "./table.ts";
 import { FrameKind, LJ_STACK_MAX, type CallInfo, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 import { budgetExhausted } from "./budget.ts";
+
+/**
+ * Opcode numbers as compile-time constants, so that the dispatch switch is a
+ * jump table (a property load per case label would make it a chain of compares).
+ * Must equal the order of BCDEF in src/bc/opcodes.ts; test/unit/interp-opcodes.test.ts checks it.
+ */
+const enum BC {
+  ISLT = 0, ISGE = 1, ISLE = 2, ISGT = 3, ISEQV = 4, ISNEV = 5, ISEQS = 6, ISNES = 7, ISEQN = 8,
+  ISNEN = 9, ISEQP = 10, ISNEP = 11, ISTC = 12, ISFC = 13, IST = 14, ISF = 15, ISTYPE = 16,
+  ISNUM = 17, MOV = 18, NOT = 19, UNM = 20, LEN = 21, ADDVN = 22, SUBVN = 23, MULVN = 24,
+  DIVVN = 25, MODVN = 26, ADDNV = 27, SUBNV = 28, MULNV = 29, DIVNV = 30, MODNV = 31, ADDVV = 32,
+  SUBVV = 33, MULVV = 34, DIVVV = 35, MODVV = 36, POW = 37, CAT = 38, KSTR = 39, KCDATA = 40,
+  KSHORT = 41, KNUM = 42, KPRI = 43, KNIL = 44, UGET = 45, USETV = 46, USETS = 47, USETN = 48,
+  USETP = 49, UCLO = 50, FNEW = 51, TNEW = 52, TDUP = 53, GGET = 54, GSET = 55, TGETV = 56,
+  TGETS = 57, TGETB = 58, TGETR = 59, TSETV = 60, TSETS = 61, TSETB = 62, TSETM = 63, TSETR = 64,
+  CALLM = 65, CALL = 66, CALLMT = 67, CALLT = 68, ITERC = 69, ITERN = 70, VARG = 71, ISNEXT = 72,
+  RETM = 73, RET = 74, RET0 = 75, RET1 = 76, FORI = 77, JFORI = 78, FORL = 79, IFORL = 80,
+  JFORL = 81, ITERL = 82, IITERL = 83, JITERL = 84, LOOP = 85, ILOOP = 86, JLOOP = 87, JMP = 88,
+  FUNCF = 89, IFUNCF = 90, JFUNCF = 91, FUNCV = 92, IFUNCV = 93, JFUNCV = 94, FUNCC = 95,
+  FUNCCW = 96,
+}
 
 // -- Frames ----------------------------------------------------------------------
 
@@ -189,23 +209,23 @@ function run(L: LuaThread, entryDepth: number): void {
       const a = (ins >>> 8) & 0xff;
       switch (op) {
         // -- Comparisons: the next instruction is the JMP taken when true. ----------
-        case Op.ISLT: case Op.ISGE: case Op.ISLE: case Op.ISGT: {
+        case BC.ISLT: case BC.ISGE: case BC.ISLE: case BC.ISGT: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
           let r: boolean;
           if (typeof x === "number" && typeof y === "number") {
-            r = op === Op.ISLT ? x < y : op === Op.ISGE ? !(x < y) : op === Op.ISLE ? x <= y : !(x <= y);
+            r = op === BC.ISLT ? x < y : op === BC.ISGE ? !(x < y) : op === BC.ISLE ? x <= y : !(x <= y);
           } else {
             ci.pc = pc;
             L.top = base + pt.framesize;
-            r = meta.lessThan(L, x, y, op === Op.ISLE || op === Op.ISGT);
-            if (op === Op.ISGE || op === Op.ISGT) r = !r;
+            r = meta.lessThan(L, x, y, op === BC.ISLE || op === BC.ISGT);
+            if (op === BC.ISGE || op === BC.ISGT) r = !r;
           }
           if (r) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
           else pc++;
           break;
         }
-        case Op.ISEQV: case Op.ISNEV: {
+        case BC.ISEQV: case BC.ISNEV: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
           let r = x === y;
@@ -214,32 +234,32 @@ function run(L: LuaThread, entryDepth: number): void {
             L.top = base + pt.framesize;
             r = meta.equals(L, x, y);
           }
-          if (r === (op === Op.ISEQV)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          if (r === (op === BC.ISEQV)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
           else pc++;
           break;
         }
-        case Op.ISEQS: case Op.ISNES: {
+        case BC.ISEQS: case BC.ISNES: {
           const r = stack[base + a] === kgc[ins >>> 16];
-          if (r === (op === Op.ISEQS)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          if (r === (op === BC.ISEQS)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
           else pc++;
           break;
         }
-        case Op.ISEQN: case Op.ISNEN: {
+        case BC.ISEQN: case BC.ISNEN: {
           const r = stack[base + a] === knum[ins >>> 16];
-          if (r === (op === Op.ISEQN)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          if (r === (op === BC.ISEQN)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
           else pc++;
           break;
         }
-        case Op.ISEQP: case Op.ISNEP: {
+        case BC.ISEQP: case BC.ISNEP: {
           const d = ins >>> 16;
           const r = stack[base + a] === (d === 0 ? undefined : d === 2);
-          if (r === (op === Op.ISEQP)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          if (r === (op === BC.ISEQP)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
           else pc++;
           break;
         }
-        case Op.ISTC: case Op.ISFC: {
+        case BC.ISTC: case BC.ISFC: {
           const v = stack[base + (ins >>> 16)];
-          if ((v !== undefined && v !== false) === (op === Op.ISTC)) {
+          if ((v !== undefined && v !== false) === (op === BC.ISTC)) {
             stack[base + a] = v;
             pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
           } else {
@@ -247,23 +267,23 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.IST: case Op.ISF: {
+        case BC.IST: case BC.ISF: {
           const v = stack[base + (ins >>> 16)];
-          if ((v !== undefined && v !== false) === (op === Op.IST)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          if ((v !== undefined && v !== false) === (op === BC.IST)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
           else pc++;
           break;
         }
 
         // -- Unary ops -----------------------------------------------------------------
-        case Op.MOV:
+        case BC.MOV:
           stack[base + a] = stack[base + (ins >>> 16)];
           break;
-        case Op.NOT: {
+        case BC.NOT: {
           const v = stack[base + (ins >>> 16)];
           stack[base + a] = v === undefined || v === false;
           break;
         }
-        case Op.UNM: {
+        case BC.UNM: {
           const d = ins >>> 16;
           const v = stack[base + d];
           if (typeof v === "number") {
@@ -275,7 +295,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.LEN: {
+        case BC.LEN: {
           const d = ins >>> 16;
           const v = stack[base + d];
           if (typeof v === "string") stack[base + a] = v.length;
@@ -289,39 +309,39 @@ function run(L: LuaThread, entryDepth: number): void {
         }
 
         // -- Arithmetic ------------------------------------------------------------------
-        case Op.ADDVN: {
+        case BC.ADDVN: {
           const x = stack[base + (ins >>> 24)];
           if (typeof x === "number") { stack[base + a] = x + knum[(ins >>> 16) & 0xff]; break; }
           ci.pc = pc; L.top = base + pt.framesize;
           stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 0, ins >>> 24, -1);
           break;
         }
-        case Op.SUBVN: case Op.MULVN: case Op.DIVVN: case Op.MODVN: {
+        case BC.SUBVN: case BC.MULVN: case BC.DIVVN: case BC.MODVN: {
           const b = ins >>> 24;
           const x = stack[base + b];
           const y = knum[(ins >>> 16) & 0xff];
           if (typeof x === "number") {
-            stack[base + a] = op === Op.SUBVN ? x - y : op === Op.MULVN ? x * y : op === Op.DIVVN ? x / y : luaMod(x, y);
+            stack[base + a] = op === BC.SUBVN ? x - y : op === BC.MULVN ? x * y : op === BC.DIVVN ? x / y : luaMod(x, y);
           } else {
             ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, x, y, op - Op.ADDVN, b, -1);
+            stack[base + a] = meta.arith(L, x, y, op - BC.ADDVN, b, -1);
           }
           break;
         }
-        case Op.ADDNV: case Op.SUBNV: case Op.MULNV: case Op.DIVNV: case Op.MODNV: {
+        case BC.ADDNV: case BC.SUBNV: case BC.MULNV: case BC.DIVNV: case BC.MODNV: {
           const b = ins >>> 24;
           const x = stack[base + b];
           const y = knum[(ins >>> 16) & 0xff];
           if (typeof x === "number") {
-            stack[base + a] = op === Op.ADDNV ? y + x : op === Op.SUBNV ? y - x : op === Op.MULNV ? y * x
-              : op === Op.DIVNV ? y / x : luaMod(y, x);
+            stack[base + a] = op === BC.ADDNV ? y + x : op === BC.SUBNV ? y - x : op === BC.MULNV ? y * x
+              : op === BC.DIVNV ? y / x : luaMod(y, x);
           } else {
             ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, y, x, op - Op.ADDNV, -1, b);
+            stack[base + a] = meta.arith(L, y, x, op - BC.ADDNV, -1, b);
           }
           break;
         }
-        case Op.ADDVV: {
+        case BC.ADDVV: {
           const x = stack[base + (ins >>> 24)];
           const y = stack[base + ((ins >>> 16) & 0xff)];
           if (typeof x === "number" && typeof y === "number") { stack[base + a] = x + y; break; }
@@ -329,21 +349,21 @@ function run(L: LuaThread, entryDepth: number): void {
           stack[base + a] = meta.arith(L, x, y, 0, ins >>> 24, (ins >>> 16) & 0xff);
           break;
         }
-        case Op.SUBVV: case Op.MULVV: case Op.DIVVV: case Op.MODVV: case Op.POW: {
+        case BC.SUBVV: case BC.MULVV: case BC.DIVVV: case BC.MODVV: case BC.POW: {
           const b = ins >>> 24;
           const c = (ins >>> 16) & 0xff;
           const x = stack[base + b];
           const y = stack[base + c];
           if (typeof x === "number" && typeof y === "number") {
-            stack[base + a] = op === Op.SUBVV ? x - y : op === Op.MULVV ? x * y : op === Op.DIVVV ? x / y
-              : op === Op.MODVV ? luaMod(x, y) : Math.pow(x, y);
+            stack[base + a] = op === BC.SUBVV ? x - y : op === BC.MULVV ? x * y : op === BC.DIVVV ? x / y
+              : op === BC.MODVV ? luaMod(x, y) : Math.pow(x, y);
           } else {
             ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, x, y, op === Op.POW ? 5 : op - Op.ADDVV, b, c);
+            stack[base + a] = meta.arith(L, x, y, op === BC.POW ? 5 : op - BC.ADDVV, b, c);
           }
           break;
         }
-        case Op.CAT: {
+        case BC.CAT: {
           const b = ins >>> 24;
           const c = (ins >>> 16) & 0xff;
           const x = stack[base + b];
@@ -358,49 +378,49 @@ function run(L: LuaThread, entryDepth: number): void {
         }
 
         // -- Constants -------------------------------------------------------------------
-        case Op.KSTR:
+        case BC.KSTR:
           stack[base + a] = kgc[ins >>> 16] as string;
           break;
-        case Op.KSHORT:
+        case BC.KSHORT:
           stack[base + a] = ins >> 16;
           break;
-        case Op.KNUM:
+        case BC.KNUM:
           stack[base + a] = knum[ins >>> 16];
           break;
-        case Op.KPRI: {
+        case BC.KPRI: {
           const d = ins >>> 16;
           stack[base + a] = d === 0 ? undefined : d === 2;
           break;
         }
-        case Op.KNIL: {
+        case BC.KNIL: {
           const d = ins >>> 16;
           for (let i = a; i <= d; i++) stack[base + i] = undefined;
           break;
         }
 
         // -- Upvalues and closures ---------------------------------------------------------
-        case Op.UGET:
+        case BC.UGET:
           stack[base + a] = cl.upvals[ins >>> 16].get();
           break;
-        case Op.USETV:
+        case BC.USETV:
           cl.upvals[a].set(stack[base + (ins >>> 16)]);
           break;
-        case Op.USETS:
+        case BC.USETS:
           cl.upvals[a].set(kgc[ins >>> 16] as string);
           break;
-        case Op.USETN:
+        case BC.USETN:
           cl.upvals[a].set(knum[ins >>> 16]);
           break;
-        case Op.USETP: {
+        case BC.USETP: {
           const d = ins >>> 16;
           cl.upvals[a].set(d === 0 ? undefined : d === 2);
           break;
         }
-        case Op.UCLO:
+        case BC.UCLO:
           if (L.openUpvals !== null) closeUpvals(L, base + a);
           pc += (ins >>> 16) - BCBIAS_J;
           break;
-        case Op.FNEW: {
+        case BC.FNEW: {
           const child = kgc[ins >>> 16] as Proto;
           const uvd = child.uv;
           const upvals = new Array<Upval>(uvd.length);
@@ -413,13 +433,13 @@ function run(L: LuaThread, entryDepth: number): void {
         }
 
         // -- Tables ------------------------------------------------------------------------
-        case Op.TNEW:
+        case BC.TNEW:
           stack[base + a] = LuaTable.fromTNEW(ins >>> 16);
           break;
-        case Op.TDUP:
+        case BC.TDUP:
           stack[base + a] = LuaTable.fromTemplate(kgc[ins >>> 16] as TemplateTable);
           break;
-        case Op.GGET: {
+        case BC.GGET: {
           const env = cl.env;
           const key = kgc[ins >>> 16] as string;
           let v = env.getStr(key);
@@ -430,7 +450,7 @@ function run(L: LuaThread, entryDepth: number): void {
           stack[base + a] = v;
           break;
         }
-        case Op.GSET: {
+        case BC.GSET: {
           const env = cl.env;
           const key = kgc[ins >>> 16] as string;
           if (env.metatable === undefined) {
@@ -441,12 +461,12 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.TGETV: case Op.TGETR: {
+        case BC.TGETV: case BC.TGETR: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = stack[base + ((ins >>> 16) & 0xff)];
           let v: LuaValue;
-          if (t instanceof LuaTable && ((v = t.get(k)) !== undefined || t.metatable === undefined || op === Op.TGETR)) {
+          if (t instanceof LuaTable && ((v = t.get(k)) !== undefined || t.metatable === undefined || op === BC.TGETR)) {
             stack[base + a] = v;
           } else {
             ci.pc = pc; L.top = base + pt.framesize;
@@ -454,7 +474,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.TGETS: {
+        case BC.TGETS: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
@@ -467,7 +487,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.TGETB: {
+        case BC.TGETB: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = (ins >>> 16) & 0xff;
@@ -480,12 +500,12 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.TSETV: case Op.TSETR: {
+        case BC.TSETV: case BC.TSETR: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = stack[base + ((ins >>> 16) & 0xff)];
           ci.pc = pc;
-          if (t instanceof LuaTable && (t.metatable === undefined || op === Op.TSETR)) {
+          if (t instanceof LuaTable && (t.metatable === undefined || op === BC.TSETR)) {
             if (typeof k === "number" || typeof k === "string") t.set(k, stack[base + a]);
             else meta.rawSet(L, t, k, stack[base + a]);
           } else {
@@ -494,7 +514,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.TSETS: {
+        case BC.TSETS: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
@@ -506,7 +526,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.TSETB: {
+        case BC.TSETB: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = (ins >>> 16) & 0xff;
@@ -518,7 +538,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.TSETM: {
+        case BC.TSETM: {
           // A-1 is the table; store A .. A+MULTRES-1 from index knum[D] - 2^52 on.
           const t = stack[base + a - 1] as LuaTable;
           let idx = knum[ins >>> 16] - 4503599627370496;
@@ -531,13 +551,13 @@ function run(L: LuaThread, entryDepth: number): void {
         }
 
         // -- Calls -------------------------------------------------------------------------------
-        case Op.CALLM: case Op.CALL: case Op.CALLMT: case Op.CALLT: {
-          const isTail = op === Op.CALLMT || op === Op.CALLT;
+        case BC.CALLM: case BC.CALL: case BC.CALLMT: case BC.CALLT: {
+          const isTail = op === BC.CALLMT || op === BC.CALLT;
           let nargs: number;
           let nresults: number;
-          if (op === Op.CALL) { nargs = ((ins >>> 16) & 0xff) - 1; nresults = (ins >>> 24) - 1; }
-          else if (op === Op.CALLM) { nargs = ((ins >>> 16) & 0xff) + multres; nresults = (ins >>> 24) - 1; }
-          else if (op === Op.CALLT) { nargs = (ins >>> 16) - 1; nresults = -1; }
+          if (op === BC.CALL) { nargs = ((ins >>> 16) & 0xff) - 1; nresults = (ins >>> 24) - 1; }
+          else if (op === BC.CALLM) { nargs = ((ins >>> 16) & 0xff) + multres; nresults = (ins >>> 24) - 1; }
+          else if (op === BC.CALLT) { nargs = (ins >>> 16) - 1; nresults = -1; }
           else { nargs = (ins >>> 16) + multres; nresults = -1; }
           const fidx = base + a;
           ci.pc = pc;
@@ -592,7 +612,7 @@ function run(L: LuaThread, entryDepth: number): void {
           L.top = base + pt.framesize;
           break;
         }
-        case Op.ITERC: {
+        case BC.ITERC: {
           // A, A+2, A+3 = A-3, A-2, A-1; call A with 2 args, B-1 results.
           const fidx = base + a;
           stack[fidx] = stack[fidx - 3];
@@ -624,7 +644,7 @@ function run(L: LuaThread, entryDepth: number): void {
           L.top = base + pt.framesize;
           break;
         }
-        case Op.ITERN: {
+        case BC.ITERN: {
           // Specialised next(): A-2 is the table, A-1 a traversal cursor. On
           // success it jumps with the following ITERL's target, as LuaJIT does.
           const t = stack[base + a - 2] as LuaTable;
@@ -640,7 +660,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.ISNEXT: {
+        case BC.ISNEXT: {
           const fn = stack[base + a - 3];
           if (fn === S.nextFn && stack[base + a - 2] instanceof LuaTable && stack[base + a - 1] === undefined) {
             stack[base + a - 1] = 0;
@@ -651,7 +671,7 @@ function run(L: LuaThread, entryDepth: number): void {
           pc += (ins >>> 16) - BCBIAS_J;
           break;
         }
-        case Op.VARG: {
+        case BC.VARG: {
           const nwant = (ins >>> 24) - 1;
           const nvar = ci.nvarargs;
           const src = ci.funcIdx + 2 + pt.numparams;
@@ -668,15 +688,15 @@ function run(L: LuaThread, entryDepth: number): void {
         }
 
         // -- Returns -------------------------------------------------------------------------------
-        case Op.RETM: case Op.RET: case Op.RET0: case Op.RET1: {
-          const n = op === Op.RET0 ? 0 : op === Op.RET1 ? 1 : op === Op.RET ? (ins >>> 16) - 1 : (ins >>> 16) + multres;
+        case BC.RETM: case BC.RET: case BC.RET0: case BC.RET1: {
+          const n = op === BC.RET0 ? 0 : op === BC.RET1 ? 1 : op === BC.RET ? (ins >>> 16) - 1 : (ins >>> 16) + multres;
           if (returnFrom(L, ci, base + a, n, entryDepth)) return;
           multres = L.top - L.frames[L.depth + 1].funcIdx;
           continue outer;
         }
 
         // -- Loops ---------------------------------------------------------------------------------
-        case Op.FORI: case Op.JFORI: {
+        case BC.FORI: case BC.JFORI: {
           const ra = base + a;
           const idx = stack[ra];
           const stop = stack[ra + 1];
@@ -692,7 +712,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.FORL: case Op.IFORL: {
+        case BC.FORL: case BC.IFORL: {
           const ra = base + a;
           const step = stack[ra + 2] as number;
           const idx = (stack[ra] as number) + step;
@@ -704,7 +724,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.ITERL: case Op.IITERL: {
+        case BC.ITERL: case BC.IITERL: {
           const v = stack[base + a];
           if (v !== undefined) {
             stack[base + a - 1] = v;
@@ -713,15 +733,15 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case Op.LOOP: case Op.ILOOP:
+        case BC.LOOP: case BC.ILOOP:
           if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
           break;
-        case Op.JMP:
+        case BC.JMP:
           pc += (ins >>> 16) - BCBIAS_J;
           break;
 
         // -- Function headers ----------------------------------------------------------------------
-        case Op.FUNCF: case Op.IFUNCF: case Op.FUNCV: case Op.IFUNCV:
+        case BC.FUNCF: case BC.IFUNCF: case BC.FUNCV: case BC.IFUNCV:
           break;
 
         default:
@@ -789,9 +809,9 @@ function resolveCall(L: LuaThread, fidx: number, nargs: number, slot: number): L
 /** ISNEXT saw something other than next(): ISNEXT -> JMP and its ITERN -> ITERC, for good. */
 function despecialize(pt: Proto, isnextPc: number, ins: number): void {
   const bc = pt.bc;
-  bc[isnextPc] = ((ins & ~0xff) | Op.JMP) >>> 0;
+  bc[isnextPc] = ((ins & ~0xff) | BC.JMP) >>> 0;
   const itern = isnextPc + 1 + ((ins >>> 16) - BCBIAS_J);
-  if ((bc[itern] & 0xff) === Op.ITERN) bc[itern] = ((bc[itern] & ~0xff) | Op.ITERC) >>> 0;
+  if ((bc[itern] & 0xff) === BC.ITERN) bc[itern] = ((bc[itern] & ~0xff) | BC.ITERC) >>> 0;
 }
 
 /** FORI with a non-number operand: LuaJIT does not coerce strings here. */
