@@ -138,11 +138,6 @@ describe("runCli", () => {
     expect(run(["-jfoo", "-e", ""])).toMatchObject({ status: 1, stderr: "ljscope: unknown luaJIT command or jit.* modules not installed\n" });
     expect(run(["-jdump", "-e", ""])).toMatchObject({ status: 1, stderr: "ljscope: -jdump is not supported\n" });
   });
-
-  it("compiles a program, then stops: running is not implemented yet", () => {
-    expect(run(["-Ohotloop=1", "-jv", "t.lua"], { "t.lua": "" }))
-      .toMatchObject({ status: 1, stdout: "", stderr: "ljscope: running programs is not implemented yet\n" });
-  });
 });
 
 describe("bin/ljscope", () => {
