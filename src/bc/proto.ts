@@ -65,6 +65,8 @@ export interface Proto {
   uv: number[];
   uvnames: string[];
   varinfo: VarInfo[];
+  /** Filled in lazily by the VM: table hashes of the string constants (index as kgc). */
+  khash?: Int32Array;
 }
 
 export function isProto(k: unknown): k is Proto {

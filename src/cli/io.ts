@@ -1,6 +1,7 @@
 // The CLI's contact with the outside world, behind an interface so that tests
 // can run it in-process. Lua strings are binary strings, files are bytes (latin1).
 import { readFileSync, writeFileSync } from "node:fs";
+import type { FileError } from "../vm/state.ts";
 
 export interface CliIO {
   /** Write a binary string to stdout / stderr. */
@@ -11,6 +12,8 @@ export interface CliIO {
   readStdin(): string;
   writeFile(path: string, s: string): void;
   stdinIsTTY(): boolean;
+  /** An environment variable (LUA_PATH, LUA_CPATH); undefined if unset. */
+  getenv?(name: string): string | undefined;
 }
 
 export const nodeIO: CliIO = {
@@ -20,6 +23,7 @@ export const nodeIO: CliIO = {
   readStdin: () => readFileSync(0, "latin1"),
   writeFile: (path, s) => writeFileSync(path, Buffer.from(s, "latin1")),
   stdinIsTTY: () => !!process.stdin.isTTY,
+  getenv: (name) => process.env[name],
 };
 
 const STRERROR: Record<string, string> = {
@@ -40,6 +44,18 @@ export function strerror(err: unknown): string {
   const code = (err as { code?: string } | null)?.code;
   if (code && STRERROR[code]) return STRERROR[code];
   return err instanceof Error ? err.message : String(err);
+}
+
+/** VMOptions.readFile over a CliIO: the text, or why it failed (a directory opens but cannot be read). */
+export function vmFileReader(io: CliIO): (path: string) => string | FileError {
+  return (path) => {
+    try {
+      return io.readFile(path);
+    } catch (e) {
+      const code = (e as { code?: string } | null)?.code;
+      return { reason: strerror(e), failed: code === "EISDIR" ? "read" : "open" };
+    }
+  };
 }
 
 /**

@@ -6,18 +6,12 @@ import { parseArgs, usageText, type BuildName, type CliOptions } from "./args.ts
 import { runBytecode } from "./bytecode.ts";
 import { loadFileError, nodeIO, type CliIO } from "./io.ts";
 import { runChunk } from "./run.ts";
+import { LUAJIT_VERSIONS } from "../vm/lib/jit.ts";
 
 export const PROGNAME = "ljscope";
 
-/** What `luajit -v` prints for each simulated build. */
-const VERSIONS: Record<BuildName, string> = {
-  fixed: "LuaJIT 2.1.1741558142",
-  "prefix-assert": "LuaJIT 2.1.1741552097",
-  "prefix-release": "LuaJIT 2.1.1741552097",
-};
-
 export function versionLine(build: BuildName): string {
-  return `${VERSIONS[build]} -- Copyright (C) 2005-2025 Mike Pall. https://luajit.org/\n`;
+  return `${LUAJIT_VERSIONS[build]} -- Copyright (C) 2005-2025 Mike Pall. https://luajit.org/\n`;
 }
 
 /** -j commands: those the simulation will implement, and the rest of luajit's. */

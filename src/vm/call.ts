@@ -37,6 +37,8 @@ export function callAtIdx(L: LuaThread, fidx: number, nargs: number): number {
   const savedFromJs = L.nativeFromJs;
   try {
     if (fn instanceof LuaClosure) {
+      // Natives the Lua code calls are its own (restored below).
+      L.nativeFromJs = false;
       pushLuaFrame(L, fn, fidx, nargs, -1, FrameKind.LUA);
       execute(L, L.depth);
       return L.top - fidx;

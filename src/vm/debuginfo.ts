@@ -3,7 +3,8 @@
 import { bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { Mode, Op, metamethodOf, modeA } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
-import type { LuaThread } from "./thread.ts";
+import { NativeFunction } from "./func.ts";
+import { FrameKind, type CallInfo, type LuaThread } from "./thread.ts";
 
 export interface SlotName {
   kind: "local" | "global" | "field" | "method" | "upvalue" | "metamethod";
@@ -75,8 +76,37 @@ export function slotName(pt: Proto, pc: number, slot: number): SlotName | null {
  * call instruction (lj_debug_funcname); null if not called from bytecode.
  */
 export function funcName(L: LuaThread): SlotName | null {
-  if (L.nativeFromJs) return null;
-  const ci = L.ci;
+  const d = nativeCallerDepth(L);
+  return d < 0 ? null : calleeName(L.frames[d]);
+}
+
+/**
+ * The Lua frame that called the running native, as LuaJIT sees it, or -1 if
+ * native code did. A native reached by a tail call (CALLT) has replaced the
+ * frame that made it, so its caller is that frame's caller.
+ */
+export function nativeCallerDepth(L: LuaThread): number {
+  if (L.nativeFromJs) return -1;
+  const d = L.depth;
+  if (!callsNative(L, d, true)) return d;
+  const ci = L.frames[d];
+  if (d <= 1 || ci.kind !== FrameKind.LUA || callsNative(L, d - 1, false)) return -1;
+  return d - 1;
+}
+
+/** True if Lua frame d is executing a call of a native (only tail calls if `tail`). */
+function callsNative(L: LuaThread, d: number, tail: boolean): boolean {
+  const ci = L.frames[d];
+  if (ci === undefined || ci.closure === null || ci.pc < 1) return false;
+  const ins = ci.closure.proto.bc[ci.pc - 1];
+  const op = bcOp(ins);
+  const isTail = op === Op.CALLT || op === Op.CALLMT;
+  if (tail ? !isTail : !(isTail || op === Op.CALL || op === Op.CALLM || op === Op.ITERC)) return false;
+  return L.stack[ci.base + bcA(ins)] instanceof NativeFunction;
+}
+
+/** The name the current instruction of Lua frame ci gives the function it calls (lj_debug_funcname). */
+export function calleeName(ci: CallInfo): SlotName | null {
   if (ci.closure === null) return null;
   const pt = ci.closure.proto;
   const pc = ci.pc - 1;

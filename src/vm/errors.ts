@@ -2,7 +2,7 @@
 // (lj_err.c: lj_err_optype, lj_err_comp, err_argmsg, lj_err_callermsg).
 import { shortSrc } from "../bc/proto.ts";
 import { ERRMSG, formatMessage } from "../lang/errmsg.ts";
-import { currentLine, funcName, slotName } from "./debuginfo.ts";
+import { currentLine, funcName, nativeCallerDepth, slotName } from "./debuginfo.ts";
 import type { LuaThread } from "./thread.ts";
 import { FrameKind } from "./thread.ts";
 import { luaTypeOf, type LuaValue } from "./value.ts";
@@ -27,6 +27,14 @@ export class LuaHalt extends Error {
   }
 }
 
+/** Raised by os.exit: the run ends with this status; pcall cannot catch it. */
+export class LuaExit extends Error {
+  constructor(readonly status: number) {
+    super(`exit ${status}`);
+    this.name = "LuaExit";
+  }
+}
+
 /** "chunk:line: " for the Lua frame at depth d, or "" if there is none. */
 export function locationPrefix(L: LuaThread, d = L.depth): string {
   const ci = L.frames[d];
@@ -37,9 +45,13 @@ export function locationPrefix(L: LuaThread, d = L.depth): string {
   return `${shortSrc(pt.chunkname, pt.firstline)}:${line}: `;
 }
 
-/** Raise `msg` with the location of the current Lua frame (lj_err_callermsg). */
+/**
+ * Raise `msg` with the location of the current Lua frame (lj_err_callermsg).
+ * A native called from JS (pcall(f), a metamethod) has a C caller: no location.
+ */
 export function runtimeError(L: LuaThread, msg: string): never {
-  throw new LuaError(locationPrefix(L) + msg);
+  const d = nativeCallerDepth(L);
+  throw new LuaError((d < 0 ? "" : locationPrefix(L, d)) + msg);
 }
 
 /** "attempt to <op> <kind> '<name>' (a <type> value)" for the value in `slot` (lj_err_optype). */

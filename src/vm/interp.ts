@@ -10,6 +10,7 @@ import { callAtIdx, callValue1 } from "./call.ts";
 import { LuaClosure, NativeFunction, Upval } from "./func.ts";
 import * as meta from "./meta.ts";
 import { LuaTable, TableError, iterOut } from "./table.ts";
+import { strHash } from "./hash.ts";
 import { FrameKind, LJ_STACK_MAX, type CallInfo, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 import { budgetExhausted } from "./budget.ts";
@@ -200,6 +201,7 @@ function run(L: LuaThread, entryDepth: number): void {
     const bc = pt.bc;
     const kgc = pt.kgc;
     const knum = pt.knum;
+    const khash = pt.khash ?? constantHashes(pt);
     const base = ci.base;
     let stack = L.stack;
     let pc = ci.pc;
@@ -209,20 +211,44 @@ function run(L: LuaThread, entryDepth: number): void {
       const a = (ins >>> 8) & 0xff;
       switch (op) {
         // -- Comparisons: the next instruction is the JMP taken when true. ----------
-        case BC.ISLT: case BC.ISGE: case BC.ISLE: case BC.ISGT: {
+        case BC.ISLT: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          let r: boolean;
-          if (typeof x === "number" && typeof y === "number") {
-            r = op === BC.ISLT ? x < y : op === BC.ISGE ? !(x < y) : op === BC.ISLE ? x <= y : !(x <= y);
+          if (typeof x === "number" && typeof y === "number" ? x < y : compareSlow(L, ci, pc, x, y, op)) {
+            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
           } else {
-            ci.pc = pc;
-            L.top = base + pt.framesize;
-            r = meta.lessThan(L, x, y, op === BC.ISLE || op === BC.ISGT);
-            if (op === BC.ISGE || op === BC.ISGT) r = !r;
+            pc++;
           }
-          if (r) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
+          break;
+        }
+        case BC.ISGE: {
+          const x = stack[base + a];
+          const y = stack[base + (ins >>> 16)];
+          if (typeof x === "number" && typeof y === "number" ? !(x < y) : compareSlow(L, ci, pc, x, y, op)) {
+            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          } else {
+            pc++;
+          }
+          break;
+        }
+        case BC.ISLE: {
+          const x = stack[base + a];
+          const y = stack[base + (ins >>> 16)];
+          if (typeof x === "number" && typeof y === "number" ? x <= y : compareSlow(L, ci, pc, x, y, op)) {
+            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          } else {
+            pc++;
+          }
+          break;
+        }
+        case BC.ISGT: {
+          const x = stack[base + a];
+          const y = stack[base + (ins >>> 16)];
+          if (typeof x === "number" && typeof y === "number" ? !(x <= y) : compareSlow(L, ci, pc, x, y, op)) {
+            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+          } else {
+            pc++;
+          }
           break;
         }
         case BC.ISEQV: case BC.ISNEV: {
@@ -442,7 +468,7 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.GGET: {
           const env = cl.env;
           const key = kgc[ins >>> 16] as string;
-          let v = env.getStr(key);
+          let v = env.getStrH(key, khash[ins >>> 16]);
           if (v === undefined && env.metatable !== undefined) {
             ci.pc = pc; L.top = base + pt.framesize;
             v = meta.index(L, env, key, -1);
@@ -454,7 +480,7 @@ function run(L: LuaThread, entryDepth: number): void {
           const env = cl.env;
           const key = kgc[ins >>> 16] as string;
           if (env.metatable === undefined) {
-            env.setStr(key, stack[base + a]);
+            env.setStrH(key, khash[ins >>> 16], stack[base + a]);
           } else {
             ci.pc = pc; L.top = base + pt.framesize;
             meta.setIndex(L, env, key, stack[base + a], -1);
@@ -479,7 +505,7 @@ function run(L: LuaThread, entryDepth: number): void {
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
           let v: LuaValue;
-          if (t instanceof LuaTable && ((v = t.getStr(k)) !== undefined || t.metatable === undefined)) {
+          if (t instanceof LuaTable && ((v = t.getStrH(k, khash[(ins >>> 16) & 0xff])) !== undefined || t.metatable === undefined)) {
             stack[base + a] = v;
           } else {
             ci.pc = pc; L.top = base + pt.framesize;
@@ -519,7 +545,7 @@ function run(L: LuaThread, entryDepth: number): void {
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
           if (t instanceof LuaTable && t.metatable === undefined) {
-            t.setStr(k, stack[base + a]);
+            t.setStrH(k, khash[(ins >>> 16) & 0xff], stack[base + a]);
           } else {
             ci.pc = pc; L.top = base + pt.framesize;
             meta.setIndex(L, t, k, stack[base + a], b);
@@ -689,6 +715,19 @@ function run(L: LuaThread, entryDepth: number): void {
 
         // -- Returns -------------------------------------------------------------------------------
         case BC.RETM: case BC.RET: case BC.RET0: case BC.RET1: {
+          if (ci.kind === FrameKind.LUA && L.depth > entryDepth && ci.nresults !== TAILRET && op !== BC.RETM) {
+            // Fast path: a plain Lua frame returning a fixed number of values.
+            const n = op === BC.RET1 ? 1 : op === BC.RET0 ? 0 : (ins >>> 16) - 1;
+            const dst = ci.funcIdx;
+            const src = base + a;
+            for (let i = 0; i < n; i++) stack[dst + i] = stack[src + i];
+            const wanted = ci.nresults;
+            if (wanted >= 0) for (let i = n; i < wanted; i++) stack[dst + i] = undefined;
+            L.depth--;
+            multres = n;
+            L.top = dst + (wanted >= 0 ? wanted : n);
+            continue outer;
+          }
           const n = op === BC.RET0 ? 0 : op === BC.RET1 ? 1 : op === BC.RET ? (ins >>> 16) - 1 : (ins >>> 16) + multres;
           if (returnFrom(L, ci, base + a, n, entryDepth)) return;
           multres = L.top - L.frames[L.depth + 1].funcIdx;
@@ -777,6 +816,23 @@ export function returnFrom(L: LuaThread, ci: CallInfo, src: number, n: number, e
 }
 
 // -- Helpers of the loop ---------------------------------------------------------------------
+
+/** Hashes of a proto's string constants, computed once: field and global access skip hashing. */
+function constantHashes(pt: Proto): Int32Array {
+  const h = new Int32Array(pt.kgc.length);
+  pt.kgc.forEach((k, i) => { if (typeof k === "string") h[i] = strHash(k); });
+  pt.khash = h;
+  return h;
+}
+
+/** ISLT/ISGE/ISLE/ISGT on operands that are not both numbers. */
+function compareSlow(L: LuaThread, ci: CallInfo, pc: number, x: LuaValue, y: LuaValue, op: number): boolean {
+  ci.pc = pc;
+  const pt = (ci.closure as LuaClosure).proto;
+  L.top = ci.base + pt.framesize;
+  const r = meta.lessThan(L, x, y, op === BC.ISLE || op === BC.ISGT);
+  return op === BC.ISGE || op === BC.ISGT ? !r : r;
+}
 
 /** Move a native's n results from src to fidx and adjust to nresults; L.top after them. */
 function finishNative(L: LuaThread, fidx: number, src: number, n: number, nresults: number): void {

@@ -1,7 +1,54 @@
-// The seam between the interpreter and the JIT simulator (src/jit implements
-// it; the VM never imports src/jit). Filled in by the trace-lifecycle work.
+// The seam between the VM and the JIT simulator (src/jit implements JitHooks;
+// the VM never imports src/jit). The jit library (src/vm/lib/jit.ts) keeps
+// the engine state a program can see in JitConfig and reports changes here.
+import type { Proto } from "../bc/proto.ts";
+import type { LuaFunction } from "./func.ts";
+import { JIT_F_CPU_DEFAULT, JIT_F_ON, JIT_F_OPT_DEFAULT, JIT_PARAM_DEFAULTS } from "./jitparams.ts";
+
+/** Which prototypes jit.on/off/flush(fn [, recursive]) covers (LUAJIT_MODE_FUNC/ALLFUNC/ALLSUBFUNC). */
+export type JitFuncScope = "func" | "allfunc" | "allsubfunc";
+
+/** What a jit.on/off/flush call is about (luaJIT_setmode's idx and mode). */
+export type JitTarget =
+  /** jit.on() / jit.off() / jit.flush(): the whole engine. */
+  | { kind: "engine" }
+  /** A Lua function's prototype: fn itself, fn plus its children (true), or only its children (false). */
+  | { kind: "proto"; proto: Proto; scope: JitFuncScope };
+
+/** jit.util.traceinfo(tr) as lib_jit.c returns it. */
+export interface TraceInfo {
+  nins: number;
+  nk: number;
+  link: number;
+  nexit: number;
+  linktype: string;
+}
 
 export interface JitHooks {
-  /** Placeholder until the simulator exists: true when it wants instruction-level callbacks. */
+  /** True when the simulator wants instruction-level callbacks. */
   readonly active: boolean;
+  /** jit.on(...): for the engine, config.flags already has JIT_F_ON set. */
+  on(target: JitTarget): void;
+  /** jit.off(...): for the engine, JIT_F_ON is already cleared. */
+  off(target: JitTarget): void;
+  /** jit.flush(...): all traces (engine, lj_trace_flushall) or a prototype's root traces. */
+  flush(target: JitTarget): void;
+  /** jit.flush(n): one trace by number (lj_trace_flush); unknown numbers are ignored. */
+  flushTrace(traceno: number): void;
+  /** jit.opt.start(args...) after config.flags/params were updated from the valid args. */
+  optStart(args: readonly string[]): void;
+  /** jit.attach(fn, event) / jit.attach(fn) after config.handlers was updated (the simulator emits to those). */
+  attach?(fn: LuaFunction, event: string | undefined): void;
+  /** jit.util.traceinfo; undefined if there is no such trace. */
+  traceInfo?(traceno: number): TraceInfo | undefined;
+}
+
+/** The JIT state a program can observe without a compiler (J->flags, J->param, the vmevent handlers). */
+export class JitConfig {
+  /** JIT_F_* bits: ON, the CPU features and the optimisation flags. */
+  flags = JIT_F_ON | JIT_F_CPU_DEFAULT | JIT_F_OPT_DEFAULT;
+  /** JIT_P_* values in JIT_PARAMDEF order (maxtrace, maxrecord, ..., hotloop, ...). */
+  readonly params: number[] = JIT_PARAM_DEFAULTS.slice();
+  /** jit.attach handlers by event name ("trace", "record", "texit", "bc"). */
+  readonly handlers = new Map<string, LuaFunction>();
 }

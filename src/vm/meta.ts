@@ -9,7 +9,7 @@ import { compareError, opTypeError, runtimeError } from "./errors.ts";
 import { isFunction } from "./func.ts";
 import { LuaTable, TableError } from "./table.ts";
 import type { LuaThread } from "./thread.ts";
-import { isTable, isTruthy, type LuaValue } from "./value.ts";
+import { isTable, isTruthy, type LuaObject, type LuaValue } from "./value.ts";
 
 /** LJ_MAX_IDXCHAIN: __index/__newindex chains longer than this are a loop. */
 const MAX_IDXCHAIN = 100;
@@ -17,11 +17,14 @@ const MAX_IDXCHAIN = 100;
 /** Arithmetic metamethod names in ORDER ARITH. */
 const ARITH_MM = ["__add", "__sub", "__mul", "__div", "__mod", "__pow", "__unm"] as const;
 
-/** The metatable of any value (strings share one). */
+/** The metatable of any value (strings share one; so do the other non-table types, via debug.setmetatable). */
 export function getMetatable(L: LuaThread, o: LuaValue): LuaTable | undefined {
-  if (typeof o === "object") return (o as { metatable?: LuaTable }).metatable;
+  if (typeof o === "object") {
+    const mt = (o as { metatable?: LuaTable }).metatable;
+    return mt !== undefined || o instanceof LuaTable ? mt : L.state.typeMeta[(o as LuaObject).luaType];
+  }
   if (typeof o === "string") return L.state.stringMeta;
-  return undefined;
+  return L.state.typeMeta[typeof o === "number" ? "number" : typeof o === "boolean" ? "boolean" : "nil"];
 }
 
 /** lj_meta_lookup: the metamethod `name` of o, or undefined. */

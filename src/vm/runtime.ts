@@ -3,17 +3,20 @@
 import type { Proto } from "../bc/proto.ts";
 import { compile } from "../lang/compile.ts";
 import { callAtIdx } from "./call.ts";
-import { LuaError, LuaHalt } from "./errors.ts";
+import { LuaError, LuaExit, LuaHalt } from "./errors.ts";
 import { LuaClosure } from "./func.ts";
 import { openLibs } from "./lib/init.ts";
+import { uncaughtTraceback } from "./lib/traceback.ts";
 import { LuaState, type VMOptions } from "./state.ts";
 import { LuaTable } from "./table.ts";
 import type { LuaValue } from "./value.ts";
 
 export type RunResult =
   | { status: "ok" }
-  | { status: "error"; error: LuaValue; message: string }
-  | { status: "halted"; reason: LuaHalt["reason"]; message: string };
+  /** traceback: "stack traceback:\n\t..." as luajit prints it under the message. */
+  | { status: "error"; error: LuaValue; message: string; traceback: string }
+  | { status: "halted"; reason: LuaHalt["reason"]; message: string }
+  | { status: "exit"; code: number };
 
 /** A fresh Lua universe with the standard libraries open. */
 export function createState(options: VMOptions = {}): LuaState {
@@ -45,9 +48,12 @@ export function runMain(S: LuaState, fn: LuaClosure, args: readonly string[] = [
     callAtIdx(L, fidx, args.length);
     return { status: "ok" };
   } catch (e) {
+    // The traceback is taken before unwinding, as luajit's error handler runs where the error was raised.
+    const stack = e instanceof LuaError ? uncaughtTraceback(L) : "";
     L.depth = depth;
     if (e instanceof LuaHalt) return { status: "halted", reason: e.reason, message: e.message };
-    if (e instanceof LuaError) return { status: "error", error: e.value, message: errorText(e.value) };
+    if (e instanceof LuaExit) return { status: "exit", code: e.status };
+    if (e instanceof LuaError) return { status: "error", error: e.value, message: errorText(e.value), traceback: stack };
     throw e;
   } finally {
     L.top = fidx;

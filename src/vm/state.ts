@@ -3,14 +3,21 @@
 import { LuaTable } from "./table.ts";
 import { LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
-import type { JitHooks } from "./jithooks.ts";
+import { GCModel } from "./gc.ts";
+import { JitConfig, type JitHooks } from "./jithooks.ts";
+import type { JitBuild } from "./lib/jit.ts";
 
 export interface VMOptions {
   /** Receives program output as binary strings (one char per byte). */
   stdout?: (s: string) => void;
   stderr?: (s: string) => void;
-  /** Reads a line of input for io.read; null at end of input. */
+  /**
+   * Supplies standard input for io.read/io.lines: each call returns the next
+   * piece (any length, newlines included, e.g. all of it at once); null at end.
+   */
   stdin?: () => string | null;
+  /** os.getenv; without it every variable is unset (as in the browser). */
+  getenv?: (name: string) => string | undefined;
   /**
    * Instruction budget: the run stops with LuaHalt after about this many
    * instructions (counted at loop back-edges and calls). Infinity = none.
@@ -22,10 +29,23 @@ export interface VMOptions {
   memoryLimit?: number;
   /** Arguments for the global `arg` table and `...` of the main chunk. */
   argv?: string[];
-  /** package.path, as LUA_PATH gives it. */
+  /** LUA_PATH as the environment has it (";;" stands for the default); unset: LuaJIT's default package.path. */
   luaPath?: string;
-  /** Reads a file for loadfile/dofile/require; null if it cannot be opened. */
-  readFile?: (path: string) => string | null;
+  /** LUA_CPATH likewise, for package.cpath. */
+  luaCPath?: string;
+  /**
+   * Reads a whole file (binary string) for loadfile/dofile/require. null: it
+   * does not exist; a FileError says why it could not be opened or read.
+   */
+  readFile?: (path: string) => string | null | FileError;
+  /** Which LuaJIT build to imitate (jit.version); "fixed" by default. */
+  build?: JitBuild;
+}
+
+/** Why readFile failed: C's strerror text, and whether fopen or the read failed (luaL_loadfile's wording). */
+export interface FileError {
+  readonly reason: string;
+  readonly failed: "open" | "read";
 }
 
 export class LuaState {
@@ -51,6 +71,14 @@ export class LuaState {
   cCalls = 0;
   /** Hooks of the JIT simulator, or null when it is off. */
   jit: JitHooks | null = null;
+  /** What jit.status(), jit.opt.start and jit.attach see and change. */
+  readonly jitConfig = new JitConfig();
+  /** The collector's bookkeeping for collectgarbage/gcinfo (there is no real one: JS collects). */
+  readonly gc = new GCModel();
+  /** Called when collectgarbage("collect") or a "step" finishes a cycle (the JIT simulator frees flushed traces). */
+  onGC: ((kind: "full" | "step") => void) | undefined = undefined;
+  /** Metatables of nil, booleans, numbers, functions and threads (debug.setmetatable); strings use stringMeta. */
+  readonly typeMeta: { [type: string]: LuaTable | undefined } = {};
   /** Objects get stable fake addresses for tostring ("table: 0x..."). */
   private nextAddress = 0x40000000;
   private readonly addresses = new WeakMap<object, number>();

@@ -1,6 +1,6 @@
 // Helpers for native library functions: argument checks with LuaJIT's
 // messages (lj_lib.c: lj_lib_check*, lj_lib_opt*), results, registration.
-import { ERRMSG } from "../../lang/errmsg.ts";
+import { ERRMSG, formatMessage } from "../../lang/errmsg.ts";
 import { scanNumber } from "../../lang/strscan.ts";
 import { formatNumber } from "../../util/numfmt.ts";
 import { argError, argTypeError } from "../errors.ts";
@@ -74,6 +74,18 @@ export function checkString(L: LuaThread, base: number, nargs: number, i: number
 export function optString(L: LuaThread, base: number, nargs: number, i: number, def: string): string {
   const v = arg(L, base, nargs, i);
   return v === undefined ? def : checkString(L, base, nargs, i);
+}
+
+/**
+ * lj_lib_checkopt: the index of argument i in `options`; `def` when it is nil
+ * (def < 0: the argument is required). Otherwise "invalid option 'x'".
+ */
+export function checkOption(L: LuaThread, base: number, nargs: number, i: number, options: readonly string[], def: number): number {
+  const s = def >= 0 ? (arg(L, base, nargs, i) === undefined ? undefined : checkString(L, base, nargs, i)) : checkString(L, base, nargs, i);
+  if (s === undefined) return def;
+  const idx = options.indexOf(s);
+  if (idx < 0) argError(L, i, formatMessage(ERRMSG.INVOPTM, s.split("\0", 1)[0]));
+  return idx;
 }
 
 /** Write results at base and return their count (the native calling convention). */

@@ -4,14 +4,15 @@ import { ERRMSG, formatMessage } from "../../lang/errmsg.ts";
 import { scanNumber } from "../../lang/strscan.ts";
 import { formatNumber } from "../../util/numfmt.ts";
 import { callValue1 } from "../call.ts";
-import { LuaError, argError, locationPrefix, runtimeError } from "../errors.ts";
+import { LuaError, argError, runtimeError } from "../errors.ts";
 import { LuaClosure, NativeFunction, isFunction } from "../func.ts";
 import { pcallMarker, xpcallMarker } from "../interp.ts";
 import { equals, getMetatable, rawSet } from "../meta.ts";
 import type { LuaState } from "../state.ts";
 import { LuaTable, TableError, iterOut } from "../table.ts";
-import { FrameKind, type LuaThread } from "../thread.ts";
+import type { LuaThread } from "../thread.ts";
 import { luaTypeOf, type LuaValue } from "../value.ts";
+import { levelWhere, stackLevels } from "./frames.ts";
 import {
   arg, checkAny, checkInt, checkTable, optInt, register, ret, ret1,
 } from "./api.ts";
@@ -109,20 +110,13 @@ function print(L: LuaThread, base: number, nargs: number): number {
 function error(L: LuaThread, base: number, nargs: number): number {
   let v = arg(L, base, nargs, 1);
   const level = optInt(L, base, nargs, 2, 1);
-  if (typeof v === "string" && level > 0) {
-    const d = luaFrameAtLevel(L, level);
-    if (d >= 0) v = locationPrefix(L, d) + v;
+  // Numbers are strings to lua_isstring: they come out as "chunk:line: 42".
+  if ((typeof v === "string" || typeof v === "number") && level > 0) {
+    // Levels as lua_getstack counts them: a tail-called error() has replaced its caller's frame.
+    const self = L.stack[base - 2] as NativeFunction;
+    v = levelWhere(L, stackLevels(L, self)[level]) + (typeof v === "number" ? formatNumber(v) : v);
   }
   throw new LuaError(v);
-}
-
-/** Depth of the frame `level` levels up (1 = the function that called error), or -1. */
-function luaFrameAtLevel(L: LuaThread, level: number): number {
-  // Called from JS (e.g. by pcall), level 1 is that native, which has no position.
-  const d = L.depth - (level - 1) + (L.nativeFromJs ? 1 : 0);
-  if (d < 1 || d > L.depth) return -1;
-  const ci = L.frames[d];
-  return ci.closure !== null && (ci.kind === FrameKind.LUA || ci.kind === FrameKind.PCALL || ci.kind === FrameKind.XPCALL) ? d : -1;
 }
 
 function assert(L: LuaThread, base: number, nargs: number): number {
