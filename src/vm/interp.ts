@@ -69,6 +69,12 @@ function findUpval(L: LuaThread, idx: number): Upval {
  * fidx+2. Vararg functions get their fixed parameters copied above the
  * arguments, so the varargs stay below base (as in LuaJIT's vararg frames).
  */
+/** One past the highest slot a call of pt at fidx with nargs arguments uses. */
+function frameTop(pt: Proto, fidx: number, nargs: number): number {
+  const base = pt.flags & PROTO_VARARG ? fidx + 4 + nargs : fidx + 2;
+  return base + pt.framesize;
+}
+
 export function pushLuaFrame(L: LuaThread, cl: LuaClosure, fidx: number, nargs: number, nresults: number, kind: FrameKind): CallInfo {
   const pt = cl.proto;
   const nparams = pt.numparams;
@@ -604,6 +610,8 @@ function run(L: LuaThread, entryDepth: number): void {
               const kind = ci.kind;
               const handler = ci.handler;
               const wanted = ci.nresults;
+              // Raise "stack overflow" while this frame (maybe a pcall frame) still exists.
+              if (frameTop(fn.proto, dst, nargs) > LJ_STACK_MAX) runtimeError(L, ERRMSG.STKOV);
               L.depth--;
               pushLuaFrame(L, fn, dst, nargs, wanted, kind).handler = handler;
             } else {

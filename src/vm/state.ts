@@ -48,6 +48,9 @@ export interface FileError {
   readonly failed: "open" | "read";
 }
 
+/** Stack slots luajit.c uses below the main chunk's frame. */
+const MAIN_STACK_BASE = 4;
+
 export class LuaState {
   readonly globals: LuaTable;
   readonly registry: LuaTable;
@@ -91,6 +94,9 @@ export class LuaState {
     this.registry = new LuaTable();
     this.main = new LuaThread(this, 1024);
     this.main.status = "running";
+    // luajit.c's own frames (pmain, the traceback handler) sit below the main
+    // chunk; starting there makes "stack overflow" hit at LuaJIT's depth.
+    this.main.top = MAIN_STACK_BASE;
     this.current = this.main;
     this.budgetLeft = options.budget ?? Infinity;
   }
