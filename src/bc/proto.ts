@@ -67,6 +67,8 @@ export interface Proto {
   varinfo: VarInfo[];
   /** Filled in lazily by the VM: table hashes of the string constants (index as kgc). */
   khash?: Int32Array;
+  /** Hot counters of the JIT simulation, per instruction (created when first needed). */
+  hotcount?: Int32Array;
 }
 
 export function isProto(k: unknown): k is Proto {

@@ -14,6 +14,7 @@ import { strHash } from "./hash.ts";
 import { FrameKind, LJ_STACK_MAX, type CallInfo, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 import { budgetExhausted } from "./budget.ts";
+import type { JitHooks } from "./jithooks.ts";
 
 /**
  * Opcode numbers as compile-time constants, so that the dispatch switch is a
@@ -212,6 +213,12 @@ function run(L: LuaThread, entryDepth: number): void {
     let stack = L.stack;
     let pc = ci.pc;
     for (;;) {
+      if (S.recording) {
+        // The recorder sees each instruction before it runs (and may patch it).
+        ci.pc = pc;
+        (S.jit as JitHooks).record(L, pt, pc);
+        stack = L.stack;
+      }
       const ins = bc[pc++];
       const op = ins & 0xff;
       const a = (ins >>> 8) & 0xff;
@@ -681,6 +688,7 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.ITERN: {
           // Specialised next(): A-2 is the table, A-1 a traversal cursor. On
           // success it jumps with the following ITERL's target, as LuaJIT does.
+          if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const t = stack[base + a - 2] as LuaTable;
           const nxt = t.iterate(stack[base + a - 1] as number);
           if (nxt >= 0) {
@@ -701,6 +709,7 @@ function run(L: LuaThread, entryDepth: number): void {
           } else {
             // Not next(): despecialise this loop for good (ISNEXT -> JMP, ITERN -> ITERC).
             despecialize(pt, pc - 1, ins);
+            S.jit?.despecialised?.(pt, pc - 1);
           }
           pc += (ins >>> 16) - BCBIAS_J;
           break;
@@ -759,42 +768,82 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           break;
         }
-        case BC.FORL: case BC.IFORL: {
+        case BC.FORL: case BC.IFORL: case BC.JFORL: {
+          let d = ins >>> 16;
+          if (op === BC.FORL) {
+            if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
+          } else if (op === BC.JFORL) {
+            d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16; // D holds the trace number
+          }
           const ra = base + a;
           const step = stack[ra + 2] as number;
           const idx = (stack[ra] as number) + step;
           if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
             stack[ra] = idx;
             stack[ra + 3] = idx;
-            pc += (ins >>> 16) - BCBIAS_J;
+            pc += d - BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
           }
           break;
         }
-        case BC.ITERL: case BC.IITERL: {
+        case BC.ITERL: case BC.IITERL: case BC.JITERL: {
+          let d = ins >>> 16;
+          if (op === BC.ITERL) {
+            if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
+          } else if (op === BC.JITERL) {
+            d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16;
+          }
           const v = stack[base + a];
           if (v !== undefined) {
             stack[base + a - 1] = v;
-            pc += (ins >>> 16) - BCBIAS_J;
+            pc += d - BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
           }
           break;
         }
         case BC.LOOP: case BC.ILOOP:
+          if (op === BC.LOOP && S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
           break;
+        case BC.JLOOP: {
+          // A trace started here: run the instruction it replaced.
+          const orig = (S.jit as JitHooks).startIns(pt, pc - 1);
+          const oop = orig & 0xff;
+          if (oop === BC.ITERN) {
+            const oa = (orig >>> 8) & 0xff;
+            const t = stack[base + oa - 2] as LuaTable;
+            const nxt = t.iterate(stack[base + oa - 1] as number);
+            if (nxt >= 0) {
+              stack[base + oa - 1] = nxt;
+              stack[base + oa] = iterOut.key;
+              stack[base + oa + 1] = iterOut.val;
+              pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+            } else {
+              pc++;
+            }
+          } else if (oop === BC.RET0 || oop === BC.RET1 || oop === BC.RET) {
+            const n = oop === BC.RET0 ? 0 : oop === BC.RET1 ? 1 : (orig >>> 16) - 1;
+            if (returnFrom(L, ci, base + ((orig >>> 8) & 0xff), n, entryDepth)) return;
+            multres = L.top - L.frames[L.depth + 1].funcIdx;
+            continue outer;
+          }
+          if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          break;
+        }
         case BC.JMP:
           pc += (ins >>> 16) - BCBIAS_J;
           break;
 
         // -- Function headers ----------------------------------------------------------------------
-        case BC.FUNCF: case BC.IFUNCF: case BC.FUNCV: case BC.IFUNCV:
+        case BC.FUNCF:
+          if (S.counting) { ci.pc = pc; countHot(L, pt, 0, 1); }
+          break;
+        case BC.IFUNCF: case BC.JFUNCF: case BC.FUNCV: case BC.IFUNCV: case BC.JFUNCV:
           break;
 
         default:
-          // JFORL/JITERL/JLOOP/JFUNCF/JFUNCV carry trace numbers: only the JIT simulator runs them.
           ci.pc = pc;
-          throw new Error(`ljscope: cannot interpret ${op} at pc ${pc - 1} without the JIT simulator`);
+          throw new Error(`ljscope: cannot interpret opcode ${op} at pc ${pc - 1}`);
       }
     }
   }
@@ -824,6 +873,18 @@ export function returnFrom(L: LuaThread, ci: CallInfo, src: number, n: number, e
 }
 
 // -- Helpers of the loop ---------------------------------------------------------------------
+
+/**
+ * Hot counting (lj_dispatch.h hotcount): loops subtract 2, calls 1; when the
+ * counter would go below zero the simulator is told (lj_trace_hot).
+ * DIVERGENCE: counters are per instruction, not 64 shared address-hashed ones.
+ */
+function countHot(L: LuaThread, pt: Proto, pc: number, dec: number): void {
+  const hc = pt.hotcount ?? L.state.initHotcount(pt);
+  const v = hc[pc] - dec;
+  if (v < 0) (L.state.jit as JitHooks).hot(L, pt, pc);
+  else hc[pc] = v;
+}
 
 /** Hashes of a proto's string constants, computed once: field and global access skip hashing. */
 function constantHashes(pt: Proto): Int32Array {

@@ -3,6 +3,7 @@
 // the engine state a program can see in JitConfig and reports changes here.
 import type { Proto } from "../bc/proto.ts";
 import type { LuaFunction } from "./func.ts";
+import type { LuaThread } from "./thread.ts";
 import { JIT_F_CPU_DEFAULT, JIT_F_ON, JIT_F_OPT_DEFAULT, JIT_PARAM_DEFAULTS } from "./jitparams.ts";
 
 /** Which prototypes jit.on/off/flush(fn [, recursive]) covers (LUAJIT_MODE_FUNC/ALLFUNC/ALLSUBFUNC). */
@@ -41,6 +42,17 @@ export interface JitHooks {
   attach?(fn: LuaFunction, event: string | undefined): void;
   /** jit.util.traceinfo; undefined if there is no such trace. */
   traceInfo?(traceno: number): TraceInfo | undefined;
+  /**
+   * A hot counter ran out at pt.bc[pc] (FORL/ITERL/ITERN/LOOP/FUNCF, before it
+   * executes): lj_trace_hot. The simulator resets the counter and may start recording.
+   */
+  hot(L: LuaThread, pt: Proto, pc: number): void;
+  /** While S.recording: called before the instruction at pt.bc[pc] executes (lj_record_ins). */
+  record(L: LuaThread, pt: Proto, pc: number): void;
+  /** The original instruction a trace patched at pt.bc[pc] (the trace's startins), for running a J-op. */
+  startIns(pt: Proto, pc: number): number;
+  /** ISNEXT found no next(): pt.bc[pc] became JMP and its ITERN an ITERC. */
+  despecialised?(pt: Proto, pc: number): void;
 }
 
 /** The JIT state a program can observe without a compiler (J->flags, J->param, the vmevent handlers). */

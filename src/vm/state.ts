@@ -5,6 +5,8 @@ import { LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 import { GCModel } from "./gc.ts";
 import { JitConfig, type JitHooks } from "./jithooks.ts";
+import { jitParamIndex } from "./jitparams.ts";
+import type { Proto } from "../bc/proto.ts";
 import type { JitBuild } from "./lib/jit.ts";
 
 export interface VMOptions {
@@ -48,6 +50,8 @@ export interface FileError {
   readonly failed: "open" | "read";
 }
 
+const JIT_P_HOTLOOP = jitParamIndex("hotloop");
+
 /** Stack slots luajit.c uses below the main chunk's frame. */
 const MAIN_STACK_BASE = 4;
 
@@ -72,8 +76,12 @@ export class LuaState {
   budgetLeft: number;
   /** JS-level nesting of calls that cannot yield (C calls in LuaJIT). */
   cCalls = 0;
-  /** Hooks of the JIT simulator, or null when it is off. */
+  /** Hooks of the JIT simulator, or null when none is attached. */
   jit: JitHooks | null = null;
+  /** The simulator is recording a trace: the interpreter reports every instruction. */
+  recording = false;
+  /** Hot counting is on (a simulator is attached and the JIT is on). */
+  counting = false;
   /** What jit.status(), jit.opt.start and jit.attach see and change. */
   readonly jitConfig = new JitConfig();
   /** The collector's bookkeeping for collectgarbage/gcinfo (there is no real one: JS collects). */
@@ -99,6 +107,28 @@ export class LuaState {
     this.main.top = MAIN_STACK_BASE;
     this.current = this.main;
     this.budgetLeft = options.budget ?? Infinity;
+  }
+
+  /** Prototypes that have hot counters, so that a reset reaches them all. */
+  readonly hotProtos = new Set<Proto>();
+
+  /** The value every hot counter starts from (2*hotloop-1, lj_dispatch_init_hotcount). */
+  hotcountStart(): number {
+    return Math.max(0, 2 * this.jitConfig.params[JIT_P_HOTLOOP] - 1);
+  }
+
+  /** Give a prototype its hot counters. */
+  initHotcount(pt: Proto): Int32Array {
+    const hc = new Int32Array(pt.bc.length).fill(this.hotcountStart());
+    pt.hotcount = hc;
+    this.hotProtos.add(pt);
+    return hc;
+  }
+
+  /** Reset every hot counter (jit.on(), jit.opt.start("hotloop=N")). */
+  resetHotcounts(): void {
+    const v = this.hotcountStart();
+    for (const pt of this.hotProtos) pt.hotcount?.fill(v);
   }
 
   /** A fake but stable address for an object, as %p would print it. */

@@ -21,6 +21,9 @@ function recordingHooks(log: string[]): JitHooks {
     flushTrace: (n) => log.push(`flushTrace ${n}`),
     optStart: (args) => log.push(`optStart ${args.join(",")}`),
     traceInfo: (n) => (n === 3 ? { nins: 10, nk: 2, link: 3, nexit: 4, linktype: "loop" } : undefined),
+    hot: () => {},
+    record: () => {},
+    startIns: () => 0,
   };
 }
 
