@@ -6,6 +6,12 @@ import { createState, mainClosure, runMain } from "../vm/runtime.ts";
 import { uncaughtReport } from "../vm/lib/traceback.ts";
 import { LuaTable } from "../vm/table.ts";
 import type { CliOptions } from "./args.ts";
+import { AssertionCrash, JitSim } from "../jit/sim.ts";
+import type { EngineEvent, EventInput } from "../engine/events.ts";
+import { applyJitOpt, JIT_F_ON } from "../vm/jitparams.ts";
+import { jvPrinter } from "./jv.ts";
+import { EventLogWriter } from "./eventlog.ts";
+import type { LuaState } from "../vm/state.ts";
 import { vmFileReader, type CliIO } from "./io.ts";
 
 /** Output is buffered and written in large pieces; a program printing a line per iteration stays fast. */
@@ -35,6 +41,50 @@ function argTable(chunkname: string, args: readonly string[]): LuaTable {
   return t;
 }
 
+/**
+ * The JIT simulation for a CLI run: -O and -j options applied as luajit.c
+ * applies them, -jv lines on stderr, and the --events log.
+ */
+function attachJit(S: LuaState, main: Proto, options: CliOptions, io: CliIO, flushOut: () => void) {
+  const printJv = options.actions.some((a) => a.kind === "jit" && a.name === "v") ? jvPrinter((l) => { flushOut(); io.stderr(l); }) : null;
+  let log: EventLogWriter | null = null;
+  let seq = 0;
+  const emit = (e: EventInput): void => {
+    const ev = { ...e, seq: ++seq } as EngineEvent;
+    printJv?.(ev);
+    log?.add(ev);
+  };
+  const sim = new JitSim(S, { build: options.build, emit });
+  sim.registerProtos(main);
+  for (const act of options.actions) {
+    if (act.kind === "opt") for (const a of act.args) if (a !== null) applyJitOpt(S.jitConfig, a);
+    if (act.kind === "jit" && act.name === "off") S.jitConfig.flags &= ~JIT_F_ON;
+    if (act.kind === "jit" && act.name === "on") S.jitConfig.flags |= JIT_F_ON;
+  }
+  sim.attach();
+  S.onGC = (kind) => { if (kind === "full") sim.collect(); };
+  if (options.events !== null) {
+    const keys = protoKeys(main, sim);
+    log = new EventLogWriter({ protos: keys, allocated: () => sim.allocated() });
+  }
+  return {
+    get log() { return log; },
+    finish: () => { if (log !== null && options.events !== null) io.writeFile(options.events, log.text()); },
+  };
+}
+
+/** All prototypes of the program with their event-log keys, ordered by line. */
+function protoKeys(main: Proto, sim: JitSim): [string, Proto][] {
+  const all: Proto[] = [];
+  const walk = (pt: Proto): void => {
+    all.push(pt);
+    for (const k of pt.kgc) if (typeof k === "object" && (k as Proto).kind === "proto") walk(k as Proto);
+  };
+  walk(main);
+  all.sort((a, b) => a.firstline - b.firstline);
+  return all.map((pt) => [sim.key(pt), pt]);
+}
+
 /** Run a main chunk with its arguments; returns the exit status. */
 export function runChunk(main: Proto, args: readonly string[], options: CliOptions, io: CliIO, progname: string): number {
   const out = bufferedWriter((s) => io.stdout(s));
@@ -56,8 +106,22 @@ export function runChunk(main: Proto, args: readonly string[], options: CliOptio
     build: options.build,
   });
   S.setGlobal("arg", argTable(main.chunkname, args));
-  const result = runMain(S, mainClosure(S, main), args);
+  const jit = attachJit(S, main, options, io, out.flush);
+  let result;
+  try {
+    result = runMain(S, mainClosure(S, main), args);
+  } catch (e) {
+    if (!(e instanceof AssertionCrash)) throw e;
+    // A prefix-assert build's failed lua_assert: abort(), exit status 134.
+    out.flush();
+    io.stderr(e.text + "\n");
+    jit.log?.crash(134, e.text);
+    jit.finish();
+    return 134;
+  }
   out.flush();
+  jit.log?.end(result.status === "error" ? "error" : "ok", result.status === "error" ? result.message : undefined);
+  jit.finish();
   if (result.status === "error") {
     // "luajit: msg" and the traceback; a nil error prints nothing (luajit.c's report).
     const report = uncaughtReport(S.main, result.error, result.traceback);

@@ -1,0 +1,776 @@
+// The trace lifecycle simulation (lj_trace.c, lj_record.c, lj_dispatch.c):
+// hot counters start root traces, a recorder follows the interpreter and
+// stops or aborts as LuaJIT does, traces patch their start bytecode, and
+// jit.flush / GC / maxtrace undo it — with each build's flush semantics.
+import { BCBIAS_J, bcA, bcD, bcOp, setD, setOp } from "../bc/ins.ts";
+import { Op, opNames } from "../bc/opcodes.ts";
+import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, isProto, protoLoc, type Proto } from "../bc/proto.ts";
+import { LuaClosure, NativeFunction } from "../vm/func.ts";
+import type { JitHooks, JitTarget, TraceInfo } from "../vm/jithooks.ts";
+import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
+import type { LuaState } from "../vm/state.ts";
+import { LuaTable } from "../vm/table.ts";
+import type { LuaThread } from "../vm/thread.ts";
+import { builtinPolicy } from "./builtins.ts";
+import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
+import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
+import { Trace } from "./trace.ts";
+import { traceErrorText, type TraceError } from "./traceerr.ts";
+
+const P_MAXTRACE = jitParamIndex("maxtrace");
+const P_MAXRECORD = jitParamIndex("maxrecord");
+const P_HOTLOOP = jitParamIndex("hotloop");
+const P_LOOPUNROLL = jitParamIndex("loopunroll");
+const P_CALLUNROLL = jitParamIndex("callunroll");
+const P_RECUNROLL = jitParamIndex("recunroll");
+
+/** Penalty cache (lj_jit.h PENALTY_*). */
+const PENALTY_SLOTS = 64;
+const PENALTY_MIN = 36 * 2;
+const PENALTY_MAX = 60000;
+const PENALTY_RNDBITS = 4;
+
+/** A failed recording: the reason, and where the recorder was. */
+class TraceAbort {
+  constructor(readonly err: TraceError, readonly info: string | undefined) {}
+}
+
+/** Raised inside the simulation when a prefix-assert build hits a failed lua_assert. */
+export class AssertionCrash extends Error {
+  constructor(readonly text: string) {
+    super(text);
+  }
+}
+
+type LoopEv = "enter" | "leave";
+
+interface Recording {
+  T: Trace;
+  L: LuaThread;
+  /** Interpreter depth of the frame the trace started in. */
+  depth0: number;
+  /** Range of the loop being recorded (rec_setup_root), -1 extent = none. */
+  bcMin: number;
+  bcExtent: number;
+  loopunroll: number;
+  loopref: number;
+  /** Stitching: waiting for the builtin at (pt, pc, depth) to return. */
+  stitchAfter?: { pt: Proto; pc: number; depth: number; prev: number };
+}
+
+interface PenaltySlot {
+  pt: Proto | null;
+  pc: number;
+  val: number;
+  reason: TraceError;
+}
+
+export interface JitSimOptions {
+  build: BuildName;
+  /** Receives every event (LuaJIT's and ours). */
+  emit: (e: EventInput) => void;
+  /** Seed of the penalty randomness (LuaJIT seeds its PRNG per process). */
+  seed?: number;
+}
+
+export class JitSim implements JitHooks {
+  readonly active = true;
+  private readonly S: LuaState;
+  private readonly traits: BuildTraits;
+  private readonly build: BuildName;
+  private readonly emit: (e: EventInput) => void;
+  /** The trace array: index = trace number; undefined = free. */
+  private traces: (Trace | undefined)[] = [];
+  /** Head of each prototype's chain of root traces (pt->trace). */
+  private readonly chains = new Map<Proto, number>();
+  private readonly penalty: PenaltySlot[] = [];
+  private penaltyslot = 0;
+  private rec: Recording | null = null;
+  private prng: number;
+  private readonly keys = new Map<Proto, ProtoKey>();
+
+  constructor(S: LuaState, options: JitSimOptions) {
+    this.S = S;
+    this.build = options.build;
+    this.traits = BUILD_TRAITS[options.build];
+    this.emit = options.emit;
+    this.prng = (options.seed ?? 0x2545f491) >>> 0 || 1;
+    for (let i = 0; i < PENALTY_SLOTS; i++) this.penalty.push({ pt: null, pc: 0, val: 0, reason: "RECERR" });
+  }
+
+  /** Attach to a state: hot counting starts (if the JIT is on). */
+  attach(): void {
+    this.S.jit = this;
+    this.updateCounting();
+  }
+
+  /** Name prototypes for events ("chunk:line", "#2" for a repeated one), in listing order. */
+  registerProtos(main: Proto): void {
+    const all: Proto[] = [];
+    const walk = (pt: Proto): void => {
+      all.push(pt);
+      for (const k of pt.kgc) if (isProto(k)) walk(k);
+    };
+    walk(main);
+    all.sort((a, b) => a.firstline - b.firstline);
+    const seen = new Map<string, number>();
+    for (const pt of all) {
+      const base = protoLoc(pt);
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      this.keys.set(pt, n === 1 ? base : `${base}#${n}`);
+    }
+  }
+
+  key(pt: Proto): ProtoKey {
+    let k = this.keys.get(pt);
+    if (k === undefined) {
+      k = protoLoc(pt);
+      this.keys.set(pt, k);
+    }
+    return k;
+  }
+
+  /** Allocated traces as [number, linktype, link] (what the event log lists). */
+  allocated(): [number, LinkType, number][] {
+    const out: [number, LinkType, number][] = [];
+    this.traces.forEach((T, i) => { if (T) out.push([i, T.linktype, T.link]); });
+    return out;
+  }
+
+  private param(i: number): number {
+    return this.S.jitConfig.params[i];
+  }
+
+  private updateCounting(): void {
+    this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0;
+  }
+
+  private random(): number {
+    let x = this.prng;
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    this.prng = x;
+    return x;
+  }
+
+  // -- Locations ---------------------------------------------------------------------
+
+  private loc(pt: Proto, pc: number): string {
+    const line = pc < pt.lineinfo.length ? pt.lineinfo[pc] : pt.firstline;
+    return `${protoLoc(pt).replace(/:\d+$/, "")}:${line}`;
+  }
+
+  private origin(T: Trace): TraceOrigin {
+    const o: TraceOrigin = { tr: T.traceno, func: this.key(T.pt), pc: T.startpc, loc: this.loc(T.pt, T.startpc), kind: T.kind };
+    if (T.kind !== "root") o.parent = T.parent;
+    if (T.kind === "side") o.exit = T.exitno;
+    return o;
+  }
+
+  // -- Bytecode patching --------------------------------------------------------------
+
+  private setIns(pt: Proto, pc: number, ins: number, why: "patch" | "unpatch" | "blacklist" | "jit-off", by: string): void {
+    const from = pt.bc[pc];
+    if (from === ins) return;
+    pt.bc[pc] = ins;
+    const op = bcOp(ins);
+    const isJ = op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
+    this.emit({
+      type: "bc", ours: true, proto: this.key(pt), pc, from: opNames[bcOp(from)], to: opNames[op],
+      ...(isJ ? { trace: bcD(ins) } : {}), why, by,
+    });
+  }
+
+  // -- JitHooks: counting and recording --------------------------------------------------
+
+  startIns(pt: Proto, pc: number): number {
+    const T = this.traces[bcD(pt.bc[pc])];
+    if (T !== undefined && T.pt === pt && T.startpc === pc) return T.startins;
+    // A J-op whose trace is gone or is another's (the flush bug): run what the op must have been.
+    return this.unpatched(pt.bc[pc]);
+  }
+
+  /** The interpreter form of a J-op when its trace is unknown (LuaJIT would run the other trace). */
+  private unpatched(ins: number): number {
+    const op = bcOp(ins);
+    const T = this.traces[bcD(ins)];
+    if (T !== undefined) return T.startins;
+    return setOp(ins, op === Op.JFORL ? Op.FORL : op === Op.JITERL ? Op.ITERL : op === Op.JFUNCF ? Op.FUNCF : Op.LOOP);
+  }
+
+  hot(L: LuaThread, pt: Proto, pc: number): void {
+    const hc = pt.hotcount as Int32Array;
+    hc[pc] = this.param(P_HOTLOOP) * 2;
+    if (this.rec !== null) return; // already recording
+    const ins = pt.bc[pc];
+    const op = bcOp(ins);
+    if (pt.flags & PROTO_NOJIT) {
+      // Lazy patching: a JIT-disabled function's hot loop stops counting, silently.
+      if (op !== Op.ITERN) {
+        this.setIns(pt, pc, setOp(ins, op + (Op.ILOOP - Op.LOOP)), "jit-off", "trace_start");
+        pt.flags |= PROTO_ILOOP;
+      }
+      return;
+    }
+    if (op === Op.JLOOP) return;
+    this.emit({ type: "hot", ours: true, proto: this.key(pt), pc, what: op === Op.FUNCF ? "call" : "loop" });
+    this.startRoot(L, pt, pc);
+  }
+
+  private findFree(): number {
+    const max = Math.max(1, Math.min(65534, this.param(P_MAXTRACE)));
+    for (let i = 1; i <= max; i++) if (this.traces[i] === undefined) return i;
+    return 0;
+  }
+
+  private startRoot(L: LuaThread, pt: Proto, pc: number): void {
+    const traceno = this.findFree();
+    if (traceno === 0) {
+      this.flushAll();
+      return;
+    }
+    const T = new Trace(traceno, "root", pt, pc);
+    this.traces[traceno] = T;
+    const R: Recording = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0 };
+    this.rec = R;
+    this.S.recording = true;
+    this.emit({ type: "trace-start", ...this.origin(T) });
+    const ins = pt.bc[pc];
+    const j = (ins >>> 16) - BCBIAS_J;
+    switch (bcOp(ins)) {
+      case Op.FORL:
+      case Op.ITERL:
+        R.bcMin = pc + 1 + j;
+        R.bcExtent = -j;
+        if (bcOp(ins) === Op.ITERL && bcOp(pt.bc[pc - 1]) === Op.JLOOP) this.abort("LINNER", undefined, pt, pc);
+        break;
+      case Op.ITERN: {
+        const jl = (pt.bc[pc + 1] >>> 16) - BCBIAS_J;
+        R.bcMin = pc + 2 + jl;
+        R.bcExtent = -jl;
+        break;
+      }
+      case Op.LOOP: {
+        const pcj = pc + j;
+        const jins = pt.bc[pcj];
+        const jj = (jins >>> 16) - BCBIAS_J;
+        if (bcOp(jins) === Op.JMP && jj < 0) {
+          R.bcMin = pcj + 1 + jj;
+          R.bcExtent = -jj;
+        }
+        break;
+      }
+      default:
+        break; // FUNCF: no range check for traces started by a hot call
+    }
+    // The ITERN that starts a trace is recorded too (LJ_TRACE_RECORD_1ST).
+    if (this.rec !== null && bcOp(ins) === Op.ITERN) this.record(L, pt, pc);
+  }
+
+  record(L: LuaThread, pt: Proto, pc: number): void {
+    const R = this.rec;
+    if (R === null) {
+      this.S.recording = false;
+      return;
+    }
+    if (L !== R.L) return;
+    try {
+      if (R.stitchAfter !== undefined) {
+        this.maybeStartStitch(R, L, pt, pc);
+        return;
+      }
+      this.recordIns(R, L, pt, pc);
+    } catch (e) {
+      if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, pc);
+      else throw e;
+    }
+  }
+
+  private recordIns(R: Recording, L: LuaThread, pt: Proto, pc: number): void {
+    const T = R.T;
+    const framedepth = L.depth - R.depth0;
+    const ins = pt.bc[pc];
+    const op = bcOp(ins);
+    if (framedepth <= 0 && R.bcExtent >= 0 && (pt !== T.pt || pc < R.bcMin || pc >= R.bcMin + R.bcExtent)) {
+      throw new TraceAbort("LLEAVE", undefined);
+    }
+    const ci = L.ci;
+    const stack = L.stack;
+    const base = ci.base;
+    const a = bcA(ins);
+    switch (op) {
+      case Op.FORL: case Op.ITERL: case Op.ITERN: case Op.LOOP:
+        this.loopInterp(R, pt, pc, framedepth, this.loopEvent(op, ins, stack, base));
+        break;
+      case Op.JFORL: case Op.JITERL: case Op.JLOOP: {
+        // A root trace that reaches a compiled loop lets that loop's side trace come back instead.
+        if (T.kind === "root") throw new TraceAbort("LINNER", undefined);
+        break;
+      }
+      case Op.JFORI: {
+        if (this.loopEvent(Op.FORI, ins, stack, base) === "enter") {
+          const jforl = pt.bc[pc + (ins >>> 16) - BCBIAS_J];
+          this.stop("root", bcD(jforl), this.key(pt));
+        }
+        break;
+      }
+      case Op.IFORL: case Op.IITERL: case Op.ILOOP: case Op.IFUNCF: case Op.IFUNCV:
+        throw new TraceAbort("BLACKL", undefined);
+      case Op.UCLO: case Op.FNEW:
+        throw new TraceAbort("NYIBC", opNames[op].padEnd(6));
+      case Op.FUNCF: case Op.FUNCV:
+        if (framedepth > 0) this.enterFunc(R, L, pt, pc, framedepth, 0);
+        break;
+      case Op.JFUNCF: {
+        const lnk = bcD(ins);
+        const linked = this.traces[lnk];
+        if (framedepth > 0 || pc !== T.startpc || pt !== T.pt) {
+          if (linked !== undefined && linked.linktype === "return") {
+            this.enterFunc(R, L, pt, pc, framedepth, lnk);
+          } else if (pt === T.pt && pc === T.startpc && framedepth === 0) {
+            this.stop("tail-recursion", T.traceno, this.key(pt));
+          } else {
+            this.stop("root", lnk, this.key(pt));
+          }
+        }
+        break;
+      }
+      case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
+        const fn = stack[base + a - (op === Op.ITERC ? 3 : 0)];
+        if (fn instanceof NativeFunction) this.callBuiltin(R, L, pt, pc, op, fn, framedepth);
+        else if (!(fn instanceof LuaClosure) && !(fn instanceof LuaTable)) break;
+        break;
+      }
+      case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM:
+        if (framedepth <= 0) this.stop("return", 0, this.key(pt));
+        break;
+      default:
+        break;
+    }
+    if (this.rec === R) {
+      T.nins += irCost(op);
+      if (T.nins > this.param(P_MAXRECORD)) throw new TraceAbort("TRACEOV", undefined);
+    }
+  }
+
+  /** Would this loop instruction continue the loop (LOOPEV_ENTER) or leave it? */
+  private loopEvent(op: number, ins: number, stack: unknown[], base: number): LoopEv {
+    const a = bcA(ins);
+    switch (op) {
+      case Op.FORL: {
+        const step = stack[base + a + 2] as number;
+        const idx = (stack[base + a] as number) + step;
+        const stop = stack[base + a + 1] as number;
+        return (step >= 0 ? idx <= stop : idx >= stop) ? "enter" : "leave";
+      }
+      case Op.FORI: {
+        const idx = stack[base + a] as number;
+        const stop = stack[base + a + 1] as number;
+        const step = stack[base + a + 2] as number;
+        return (step >= 0 ? idx <= stop : idx >= stop) ? "enter" : "leave";
+      }
+      case Op.ITERL:
+        return stack[base + a] !== undefined ? "enter" : "leave";
+      case Op.ITERN: {
+        const t = stack[base + a - 2];
+        return t instanceof LuaTable && t.iterate(stack[base + a - 1] as number) >= 0 ? "enter" : "leave";
+      }
+      default:
+        return "enter";
+    }
+  }
+
+  /** rec_loop_interp: an interpreted loop op during recording. */
+  private loopInterp(R: Recording, pt: Proto, pc: number, framedepth: number, ev: LoopEv): void {
+    const T = R.T;
+    if (T.kind === "root") {
+      if (pt === T.pt && pc === T.startpc && framedepth === 0) {
+        if (bcOp(T.startins) === Op.ITERN) {
+          // rec_itern: the first ITERN is the start; meeting it again closes the loop.
+          if (T.nins > 0) this.stop("loop", T.traceno, this.key(pt));
+          return;
+        }
+        if (ev === "leave") throw new TraceAbort("LLEAVE", undefined);
+        this.stop("loop", T.traceno, this.key(pt));
+      } else if (ev !== "leave") {
+        const j = (pt.bc[pc] >>> 16) - BCBIAS_J;
+        if (j !== -1 && !this.innerLoopLeft(pt, pc)) throw new TraceAbort("LINNER", undefined);
+        if ((R.loopref && T.nins - R.loopref > 24) || --R.loopunroll < 0) throw new TraceAbort("LUNROLL", undefined);
+        R.loopref = T.nins;
+      }
+    } else if (ev !== "leave") {
+      R.loopref = T.nins;
+      if (--R.loopunroll < 0) throw new TraceAbort("LUNROLL", undefined);
+    }
+  }
+
+  /** A loop that repeatedly failed with "leaving loop"/"inner loop" gets unrolled instead. */
+  private innerLoopLeft(pt: Proto, pc: number): boolean {
+    for (const p of this.penalty) {
+      if (p.pt === pt && p.pc === pc) {
+        return (p.reason === "LLEAVE" || p.reason === "LINNER") && p.val >= 2 * PENALTY_MIN;
+      }
+    }
+    return false;
+  }
+
+  /** rec_func_setup + check_call_unroll for an inlined call. */
+  private enterFunc(R: Recording, L: LuaThread, pt: Proto, pc: number, framedepth: number, lnk: number): void {
+    const T = R.T;
+    if (pt.flags & PROTO_NOJIT) throw new TraceAbort("CJITOFF", undefined);
+    let count = 0;
+    for (let d = R.depth0; d < L.depth; d++) {
+      const c = L.frames[d].closure;
+      if (c !== null && c.proto === pt) count++;
+    }
+    if (pt === T.pt && pc === T.startpc) {
+      if (count > this.param(P_RECUNROLL)) {
+        this.stop(framedepth === 0 ? "tail-recursion" : "up-recursion", T.traceno, this.key(pt));
+      }
+    } else if (count > this.param(P_CALLUNROLL)) {
+      if (lnk) this.flushTrace(lnk);
+      throw new TraceAbort("CUNROLL", undefined);
+    }
+  }
+
+  /** A call of a builtin while recording (lj_ffrecord_func / recff_nyi). */
+  private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, op: number, fn: NativeFunction, framedepth: number): void {
+    void framedepth;
+    const policy = builtinPolicy(fn.name, this.build);
+    if (policy === "record") return;
+    if (policy === "stitch" && op !== Op.CALLM && op !== Op.CALLMT) {
+      const prev = R.T.traceno;
+      this.stop("stitch", 0, fn.name);
+      // The stitched trace starts when the builtin returns (lj_cont_stitch).
+      const S = this.S;
+      this.rec = { ...R, T: R.T, stitchAfter: { pt, pc, depth: L.depth, prev } };
+      S.recording = true;
+      return;
+    }
+    this.stop("return", 0, fn.name);
+  }
+
+  private maybeStartStitch(R: Recording, L: LuaThread, pt: Proto, pc: number): void {
+    const w = R.stitchAfter as NonNullable<Recording["stitchAfter"]>;
+    this.rec = null;
+    this.S.recording = false;
+    if (L.depth !== w.depth || pt !== w.pt || pc !== w.pc + 1) return; // the builtin did not return normally
+    const prevTrace = this.traces[w.prev];
+    if (prevTrace === undefined) return;
+    const traceno = this.findFree();
+    if (traceno === 0) {
+      this.flushAll();
+      return;
+    }
+    const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
+    this.traces[traceno] = T;
+    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0 };
+    this.S.recording = true;
+    this.emit({ type: "trace-start", ...this.origin(T) });
+    try {
+      this.recordIns(this.rec, L, pt, pc);
+    } catch (e) {
+      if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, pc);
+      else throw e;
+    }
+  }
+
+  // -- Stop and abort ---------------------------------------------------------------------
+
+  /** trace_stop: patch the start instruction, chain the trace, tell the world. */
+  private stop(linktype: LinkType, link: number, stopfunc: string): void {
+    const R = this.rec as Recording;
+    const T = R.T;
+    this.rec = null;
+    this.S.recording = false;
+    T.linktype = linktype;
+    T.link = link;
+    const pt = T.pt;
+    const pc = T.startpc;
+    const op = bcOp(T.startins);
+    if (op === Op.FORL) {
+      // The FORI is patched too, so that a root trace reaching it links to this loop.
+      const fori = pc + (T.startins >>> 16) - BCBIAS_J;
+      this.setIns(pt, fori, setOp(pt.bc[fori], Op.JFORI), "patch", "trace_stop");
+    }
+    switch (op) {
+      case Op.FORL: case Op.LOOP: case Op.ITERL: case Op.FUNCF:
+        this.setIns(pt, pc, setD(setOp(T.startins, op + (Op.JLOOP - Op.LOOP)), T.traceno), "patch", "trace_stop");
+        this.addRoot(T);
+        break;
+      case Op.ITERN: case Op.RET: case Op.RET0: case Op.RET1:
+        this.setIns(pt, pc, setD(setOp(T.startins, Op.JLOOP), T.traceno), "patch", "trace_stop");
+        this.addRoot(T);
+        break;
+      case Op.CALL: case Op.CALLM: case Op.ITERC: {
+        // Stitching: the previous trace now links here.
+        const prev = this.traces[T.parent];
+        if (prev !== undefined) prev.link = T.traceno;
+        break;
+      }
+      default:
+        break;
+    }
+    this.emit({ type: "trace-stop", ...this.origin(T), linktype, link, stopfunc });
+  }
+
+  private addRoot(T: Trace): void {
+    T.nextroot = this.chains.get(T.pt) ?? 0;
+    this.chains.set(T.pt, T.traceno);
+  }
+
+  /** trace_abort: penalise the start instruction, free the number, send the event. */
+  private abort(err: TraceError, info: string | undefined, pt: Proto, pc: number): void {
+    const R = this.rec;
+    if (R === null) return;
+    const T = R.T;
+    this.rec = null;
+    this.S.recording = false;
+    const isRet = [Op.RET, Op.RET0, Op.RET1, Op.RETM].includes(bcOp(T.startins));
+    if (T.kind === "root" && !isRet) this.penaltyPc(T.pt, T.startpc, err);
+    else if (T.kind === "stitch") {
+      const prev = this.traces[T.parent];
+      if (prev !== undefined) prev.link = T.parent;
+    }
+    this.emit({
+      type: "trace-abort", ...this.origin(T), reason: traceErrorText(err, info),
+      abortFunc: this.key(pt), abortPc: pc, abortLoc: this.loc(pt, pc),
+    });
+    this.traces[T.traceno] = undefined;
+  }
+
+  /** penalty_pc: back off exponentially with random bits, blacklist past PENALTY_MAX. */
+  private penaltyPc(pt: Proto, pc: number, e: TraceError): void {
+    let val = PENALTY_MIN;
+    let slot = this.penalty.find((p) => p.pt === pt && p.pc === pc);
+    if (slot !== undefined) {
+      val = (slot.val << 1) + (this.random() & ((1 << PENALTY_RNDBITS) - 1));
+      if (val > PENALTY_MAX) {
+        this.blacklistPc(pt, pc);
+        return;
+      }
+    } else {
+      slot = this.penalty[this.penaltyslot];
+      this.penaltyslot = (this.penaltyslot + 1) & (PENALTY_SLOTS - 1);
+      slot.pt = pt;
+      slot.pc = pc;
+    }
+    slot.val = val;
+    slot.reason = e;
+    (pt.hotcount ?? this.S.initHotcount(pt))[pc] = val;
+    this.emit({ type: "penalty", ours: true, proto: this.key(pt), pc, value: val, reason: traceErrorText(e) });
+  }
+
+  private blacklistPc(pt: Proto, pc: number): void {
+    const ins = pt.bc[pc];
+    if (bcOp(ins) === Op.ITERN) {
+      this.setIns(pt, pc, setOp(ins, Op.ITERC), "blacklist", "blacklist_pc");
+      const l = pc + 1 + ((pt.bc[pc + 1] >>> 16) - BCBIAS_J);
+      this.setIns(pt, l, setOp(pt.bc[l], Op.JMP), "blacklist", "blacklist_pc");
+    } else {
+      this.setIns(pt, pc, setOp(ins, bcOp(ins) + (Op.ILOOP - Op.LOOP)), "blacklist", "blacklist_pc");
+      pt.flags |= PROTO_ILOOP;
+    }
+  }
+
+  // -- Flushing -----------------------------------------------------------------------------
+
+  /** trace_unpatch, with the pre-fix build's assertion on a JFORL that belongs to another trace. */
+  private unpatch(T: Trace): void {
+    const pt = T.pt;
+    const pc = T.startpc;
+    const cur = pt.bc[pc];
+    switch (bcOp(cur)) {
+      case Op.JFORL: {
+        if (this.traces[bcD(cur)] !== T) {
+          this.emit({
+            type: "violation", ours: true, message: ASSERT_JFORL_OTHER, proto: this.key(pt), pc,
+            fatal: this.traits.assertions,
+          });
+          if (this.traits.assertions) throw new AssertionCrash(ASSERT_JFORL_OTHER);
+        }
+        this.setIns(pt, pc, T.startins, "unpatch", "trace_unpatch");
+        const fori = pc + (T.startins >>> 16) - BCBIAS_J;
+        this.setIns(pt, fori, setOp(pt.bc[fori], Op.FORI), "unpatch", "trace_unpatch");
+        break;
+      }
+      case Op.JITERL: case Op.JLOOP: case Op.JFUNCF:
+        if (this.traces[bcD(cur)] !== T) {
+          // No assertion for these in LuaJIT: the newer trace silently loses its bytecode.
+          this.emit({
+            type: "violation", ours: true, proto: this.key(pt), pc, fatal: false,
+            message: `trace_unpatch: ${opNames[bcOp(cur)]} references other trace (no assertion in LuaJIT)`,
+          });
+        }
+        this.setIns(pt, pc, T.startins, "unpatch", "trace_unpatch");
+        break;
+      default:
+        break; // already unpatched
+    }
+  }
+
+  /** trace_flushroot: unlink from the prototype's chain; unpatch (the fix: only if it was linked). */
+  private flushRoot(T: Trace): void {
+    const pt = T.pt;
+    if (!this.traits.unpatchOnlyIfLinked) this.unpatch(T);
+    let linked = false;
+    const head = this.chains.get(pt) ?? 0;
+    if (head === T.traceno) {
+      this.setChain(pt, T.nextroot);
+      linked = true;
+    } else if (head) {
+      for (let T2 = this.traces[head]; T2 !== undefined && T2.nextroot; T2 = this.traces[T2.nextroot]) {
+        if (T2.nextroot === T.traceno) {
+          T2.nextroot = T.nextroot;
+          linked = true;
+          break;
+        }
+      }
+    }
+    if (this.traits.unpatchOnlyIfLinked && linked) this.unpatch(T);
+    this.emit({ type: "trace-flush", ours: true, tr: T.traceno, what: linked ? "flushroot" : "ignored", by: "trace_flushroot" });
+  }
+
+  private setChain(pt: Proto, head: number): void {
+    if (head) this.chains.set(pt, head);
+    else this.chains.delete(pt);
+  }
+
+  flushTrace(traceno: number): void {
+    const T = this.traces[traceno];
+    if (T !== undefined && T.kind === "root" && this.rec?.T !== T) this.flushRoot(T);
+  }
+
+  private flushProto(pt: Proto): void {
+    let head: number | undefined;
+    while ((head = this.chains.get(pt)) !== undefined && head !== 0) {
+      const T = this.traces[head];
+      if (T === undefined) break;
+      this.flushRoot(T);
+    }
+  }
+
+  /** lj_trace_flushall: every trace goes, numbers restart at 1 (the only "flush" vmevent). */
+  flushAll(): void {
+    if (this.rec !== null) {
+      this.rec = null;
+      this.S.recording = false;
+    }
+    for (let i = this.traces.length - 1; i > 0; i--) {
+      const T = this.traces[i];
+      if (T !== undefined && T.kind === "root") this.flushRoot(T);
+    }
+    this.traces = [];
+    this.chains.clear();
+    for (const p of this.penalty) p.pt = null;
+    this.emit({ type: "flush" });
+  }
+
+  flush(target: JitTarget): void {
+    if (target.kind === "engine") {
+      this.flushAll();
+      return;
+    }
+    this.forProtos(target, (pt) => this.flushProto(pt));
+  }
+
+  on(target: JitTarget): void {
+    if (target.kind === "engine") {
+      this.updateCounting();
+      this.S.resetHotcounts();
+      return;
+    }
+    this.forProtos(target, (pt) => {
+      pt.flags &= ~PROTO_NOJIT;
+      this.reenable(pt);
+    });
+  }
+
+  off(target: JitTarget): void {
+    if (target.kind === "engine") {
+      this.updateCounting();
+      return;
+    }
+    this.forProtos(target, (pt) => {
+      pt.flags |= PROTO_NOJIT;
+      this.flushProto(pt);
+    });
+  }
+
+  /** lj_trace_reenableproto: undo blacklisting and lazy IFORL patches. */
+  private reenable(pt: Proto): void {
+    if (!(pt.flags & PROTO_ILOOP)) return;
+    pt.flags &= ~PROTO_ILOOP;
+    for (let pc = 0; pc < pt.bc.length; pc++) {
+      const op = bcOp(pt.bc[pc]);
+      if (op === Op.IFORL || op === Op.IITERL || op === Op.ILOOP || op === Op.IFUNCF) {
+        this.setIns(pt, pc, setOp(pt.bc[pc], op - 1), "unpatch", "lj_trace_reenableproto");
+      }
+    }
+  }
+
+  private forProtos(target: JitTarget, fn: (pt: Proto) => void): void {
+    if (target.kind !== "proto") return;
+    const visit = (pt: Proto, self: boolean): void => {
+      if (self) fn(pt);
+      if (target.scope !== "func" && pt.flags & PROTO_CHILD) {
+        for (const k of pt.kgc) if (isProto(k)) visit(k, true);
+      }
+    };
+    visit(target.proto, target.scope !== "allsubfunc");
+  }
+
+  optStart(args: readonly string[]): void {
+    if (args.some((a) => a.startsWith("hotloop="))) this.S.resetHotcounts();
+  }
+
+  traceInfo(traceno: number): TraceInfo | undefined {
+    const T = this.traces[traceno];
+    if (T === undefined) return undefined;
+    return { nins: T.nins, nk: 0, link: T.link, nexit: 0, linktype: T.linktype };
+  }
+
+  /** A full GC cycle: traces no prototype chain or live trace reaches are freed. */
+  collect(): void {
+    const marked = new Set<number>();
+    const mark = (n: number): void => {
+      if (!n || marked.has(n)) return;
+      const T = this.traces[n];
+      if (T === undefined) return;
+      marked.add(n);
+      mark(T.link);
+      mark(T.nextroot);
+      mark(T.nextside);
+    };
+    for (const head of this.chains.values()) mark(head);
+    if (this.rec !== null) mark(this.rec.T.traceno);
+    this.traces.forEach((T, i) => {
+      if (T !== undefined && !marked.has(i)) {
+        this.traces[i] = undefined;
+        this.emit({ type: "trace-flush", ours: true, tr: i, what: "freed", by: "lj_trace_free" });
+      }
+    });
+  }
+
+  despecialised(pt: Proto, pc: number): void {
+    void pt; void pc; // the bc state is read from the prototypes; no vmevent in LuaJIT
+  }
+}
+
+/** A rough IR size per bytecode (recorded IR instructions), for maxrecord. */
+function irCost(op: number): number {
+  switch (op) {
+    case Op.MOV: case Op.KSTR: case Op.KSHORT: case Op.KNUM: case Op.KPRI: case Op.KNIL: case Op.JMP:
+    case Op.FUNCF: case Op.FUNCV: case Op.LOOP:
+      return 0;
+    case Op.TGETV: case Op.TGETS: case Op.TGETB: case Op.TSETV: case Op.TSETS: case Op.TSETB:
+    case Op.GGET: case Op.GSET:
+      return 4;
+    case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: case Op.ITERN:
+      return 3;
+    default:
+      return 2;
+  }
+}

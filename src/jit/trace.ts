@@ -1,0 +1,38 @@
+// A trace as the simulation keeps it (GCtrace in lj_jit.h): where it starts,
+// what it replaced, how it links, and its place in the root/side chains.
+import type { Proto } from "../bc/proto.ts";
+import type { LinkType, TraceKind } from "./events.ts";
+
+export class Trace {
+  readonly traceno: number;
+  readonly kind: TraceKind;
+  /** Prototype and bytecode position the trace starts at. */
+  readonly pt: Proto;
+  readonly startpc: number;
+  /** The instruction at startpc before patching (restored by trace_unpatch). */
+  startins: number;
+  /** Side traces: parent and exit; stitched traces: the previous trace (in parent). */
+  readonly parent: number;
+  readonly exitno: number;
+  /** Root trace of a side trace (0 for root traces). */
+  readonly root: number;
+  linktype: LinkType = "none";
+  link = 0;
+  /** Next root trace of the same prototype (the chain anchored in pt.trace). */
+  nextroot = 0;
+  /** Next side trace of the same root. */
+  nextside = 0;
+  /** Rough size in IR instructions, for "trace too long". */
+  nins = 0;
+
+  constructor(traceno: number, kind: TraceKind, pt: Proto, startpc: number, parent = 0, exitno = 0, root = 0) {
+    this.traceno = traceno;
+    this.kind = kind;
+    this.pt = pt;
+    this.startpc = startpc;
+    this.startins = pt.bc[startpc];
+    this.parent = parent;
+    this.exitno = exitno;
+    this.root = root;
+  }
+}
