@@ -54,7 +54,7 @@ export class EventLogWriter {
   }
 
   add(e: EngineEvent): void {
-    let line: Record<string, unknown> | null = null;
+    let line: Record<string, unknown>;
     const origin = (x: { tr: number; func: string; pc: number; loc: string; kind: string; parent?: number; exit?: number }): Record<string, unknown> => {
       const o: Record<string, unknown> = { tr: x.tr, func: x.func, pc: x.pc, loc: x.loc, kind: x.kind };
       if (x.parent !== undefined) o.parent = x.parent;
