@@ -6,5 +6,6 @@ import react from "@vitejs/plugin-react";
 export default defineConfig({
   plugins: [react()],
   worker: { format: "es" },
-  build: { outDir: "dist", sourcemap: true },
+  // Monaco's chunk is large by nature; it is loaded lazily, after the first render.
+  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 4096 },
 });

@@ -1,0 +1,48 @@
+// public/capture.lua, the script the explorer offers for download, run with
+// the local luajit: its logs equal the oracle's, line for line, for cases
+// where that luajit (Debian's 2022 v2.1) behaves like the recorded builds.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { casePath, oracleCaseNames, oracleCases, repoRoot } from "../support/oracle.ts";
+
+const capture = join(repoRoot, "public", "capture.lua");
+const luajit = spawnSync("luajit", ["-v"]).status === 0 ? "luajit" : null;
+const names = oracleCaseNames();
+
+/** Debian's luajit predates the flush fix: in the flush-bug cases it behaves like prefix-release. */
+const CASES: [string, "fixed" | "prefix-release"][] = [
+  ["loop_for_int", "fixed"], ["loop_while", "fixed"], ["iter_ipairs", "fixed"], ["jit_flush_all", "fixed"],
+  ["jit_flush_gc_reuse", "fixed"], ["side_branch_flip", "fixed"], ["stitch_print", "fixed"], ["opt_maxtrace", "fixed"],
+  ["seed_flush_twice", "prefix-release"], ["flushbug_iter_in_func", "prefix-release"],
+];
+
+function run(name: string, out: string): void {
+  const args = readFileSync(casePath(name, ".lua"), "utf8").split("\n", 1)[0].replace(/^-- luajit-args:/, "").trim();
+  execFileSync("luajit", [...(args ? args.split(/\s+/) : []), capture, `${name}.lua`, out], { cwd: oracleCases, stdio: "pipe" });
+}
+
+describe("public/capture.lua", () => {
+  it.skipIf(!luajit || !names)("writes the oracle's event logs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ljscope-capture-"));
+    for (const [name, build] of CASES) {
+      const out = join(dir, `${name}.jsonl`);
+      run(name, out);
+      expect(readFileSync(out, "utf8"), `${name} (${build})`).toBe(readFileSync(casePath(name, `.events.${build}.jsonl`), "utf8"));
+    }
+  });
+
+  it.skipIf(!luajit)("ends the log with the program's error and exit status", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ljscope-capture-"));
+    const prog = join(dir, "p.lua");
+    execFileSync("sh", ["-c", `printf 'for i = 1, 100 do end\\nerror("boom")\\n' > ${prog}`]);
+    const r = spawnSync("luajit", [capture, "p.lua", "p.jsonl"], { cwd: dir, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("luajit: p.lua:2: boom\n");
+    const lines = readFileSync(join(dir, "p.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.event)).toEqual(["start", "stop", "end"]);
+    expect(lines[2]).toMatchObject({ status: "error", error: "p.lua:2: boom", bc: { "p.lua:0": [[0, "FUNCV"], [4, "JFORI"], [5, "JFORL", 1]] } });
+  });
+});

@@ -1,0 +1,61 @@
+// Explanations: every event of the imported seed logs gets a card naming
+// LuaJIT's function, and the flush-twice moments say what the build does.
+import { describe, expect, it } from "vitest";
+import { explain, linkText, sourceUrl, summarize } from "../../src/ui/model/explain.ts";
+import { Timeline } from "../../src/ui/model/timeline.ts";
+import { eventLine, eventSlot } from "../../src/ui/model/where.ts";
+import { importLog, readFixture } from "../support/events.ts";
+
+const source = readFixture("seed_flush_twice.lua");
+
+function timeline(build: string): Timeline {
+  const { events } = importLog(readFixture(`seed_flush_twice.events.${build}.jsonl`), `x.events.${build}.jsonl`, source);
+  const t = new Timeline();
+  t.reset({ source: "import", build: build as "fixed" });
+  t.append(events);
+  return t;
+}
+
+describe("explanations", () => {
+  it("explain every event with a title, text and (mostly) a LuaJIT source reference", () => {
+    for (const build of ["fixed", "prefix-assert", "prefix-release"]) {
+      const t = timeline(build);
+      t.events.forEach((e, i) => {
+        const x = explain(e, t.stateAt(i - 1), t.stateAt(i), t.meta.build);
+        expect(x.title.length, `${build} #${i}`).toBeGreaterThan(3);
+        expect(x.body.join(" ").length).toBeGreaterThan(20);
+        expect(summarize(e).length).toBeGreaterThan(3);
+        if (e.type !== "end" && e.type !== "output") expect(x.source?.file).toMatch(/^lj_|vm_/);
+      });
+    }
+  });
+
+  it("tell the fixed build's harmless second flush from the pre-fix revert", () => {
+    const fixed = timeline("fixed");
+    const stop3 = fixed.events.findIndex((e) => e.type === "trace-stop" && e.tr === 3);
+    expect(fixed.events.slice(stop3 + 1).map((e) => e.type)).toEqual(["end"]); // nothing happens: no event at all
+    const release = timeline("prefix-release");
+    const i = release.events.findIndex((e) => e.type === "trace-flush" && release.stateAt(release.events.indexOf(e) - 1).traces.get(1)?.state === "flushed");
+    const x = explain(release.events[i], release.stateAt(i - 1), release.stateAt(i), "prefix-release");
+    expect(x.body.join(" ")).toMatch(/already been flushed.*issue #1345/s);
+    const assert = timeline("prefix-assert");
+    const v = assert.events.findIndex((e) => e.type === "violation");
+    const xv = explain(assert.events[v], assert.stateAt(v - 1), assert.stateAt(v), "prefix-assert");
+    expect(xv).toMatchObject({ title: "LuaJIT assertion failed", tone: "error", source: { file: "lj_trace.c", symbol: "trace_unpatch" } });
+    expect(xv.body[0]).toBe("`LuaJIT ASSERT lj_trace.c:213: trace_unpatch: JFORL references other trace`");
+    expect(sourceUrl(xv.source!, "prefix-assert")).toBe("https://github.com/LuaJIT/LuaJIT/blob/eee16efa/src/lj_trace.c");
+  });
+
+  it("name links as jit.v does and find an event's slot and line", () => {
+    expect(linkText("loop", 3, 3)).toBe("loop");
+    expect(linkText("root", 1, 2)).toBe("-> 1");
+    expect(linkText("return", 0, 2)).toBe("return");
+    expect(linkText("stitch", 2, 1)).toBe("-> 2 stitch");
+    const t = timeline("fixed");
+    const start = t.events.find((e) => e.type === "trace-start")!;
+    expect(eventSlot(start)).toEqual({ proto: "seed_flush_twice.lua:0", pc: 13 });
+    expect(eventLine(start, t.state)).toBe(4);
+    const bc = t.events.find((e) => e.type === "bc")!;
+    expect(eventLine(bc, t.state)).toBe(4);
+  });
+});
