@@ -6,7 +6,9 @@ import { createState, mainClosure, runMain } from "../vm/runtime.ts";
 import { uncaughtReport } from "../vm/lib/traceback.ts";
 import { LuaTable } from "../vm/table.ts";
 import type { CliOptions } from "./args.ts";
-import { AssertionCrash, JitSim } from "../jit/sim.ts";
+import { AssertionCrash } from "../jit/sim.ts";
+import { attachSimulator } from "../engine/simulator.ts";
+import { protoKeys } from "../bc/protokeys.ts";
 import type { EngineEvent, EventInput } from "../engine/events.ts";
 import { applyJitOpt, JIT_F_ON } from "../vm/jitparams.ts";
 import { jvPrinter } from "./jv.ts";
@@ -54,35 +56,20 @@ function attachJit(S: LuaState, main: Proto, options: CliOptions, io: CliIO, flu
     printJv?.(ev);
     log?.add(ev);
   };
-  const sim = new JitSim(S, { build: options.build, emit });
-  sim.registerProtos(main);
   for (const act of options.actions) {
     if (act.kind === "opt") for (const a of act.args) if (a !== null) applyJitOpt(S.jitConfig, a);
     if (act.kind === "jit" && act.name === "off") S.jitConfig.flags &= ~JIT_F_ON;
     if (act.kind === "jit" && act.name === "on") S.jitConfig.flags |= JIT_F_ON;
   }
-  sim.attach();
-  S.onGC = (kind) => { if (kind === "full") sim.collect(); };
+  const keys = protoKeys(main);
+  const sim = attachSimulator(S, options.build, emit, keys);
   if (options.events !== null) {
-    const keys = protoKeys(main, sim);
-    log = new EventLogWriter({ protos: keys, allocated: () => sim.allocated() });
+    log = new EventLogWriter({ protos: [...keys].map(([pt, key]) => [key, pt]), allocated: () => sim.allocated() });
   }
   return {
     get log() { return log; },
     finish: () => { if (log !== null && options.events !== null) io.writeFile(options.events, log.text()); },
   };
-}
-
-/** All prototypes of the program with their event-log keys, ordered by line. */
-function protoKeys(main: Proto, sim: JitSim): [string, Proto][] {
-  const all: Proto[] = [];
-  const walk = (pt: Proto): void => {
-    all.push(pt);
-    for (const k of pt.kgc) if (typeof k === "object" && (k as Proto).kind === "proto") walk(k as Proto);
-  };
-  walk(main);
-  all.sort((a, b) => a.firstline - b.firstline);
-  return all.map((pt) => [sim.key(pt), pt]);
 }
 
 /** Run a main chunk with its arguments; returns the exit status. */

@@ -5,36 +5,17 @@ import { debugLine } from "../bc/funcloc.ts";
 import { bcOp } from "../bc/ins.ts";
 import { formatInstruction, jumpTargets } from "../bc/listing.ts";
 import { opNames } from "../bc/opcodes.ts";
-import { isProto, protoLoc, shortSrc, type Proto } from "../bc/proto.ts";
+import { allProtos, protoKeys as binaryKeys } from "../bc/protokeys.ts";
+import { shortSrc, type Proto } from "../bc/proto.ts";
 import { binaryToUtf8 } from "./bytes.ts";
 import type { ProtoInfo, ProtoKey } from "./events.ts";
 
-/** Every prototype of a chunk, in -bl listing order (children before their parent). */
-export function allProtos(main: Proto): Proto[] {
-  const out: Proto[] = [];
-  const walk = (pt: Proto): void => {
-    for (const k of pt.kgc) if (isProto(k)) walk(k);
-    out.push(pt);
-  };
-  walk(main);
-  return out;
-}
+export { allProtos };
 
-/**
- * Keys of all prototypes. Numbered by line (then listing order), so that a
- * second prototype on the same line gets "#2" like the oracle's logs.
- */
+/** Keys of all prototypes (src/bc/protokeys.ts), as UTF-8 text for display. */
 export function protoKeys(main: Proto): Map<Proto, ProtoKey> {
-  const protos = allProtos(main);
-  const order = protos.map((pt, i) => ({ pt, i })).sort((a, b) => a.pt.firstline - b.pt.firstline || a.i - b.i);
-  const seen = new Map<string, number>();
   const keys = new Map<Proto, ProtoKey>();
-  for (const { pt } of order) {
-    const loc = binaryToUtf8(protoLoc(pt));
-    const n = (seen.get(loc) ?? 0) + 1;
-    seen.set(loc, n);
-    keys.set(pt, n === 1 ? loc : `${loc}#${n}`);
-  }
+  for (const [pt, key] of binaryKeys(main)) keys.set(pt, binaryToUtf8(key));
   return keys;
 }
 

@@ -12,7 +12,7 @@ import { LuaTable } from "../vm/table.ts";
 import { EventBatcher } from "./batcher.ts";
 import { binaryToUtf8, utf8ToBinary } from "./bytes.ts";
 import type { EndEvent, EngineEvent, EventInput } from "./events.ts";
-import { protoInfos } from "./protoinfo.ts";
+import { protoInfos, protoKeys } from "./protoinfo.ts";
 import type { RunOptions, SyntaxErrorInfo, WorkerReply } from "./protocol.ts";
 import { attachSimulator } from "./simulator.ts";
 
@@ -72,7 +72,7 @@ export function runProgram(id: number, source: string, chunkname: string, option
   arg.setInt(0, chunkname);
   S.setGlobal("arg", arg);
   for (const a of options.jitOpts) applyJitOpt(S.jitConfig, a);
-  attachSimulator(S, options.build, sink, compiled.main);
+  attachSimulator(S, options.build, sink, protoKeys(compiled.main));
   if (options.jitOpts.length > 0) S.jit?.optStart(options.jitOpts);
 
   let result: ReturnType<typeof runMain>;

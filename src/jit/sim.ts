@@ -104,22 +104,9 @@ export class JitSim implements JitHooks {
     this.updateCounting();
   }
 
-  /** Name prototypes for events ("chunk:line", "#2" for a repeated one), in listing order. */
-  registerProtos(main: Proto): void {
-    const all: Proto[] = [];
-    const walk = (pt: Proto): void => {
-      all.push(pt);
-      for (const k of pt.kgc) if (isProto(k)) walk(k);
-    };
-    walk(main);
-    all.sort((a, b) => a.firstline - b.firstline);
-    const seen = new Map<string, number>();
-    for (const pt of all) {
-      const base = protoLoc(pt);
-      const n = (seen.get(base) ?? 0) + 1;
-      seen.set(base, n);
-      this.keys.set(pt, n === 1 ? base : `${base}#${n}`);
-    }
+  /** The names events use for prototypes (src/bc/protokeys.ts); others fall back to their loc. */
+  registerProtos(keys: ReadonlyMap<Proto, ProtoKey>): void {
+    for (const [pt, key] of keys) this.keys.set(pt, key);
   }
 
   key(pt: Proto): ProtoKey {
@@ -752,10 +739,6 @@ export class JitSim implements JitHooks {
         this.emit({ type: "trace-flush", ours: true, tr: i, what: "freed", by: "lj_trace_free" });
       }
     });
-  }
-
-  despecialised(pt: Proto, pc: number): void {
-    void pt; void pc; // the bc state is read from the prototypes; no vmevent in LuaJIT
   }
 }
 

@@ -74,6 +74,17 @@ export function callValue1(L: LuaThread, fn: LuaValue, a?: LuaValue, b?: LuaValu
   return n > 0 ? stack[fidx] : undefined;
 }
 
+/** Call fn with exactly one argument and return its first result (message handlers, loaders). */
+export function callWithArg(L: LuaThread, fn: LuaValue, a: LuaValue): LuaValue {
+  const fidx = L.top;
+  L.ensureStack(fidx + 4);
+  const stack = L.stack;
+  stack[fidx] = fn;
+  stack[fidx + 1] = undefined;
+  stack[fidx + 2] = a;
+  return callAtIdx(L, fidx, 1) > 0 ? stack[fidx] : undefined;
+}
+
 /** Call fn with a list of arguments and return all results. */
 export function callValue(L: LuaThread, fn: LuaValue, args: readonly LuaValue[]): LuaValue[] {
   const fidx = L.top;

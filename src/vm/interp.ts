@@ -968,7 +968,6 @@ export const xpcallMarker = new NativeFunction("xpcall", (L, base, nargs) => pca
  */
 function pcallArgs(L: LuaThread, fidx: number, nargs: number, isX: boolean): [LuaValue, number] {
   const stack = L.stack;
-  const name = isX ? "xpcall" : "pcall";
   if (nargs < 1) argError(L, 1, ERRMSG.NOVAL);
   let handler: LuaValue = undefined;
   let first = fidx + 3;
@@ -979,7 +978,6 @@ function pcallArgs(L: LuaThread, fidx: number, nargs: number, isX: boolean): [Lu
     first = fidx + 4;
     n = nargs - 2;
   }
-  void name;
   stack[fidx] = stack[fidx + 2];
   for (let i = 0; i < n; i++) stack[fidx + 2 + i] = stack[first + i];
   return [handler, n];

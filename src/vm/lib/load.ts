@@ -4,7 +4,7 @@ import { compile } from "../../lang/compile.ts";
 import { ERRMSG } from "../../lang/errmsg.ts";
 import { LuaSyntaxError } from "../../lang/errors.ts";
 import { formatNumber } from "../../util/numfmt.ts";
-import { callAtIdx } from "../call.ts";
+import { callAtIdx, callWithArg } from "../call.ts";
 import { LuaError, LuaHalt, runtimeError } from "../errors.ts";
 import { LuaClosure } from "../func.ts";
 import { closeUpvals } from "../interp.ts";
@@ -103,7 +103,7 @@ function readerError(L: LuaThread, value: LuaValue): LuaValue {
     const ci = L.frames[d];
     if (ci.kind === FrameKind.XPCALL) {
       try {
-        return callAtHandler(L, ci.handler, value);
+        return callWithArg(L, ci.handler, value);
       } catch (e) {
         if (e instanceof LuaHalt || !(e instanceof LuaError)) throw e;
         return ERRMSG.ERRERR;
@@ -114,15 +114,6 @@ function readerError(L: LuaThread, value: LuaValue): LuaValue {
   if (L !== L.state.main || (typeof value !== "string" && typeof value !== "number")) return value;
   const msg = typeof value === "number" ? formatNumber(value) : value;
   return traceback(L, stackLevels(L, null), msg, 0);
-}
-
-function callAtHandler(L: LuaThread, handler: LuaValue, value: LuaValue): LuaValue {
-  const fidx = L.top;
-  L.ensureStack(fidx + 4);
-  L.stack[fidx] = handler;
-  L.stack[fidx + 1] = undefined;
-  L.stack[fidx + 2] = value;
-  return callAtIdx(L, fidx, 1) > 0 ? L.stack[fidx] : undefined;
 }
 
 /** All pieces of a reader function, concatenated (reader_func); a string means the load failed. */

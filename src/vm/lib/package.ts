@@ -3,7 +3,7 @@
 // LUA_PATH/LUA_CPATH, searchpath, module and seeall.
 import { ERRMSG, formatMessage } from "../../lang/errmsg.ts";
 import { formatNumber } from "../../util/numfmt.ts";
-import { callAtIdx } from "../call.ts";
+import { callAtIdx, callWithArg } from "../call.ts";
 import { runtimeError } from "../errors.ts";
 import { LuaClosure, NativeFunction } from "../func.ts";
 import { index as metaIndex } from "../meta.ts";
@@ -145,16 +145,6 @@ function makeLoaders(pkg: LuaTable): LuaTable {
 
 // -- require -------------------------------------------------------------------------
 
-/** Call fn(name) and return its first result. */
-function call1(L: LuaThread, fn: LuaValue, name: string): LuaValue {
-  const fidx = L.top;
-  L.ensureStack(fidx + 4);
-  L.stack[fidx] = fn;
-  L.stack[fidx + 1] = undefined;
-  L.stack[fidx + 2] = name;
-  return callAtIdx(L, fidx, 1) > 0 ? L.stack[fidx] : undefined;
-}
-
 function makeRequire(pkg: LuaTable): (L: LuaThread, base: number, nargs: number) => number {
   // Marks a module being loaded, to detect loops (KEY_SENTINEL, a light userdata).
   const sentinel = new LuaUserdata();
@@ -173,13 +163,13 @@ function makeRequire(pkg: LuaTable): (L: LuaThread, base: number, nargs: number)
     for (let i = 1; ; i++) {
       const searcher = loaders.getInt(i);
       if (searcher === undefined) runtimeError(L, `module '${name}' not found:${msg}`);
-      loader = call1(L, searcher, name);
+      loader = callWithArg(L, searcher, name);
       if (loader instanceof LuaClosure || loader instanceof NativeFunction) break;
       if (typeof loader === "string") msg += loader;
       else if (typeof loader === "number") msg += formatNumber(loader);
     }
     loaded.setStr(name, sentinel);
-    const result = call1(L, loader, name);
+    const result = callWithArg(L, loader, name);
     if (result !== undefined) loaded.setStr(name, result);
     let value = loaded.getStr(name);
     if (value === sentinel) {
