@@ -51,10 +51,13 @@ function attachJit(S: LuaState, main: Proto, options: CliOptions, io: CliIO, flu
   const printJv = options.actions.some((a) => a.kind === "jit" && a.name === "v") ? jvPrinter((l) => { flushOut(); io.stderr(l); }) : null;
   let log: EventLogWriter | null = null;
   let seq = 0;
+  // LJSCOPE_DEBUG_EVENTS=1: every engine event (ours too) as JSON on stderr, for debugging the simulation.
+  const debugEvents = io.getenv?.("LJSCOPE_DEBUG_EVENTS") === "1";
   const emit = (e: EventInput): void => {
     const ev = { ...e, seq: ++seq } as EngineEvent;
     printJv?.(ev);
     log?.add(ev);
+    if (debugEvents) io.stderr(`${JSON.stringify(ev)}\n`);
   };
   for (const act of options.actions) {
     if (act.kind === "opt") for (const a of act.args) if (a !== null) applyJitOpt(S.jitConfig, a);

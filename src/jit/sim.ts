@@ -2,7 +2,7 @@
 // hot counters start root traces, a recorder follows the interpreter and
 // stops or aborts as LuaJIT does, traces patch their start bytecode, and
 // jit.flush / GC / maxtrace undo it — with each build's flush semantics.
-import { BCBIAS_J, bcA, bcD, bcOp, setD, setOp } from "../bc/ins.ts";
+import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp, setD, setOp } from "../bc/ins.ts";
 import { Op, opNames } from "../bc/opcodes.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, isProto, protoLoc, type Proto } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
@@ -10,11 +10,13 @@ import type { JitHooks, JitTarget, TraceInfo } from "../vm/jithooks.ts";
 import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
 import { LuaTable } from "../vm/table.ts";
-import type { LuaThread } from "../vm/thread.ts";
+import { FrameKind, type LuaThread } from "../vm/thread.ts";
 import { builtinPolicy } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
-import { Trace } from "./trace.ts";
+import { IrModel, typeOfValue, type ModelContext, type VType } from "./irmodel.ts";
+import type { LuaValue } from "../vm/value.ts";
+import { Trace, type PathStep } from "./trace.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
 const P_MAXTRACE = jitParamIndex("maxtrace");
@@ -23,6 +25,9 @@ const P_HOTLOOP = jitParamIndex("hotloop");
 const P_LOOPUNROLL = jitParamIndex("loopunroll");
 const P_CALLUNROLL = jitParamIndex("callunroll");
 const P_RECUNROLL = jitParamIndex("recunroll");
+const P_MAXSIDE = jitParamIndex("maxside");
+const P_HOTEXIT = jitParamIndex("hotexit");
+const P_TRYSIDE = jitParamIndex("tryside");
 
 /** Penalty cache (lj_jit.h PENALTY_*). */
 const PENALTY_SLOTS = 64;
@@ -32,7 +37,8 @@ const PENALTY_RNDBITS = 4;
 
 /** A failed recording: the reason, and where the recorder was. */
 class TraceAbort {
-  constructor(readonly err: TraceError, readonly info: string | undefined) {}
+  /** pc: where the recorder was (J->pc), when a loop op already moved it on. */
+  constructor(readonly err: TraceError, readonly info: string | undefined, readonly pc?: number) {}
 }
 
 /** Raised inside the simulation when a prefix-assert build hits a failed lua_assert. */
@@ -56,6 +62,26 @@ interface Recording {
   loopref: number;
   /** Stitching: waiting for the builtin at (pt, pc, depth) to return. */
   stitchAfter?: { pt: Proto; pc: number; depth: number; prev: number };
+  model: IrModel;
+  path: PathStep[];
+}
+
+/** A compiled trace being run (the machine code LuaJIT would execute), followed along its path. */
+interface Running {
+  T: Trace;
+  /** Next path step expected. */
+  cursor: number;
+  /** In the loop part (after LOOP) rather than the pre-roll. */
+  inLoop: boolean;
+  /** Stack index of the trace's first frame. */
+  base0: number;
+  /** The guard a divergence right now would fail, and whether it was the loop copy. */
+  guard: number;
+  guardInLoop: boolean;
+  /** The step just followed was the trace's own J-op: the interpreter running it is no re-entry. */
+  atJop: boolean;
+  /** A stitched trace continues when the builtin at (pt, pc - 1) returns. */
+  stitch?: { traceno: number; pt: Proto; pc: number };
 }
 
 interface PenaltySlot {
@@ -86,6 +112,7 @@ export class JitSim implements JitHooks {
   private readonly penalty: PenaltySlot[] = [];
   private penaltyslot = 0;
   private rec: Recording | null = null;
+  private run: Running | null = null;
   private prng: number;
   private readonly keys = new Map<Proto, ProtoKey>();
 
@@ -129,8 +156,10 @@ export class JitSim implements JitHooks {
     return this.S.jitConfig.params[i];
   }
 
+  /** Hot counters tick only in the interpreter: not while a trace runs. */
   private updateCounting(): void {
-    this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0;
+    this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0 && this.run === null;
+    this.S.recording = this.rec !== null || this.run !== null;
   }
 
   private random(): number {
@@ -220,12 +249,16 @@ export class JitSim implements JitHooks {
     }
     const T = new Trace(traceno, "root", pt, pc);
     this.traces[traceno] = T;
-    const R: Recording = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0 };
+    const model = new IrModel(L.ci.base, false);
+    const R: Recording = {
+      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [],
+    };
     this.rec = R;
-    this.S.recording = true;
+    this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
     const ins = pt.bc[pc];
     const j = (ins >>> 16) - BCBIAS_J;
+    model.start(this.modelContext(L, pt, firstPc(ins, pc)), bcOp(ins), ins, pc);
     switch (bcOp(ins)) {
       case Op.FORL:
       case Op.ITERL:
@@ -259,7 +292,8 @@ export class JitSim implements JitHooks {
   record(L: LuaThread, pt: Proto, pc: number): void {
     const R = this.rec;
     if (R === null) {
-      this.S.recording = false;
+      if (this.run !== null) this.follow(L, pt, pc);
+      else this.updateCounting();
       return;
     }
     if (L !== R.L) return;
@@ -270,7 +304,7 @@ export class JitSim implements JitHooks {
       }
       this.recordIns(R, L, pt, pc);
     } catch (e) {
-      if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, pc);
+      if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, e.pc ?? pc);
       else throw e;
     }
   }
@@ -287,15 +321,20 @@ export class JitSim implements JitHooks {
     const stack = L.stack;
     const base = ci.base;
     const a = bcA(ins);
+    if (op === Op.ITERN && T.kind === "root" && pt === T.pt && pc === T.startpc && framedepth === 0 && R.path.length > 0) {
+      // rec_itern: back at the starting ITERN, the loop is closed before it is recorded again.
+      this.stop("loop", T.traceno, this.key(pt), pc);
+      return;
+    }
+    const stepIr = R.model.step(this.modelContext(L, pt, pc, framedepth), ins);
+    R.path.push({ pt, pc, ir: stepIr });
     switch (op) {
       case Op.FORL: case Op.ITERL: case Op.ITERN: case Op.LOOP:
         this.loopInterp(R, pt, pc, framedepth, this.loopEvent(op, ins, stack, base));
         break;
-      case Op.JFORL: case Op.JITERL: case Op.JLOOP: {
-        // A root trace that reaches a compiled loop lets that loop's side trace come back instead.
-        if (T.kind === "root") throw new TraceAbort("LINNER", undefined);
+      case Op.JFORL: case Op.JITERL: case Op.JLOOP:
+        this.loopJit(R, pt, pc, framedepth, ins);
         break;
-      }
       case Op.JFORI: {
         if (this.loopEvent(Op.FORI, ins, stack, base) === "enter") {
           const jforl = pt.bc[pc + (ins >>> 16) - BCBIAS_J];
@@ -331,7 +370,7 @@ export class JitSim implements JitHooks {
         break;
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM:
-        if (framedepth <= 0) this.stop("return", 0, this.key(pt));
+        if (framedepth <= 0 && (T.kind === "root" || !this.returnsToLua(L))) this.stop("return", 0, this.key(pt));
         break;
       default:
         break;
@@ -372,6 +411,7 @@ export class JitSim implements JitHooks {
   /** rec_loop_interp: an interpreted loop op during recording. */
   private loopInterp(R: Recording, pt: Proto, pc: number, framedepth: number, ev: LoopEv): void {
     const T = R.T;
+    const next = loopTarget(pt, pc, ev);
     if (T.kind === "root") {
       if (pt === T.pt && pc === T.startpc && framedepth === 0) {
         if (bcOp(T.startins) === Op.ITERN) {
@@ -379,18 +419,162 @@ export class JitSim implements JitHooks {
           if (T.nins > 0) this.stop("loop", T.traceno, this.key(pt));
           return;
         }
-        if (ev === "leave") throw new TraceAbort("LLEAVE", undefined);
-        this.stop("loop", T.traceno, this.key(pt));
+        if (ev === "leave") throw new TraceAbort("LLEAVE", undefined, next);
+        this.stop("loop", T.traceno, this.key(pt), next);
       } else if (ev !== "leave") {
         const j = (pt.bc[pc] >>> 16) - BCBIAS_J;
-        if (j !== -1 && !this.innerLoopLeft(pt, pc)) throw new TraceAbort("LINNER", undefined);
-        if ((R.loopref && T.nins - R.loopref > 24) || --R.loopunroll < 0) throw new TraceAbort("LUNROLL", undefined);
+        if (j !== -1 && !this.innerLoopLeft(pt, pc)) throw new TraceAbort("LINNER", undefined, next);
+        if ((R.loopref && T.nins - R.loopref > 24) || --R.loopunroll < 0) throw new TraceAbort("LUNROLL", undefined, next);
         R.loopref = T.nins;
       }
     } else if (ev !== "leave") {
       R.loopref = T.nins;
-      if (--R.loopunroll < 0) throw new TraceAbort("LUNROLL", undefined);
+      if (--R.loopunroll < 0) throw new TraceAbort("LUNROLL", undefined, next);
     }
+  }
+
+  /** rec_loop_jit: a compiled loop op met while recording. */
+  private loopJit(R: Recording, pt: Proto, pc: number, framedepth: number, ins: number): void {
+    const T = R.T;
+    if (T.kind === "root") throw new TraceAbort("LINNER", undefined);
+    const lnk = bcD(ins);
+    const linked = this.traces[lnk];
+    const startins = linked !== undefined ? linked.startins : ins;
+    const sop = bcOp(startins);
+    const ev = sop === Op.FORL || sop === Op.ITERL ? this.loopEvent(sop, setD(ins, startins >>> 16), R.L.stack, R.L.ci.base) : "enter";
+    if (ev === "leave") return; // a side trace continues across a loop it leaves
+    const next = sop === Op.FORL || sop === Op.ITERL ? loopTarget(pt, pc, ev, startins) : pc + 1;
+    if (pt === T.pt && next === T.startpc && framedepth === 0) this.stop("loop", T.traceno, this.key(pt));
+    else this.stop("root", lnk, this.key(pt));
+  }
+
+  /** A side trace may return into the Lua function below its first frame (RETF); a C caller ends it. */
+  private returnsToLua(L: LuaThread): boolean {
+    const caller = L.frames[L.depth - 1];
+    return L.depth - 1 > 0 && caller.closure !== null && caller.kind !== FrameKind.NATIVE;
+  }
+
+  private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0): ModelContext {
+    const ci = L.ci;
+    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: ci.funcIdx, framedepth, closure: ci.closure };
+  }
+
+  // -- Running compiled traces -----------------------------------------------------------
+
+  /** A J-op enters its trace (the interpreter jumps into the machine code). */
+  enter(L: LuaThread, pt: Proto, pc: number): void {
+    if (this.rec !== null) return;
+    const T = this.traces[bcD(pt.bc[pc])];
+    if (T === undefined || T.pt !== pt || T.startpc !== pc || T.path.length === 0) return;
+    const r = this.run;
+    if (r !== null && r.T === T && r.atJop) return; // the trace runs through its own loop instruction
+    this.run = {
+      T, cursor: bcOp(T.startins) === Op.ITERN ? 1 : 0, inLoop: false, base0: L.ci.base, guard: 0, guardInLoop: false, atJop: false,
+    };
+    this.updateCounting();
+  }
+
+  private endRun(): void {
+    this.run = null;
+    this.updateCounting();
+  }
+
+  /** Follow the running trace's path; a different instruction or type means a guard failed. */
+  private follow(L: LuaThread, pt: Proto, pc: number): void {
+    const r = this.run as Running;
+    if (r.stitch !== undefined) {
+      const st = r.stitch;
+      const T2 = this.traces[st.traceno];
+      if (T2 === undefined || st.pt !== pt || st.pc !== pc || T2.path.length === 0) {
+        this.endRun();
+        return;
+      }
+      this.run = { T: T2, cursor: 0, inLoop: false, base0: L.ci.base, guard: 0, guardInLoop: false, atJop: false };
+      this.follow(L, pt, pc);
+      return;
+    }
+    const T = r.T;
+    const st = T.path[r.cursor];
+    r.atJop = pt === T.pt && pc === T.startpc;
+    if (st === undefined || st.pt !== pt || st.pc !== pc) {
+      this.takeExit(L, T, r.guard, r.guardInLoop, pt, pc);
+      return;
+    }
+    for (const c of st.ir.checks) {
+      const actual = c.slot >= 0 ? typeOfValue(L.stack[r.base0 + c.slot]) : typeOfValue(peekLoad(L, pt, pc));
+      if (!sameType(actual, c.t)) {
+        this.takeExit(L, T, c.guard, r.inLoop, pt, pc);
+        return;
+      }
+      r.guard = c.guard;
+      r.guardInLoop = r.inLoop;
+    }
+    if (st.ir.branch) {
+      r.guard = st.ir.branch;
+      r.guardInLoop = r.inLoop;
+    }
+    if (++r.cursor < T.path.length) return;
+    switch (T.linktype) {
+      case "loop": case "tail-recursion": case "up-recursion":
+        r.cursor = 0;
+        r.inLoop = T.linktype === "loop";
+        break;
+      case "stitch":
+        r.stitch = { traceno: T.link, pt, pc: pc + 1 };
+        break;
+      default:
+        this.endRun();
+    }
+  }
+
+  /** A guard failed: leave the trace through exit `exitno` (lj_trace_exit), maybe into a side trace. */
+  private takeExit(L: LuaThread, T: Trace, guard: number, inLoop: boolean, pt: Proto, pc: number): void {
+    this.endRun();
+    const exitno = T.model !== null ? T.model.exitOf(guard, inLoop) : 0;
+    const side = T.sides.get(exitno);
+    if (side !== undefined) {
+      const Ts = this.traces[side];
+      if (Ts !== undefined && Ts.path.length > 0) {
+        this.run = { T: Ts, cursor: 0, inLoop: false, base0: L.ci.base, guard: 0, guardInLoop: false, atJop: false };
+        this.updateCounting();
+        this.follow(L, pt, pc);
+      }
+      return;
+    }
+    if (this.traces[T.traceno] !== T) return; // a flushed trace's exits no longer count
+    const count = (T.exitCounts.get(exitno) ?? 0) + 1;
+    T.exitCounts.set(exitno, count);
+    this.emit({ type: "exit", ours: true, tr: T.traceno, exit: exitno, count });
+    if (count >= this.param(P_HOTEXIT) && (this.S.jitConfig.flags & JIT_F_ON) !== 0 && !(pt.flags & PROTO_NOJIT)) {
+      this.emit({ type: "hot", ours: true, proto: this.key(pt), pc, what: "exit" });
+      this.startSide(L, T, exitno, count, pt, pc);
+    }
+  }
+
+  /** trace_start for a hot side exit, with lj_record_setup's check for a fallback stub. */
+  private startSide(L: LuaThread, parent: Trace, exitno: number, count: number, pt: Proto, pc: number): void {
+    const traceno = this.findFree();
+    if (traceno === 0) {
+      this.flushAll();
+      return;
+    }
+    const root = parent.root || parent.traceno;
+    const T = new Trace(traceno, "side", pt, pc, parent.traceno, exitno, root);
+    this.traces[traceno] = T;
+    const model = new IrModel(L.ci.base, true);
+    const R: Recording = {
+      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [],
+    };
+    this.rec = R;
+    this.updateCounting();
+    this.emit({ type: "trace-start", ...this.origin(T) });
+    model.start(this.modelContext(L, pt, pc), Op.JMP, 0, pc);
+    const rootT = this.traces[root];
+    if ((rootT !== undefined && rootT.nchild >= this.param(P_MAXSIDE)) || count >= this.param(P_HOTEXIT) + this.param(P_TRYSIDE)) {
+      this.stop("interpreter", 0, this.key(pt));
+      return;
+    }
+    this.record(L, pt, pc);
   }
 
   /** A loop that repeatedly failed with "leaving loop"/"inner loop" gets unrolled instead. */
@@ -431,9 +615,8 @@ export class JitSim implements JitHooks {
       const prev = R.T.traceno;
       this.stop("stitch", 0, fn.name);
       // The stitched trace starts when the builtin returns (lj_cont_stitch).
-      const S = this.S;
       this.rec = { ...R, T: R.T, stitchAfter: { pt, pc, depth: L.depth, prev } };
-      S.recording = true;
+      this.updateCounting();
       return;
     }
     this.stop("return", 0, fn.name);
@@ -442,7 +625,7 @@ export class JitSim implements JitHooks {
   private maybeStartStitch(R: Recording, L: LuaThread, pt: Proto, pc: number): void {
     const w = R.stitchAfter as NonNullable<Recording["stitchAfter"]>;
     this.rec = null;
-    this.S.recording = false;
+    this.updateCounting();
     if (L.depth !== w.depth || pt !== w.pt || pc !== w.pc + 1) return; // the builtin did not return normally
     const prevTrace = this.traces[w.prev];
     if (prevTrace === undefined) return;
@@ -453,9 +636,11 @@ export class JitSim implements JitHooks {
     }
     const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
     this.traces[traceno] = T;
-    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0 };
-    this.S.recording = true;
+    const model = new IrModel(L.ci.base, false);
+    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [] };
+    this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
+    model.start(this.modelContext(L, pt, pc), Op.CALL, 0, pc);
     try {
       this.recordIns(this.rec, L, pt, pc);
     } catch (e) {
@@ -467,13 +652,21 @@ export class JitSim implements JitHooks {
   // -- Stop and abort ---------------------------------------------------------------------
 
   /** trace_stop: patch the start instruction, chain the trace, tell the world. */
-  private stop(linktype: LinkType, link: number, stopfunc: string): void {
+  private stop(linktype: LinkType, link: number, stopfunc: string, nextPc?: number): void {
     const R = this.rec as Recording;
     const T = R.T;
     this.rec = null;
-    this.S.recording = false;
+    this.updateCounting();
     T.linktype = linktype;
     T.link = link;
+    T.path = R.path;
+    T.model = R.model;
+    if (link === T.traceno) {
+      const last = R.path[R.path.length - 1];
+      if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
+      R.model.unrollLoop();
+    }
+    if (T.kind === "side") this.attachSide(T);
     const pt = T.pt;
     const pc = T.startpc;
     const op = bcOp(T.startins);
@@ -503,6 +696,18 @@ export class JitSim implements JitHooks {
     this.emit({ type: "trace-stop", ...this.origin(T), linktype, link, stopfunc });
   }
 
+  /** trace_stop for a side trace: patch the parent's exit, chain it to its root. */
+  private attachSide(T: Trace): void {
+    const parent = this.traces[T.parent];
+    if (parent !== undefined) parent.sides.set(T.exitno, T.traceno);
+    const root = this.traces[T.root];
+    if (root !== undefined) {
+      root.nchild++;
+      T.nextside = root.nextside;
+      root.nextside = T.traceno;
+    }
+  }
+
   private addRoot(T: Trace): void {
     T.nextroot = this.chains.get(T.pt) ?? 0;
     this.chains.set(T.pt, T.traceno);
@@ -514,7 +719,7 @@ export class JitSim implements JitHooks {
     if (R === null) return;
     const T = R.T;
     this.rec = null;
-    this.S.recording = false;
+    this.updateCounting();
     const isRet = [Op.RET, Op.RET0, Op.RET1, Op.RETM].includes(bcOp(T.startins));
     if (T.kind === "root" && !isRet) this.penaltyPc(T.pt, T.startpc, err);
     else if (T.kind === "stitch") {
@@ -641,10 +846,9 @@ export class JitSim implements JitHooks {
 
   /** lj_trace_flushall: every trace goes, numbers restart at 1 (the only "flush" vmevent). */
   flushAll(): void {
-    if (this.rec !== null) {
-      this.rec = null;
-      this.S.recording = false;
-    }
+    this.rec = null;
+    this.run = null;
+    this.updateCounting();
     for (let i = this.traces.length - 1; i > 0; i--) {
       const T = this.traces[i];
       if (T !== undefined && T.kind === "root") this.flushRoot(T);
@@ -755,5 +959,54 @@ function irCost(op: number): number {
       return 3;
     default:
       return 2;
+  }
+}
+
+/** Where the interpreter goes after a loop instruction (J->pc after rec_for/rec_iterl/rec_loop). */
+function loopTarget(pt: Proto, pc: number, ev: LoopEv, startins?: number): number {
+  const ins = startins ?? pt.bc[pc];
+  switch (bcOp(ins)) {
+    case Op.FORL: case Op.ITERL: case Op.JFORL: case Op.JITERL: case Op.IFORL: case Op.IITERL:
+      return ev === "enter" ? pc + 1 + ((ins >>> 16) - BCBIAS_J) : pc + 1;
+    case Op.ITERN:
+      return ev === "enter" ? pc + 2 + ((pt.bc[pc + 1] >>> 16) - BCBIAS_J) : pc + 2;
+    default:
+      return pc + 1;
+  }
+}
+
+/** The first instruction a root trace records: the loop body, or the function's first instruction. */
+function firstPc(ins: number, pc: number): number {
+  switch (bcOp(ins)) {
+    case Op.FORL: case Op.ITERL:
+      return pc + 1 + ((ins >>> 16) - BCBIAS_J);
+    case Op.FUNCF:
+      return 1;
+    case Op.ITERN:
+      return pc;
+    default:
+      return pc + 1;
+  }
+}
+
+function sameType(actual: VType, recorded: VType): boolean {
+  return actual === recorded || (recorded === "int" && actual === "num") || recorded === "other";
+}
+
+/** The value a load instruction is about to read (raw, as a guard on its type sees it). */
+function peekLoad(L: LuaThread, pt: Proto, pc: number): LuaValue {
+  const ins = pt.bc[pc];
+  const stack = L.stack;
+  const base = L.ci.base;
+  const tab = (v: LuaValue): LuaTable | undefined => (v instanceof LuaTable ? v : undefined);
+  switch (bcOp(ins)) {
+    case Op.TGETV: return tab(stack[base + bcB(ins)])?.get(stack[base + bcC(ins)]);
+    case Op.TGETB: return tab(stack[base + bcB(ins)])?.get(bcC(ins));
+    case Op.TGETS: return tab(stack[base + bcB(ins)])?.get(pt.kgc[bcC(ins)] as string);
+    case Op.GGET: return L.ci.closure?.env.get(pt.kgc[bcD(ins)] as string);
+    case Op.UGET: {
+      return L.ci.closure?.upvals[bcD(ins)]?.get();
+    }
+    default: return undefined;
   }
 }

@@ -2,6 +2,14 @@
 // what it replaced, how it links, and its place in the root/side chains.
 import type { Proto } from "../bc/proto.ts";
 import type { LinkType, TraceKind } from "./events.ts";
+import type { IrModel, StepIr } from "./irmodel.ts";
+
+/** One recorded bytecode of a trace's path (-jdump=b), with the guards it emitted. */
+export interface PathStep {
+  pt: Proto;
+  pc: number;
+  ir: StepIr;
+}
 
 export class Trace {
   readonly traceno: number;
@@ -24,6 +32,16 @@ export class Trace {
   nextside = 0;
   /** Rough size in IR instructions, for "trace too long". */
   nins = 0;
+  /** The bytecode path the trace was recorded along; running it follows this path. */
+  path: PathStep[] = [];
+  /** The recorder's model of its IR and snapshots (exit numbers). */
+  model: IrModel | null = null;
+  /** How often each exit was taken (snap->count); exits with a side trace are not counted. */
+  readonly exitCounts = new Map<number, number>();
+  /** Side trace (or fallback stub) patched into each exit. */
+  readonly sides = new Map<number, number>();
+  /** Root traces: number of side traces compiled for it (nchild). */
+  nchild = 0;
 
   constructor(traceno: number, kind: TraceKind, pt: Proto, startpc: number, parent = 0, exitno = 0, root = 0) {
     this.traceno = traceno;

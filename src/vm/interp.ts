@@ -763,6 +763,8 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
             stack[ra + 3] = idx;
+            // JFORI enters the loop's trace (the JFORL right before its exit target).
+            if (op === BC.JFORI) (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - BCBIAS_J);
           } else {
             pc += (ins >>> 16) - BCBIAS_J;
           }
@@ -781,6 +783,7 @@ function run(L: LuaThread, entryDepth: number): void {
           if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
             stack[ra] = idx;
             stack[ra + 3] = idx;
+            if (op === BC.JFORL) (S.jit as JitHooks).enter(L, pt, pc - 1);
             pc += d - BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
           }
@@ -796,6 +799,7 @@ function run(L: LuaThread, entryDepth: number): void {
           const v = stack[base + a];
           if (v !== undefined) {
             stack[base + a - 1] = v;
+            if (op === BC.JITERL) (S.jit as JitHooks).enter(L, pt, pc - 1);
             pc += d - BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
           }
@@ -808,6 +812,7 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.JLOOP: {
           // A trace started here: run the instruction it replaced.
           const orig = (S.jit as JitHooks).startIns(pt, pc - 1);
+          (S.jit as JitHooks).enter(L, pt, pc - 1);
           const oop = orig & 0xff;
           if (oop === BC.ITERN) {
             const oa = (orig >>> 8) & 0xff;
@@ -838,7 +843,10 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.FUNCF:
           if (S.counting) { ci.pc = pc; countHot(L, pt, 0, 1); }
           break;
-        case BC.IFUNCF: case BC.JFUNCF: case BC.FUNCV: case BC.IFUNCV: case BC.JFUNCV:
+        case BC.JFUNCF:
+          (S.jit as JitHooks).enter(L, pt, pc - 1);
+          break;
+        case BC.IFUNCF: case BC.FUNCV: case BC.IFUNCV: case BC.JFUNCV:
           break;
 
         default:

@@ -49,6 +49,8 @@ export interface JitHooks {
   hot(L: LuaThread, pt: Proto, pc: number): void;
   /** While S.recording: called before the instruction at pt.bc[pc] executes (lj_record_ins). */
   record(L: LuaThread, pt: Proto, pc: number): void;
+  /** The J-op at pt.bc[pc] jumps into its trace (the loop goes on, or the function is entered). */
+  enter(L: LuaThread, pt: Proto, pc: number): void;
   /** The original instruction a trace patched at pt.bc[pc] (the trace's startins), for running a J-op. */
   startIns(pt: Proto, pc: number): number;
   /** ISNEXT found no next(): pt.bc[pc] became JMP and its ITERN an ITERC. */

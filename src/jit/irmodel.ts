@@ -1,0 +1,660 @@
+// An abstract model of what LuaJIT's recorder emits while it follows the
+// interpreter (lj_record.c, lj_ffrecord.c): not the IR itself, only what
+// decides how snapshots are numbered — which instructions exist, which of
+// them are guards, and which depend on values that change from one loop
+// iteration to the next. Snapshot numbers are exit numbers: `(1/5)` in -jv.
+//
+// Rules taken from LuaJIT (facts, not code):
+//  - lj_snap_add merges with the previous snapshot when no instruction was
+//    emitted since, or when asked to (mergesnap) and no guard was emitted
+//    since; snapshot #0 is never merged into (a NOP is emitted instead).
+//  - needsnap (after comparisons, stores, FORL) adds a snapshot before the
+//    next bytecode, which later snapshots of that bytecode may merge into.
+//  - The loop optimisation (lj_opt_loop.c) copies the body after LOOP: an
+//    instruction whose operands are all loop-invariant is not emitted again
+//    (CSE), snapshots #1.. are copied in order, and a copy only gets a new
+//    number if a guard was emitted since the previous one (LOOP is a guard).
+import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
+import { Op } from "../bc/opcodes.ts";
+import type { Proto } from "../bc/proto.ts";
+import { LuaClosure, NativeFunction } from "../vm/func.ts";
+import { LuaTable } from "../vm/table.ts";
+import type { LuaValue } from "../vm/value.ts";
+
+/** Value types as the recorder specialises them (IRT_*; int only for narrowed loop indices). */
+export type VType = "nil" | "false" | "true" | "int" | "num" | "str" | "tab" | "fun" | "other";
+
+export function typeOfValue(v: LuaValue): VType {
+  switch (typeof v) {
+    case "undefined": return "nil";
+    case "boolean": return v ? "true" : "false";
+    case "number": return "num";
+    case "string": return "str";
+    default:
+      if (v instanceof LuaTable) return "tab";
+      if (v instanceof LuaClosure || v instanceof NativeFunction) return "fun";
+      return "other";
+  }
+}
+
+/** Which memory a load reads, for alias checks against stores of the same trace. */
+const enum Mem { none = 0, array = 1, hash = 2, upval = 3 }
+
+interface IrIns {
+  guard: boolean;
+  deps: number[];
+  /** SLOAD of this stack slot (absolute index), or -1. */
+  sload: number;
+  mem: Mem;
+  /** Snapshot in effect when it was emitted (the exit a failing guard takes). */
+  snap: number;
+  variant: boolean;
+  /** Snapshot in effect for its copy in the loop part; -1 if it is not copied. */
+  loopSnap: number;
+}
+
+/** A value in a slot: the instruction that produced it (0 = a constant) and its type. */
+interface Val {
+  ref: number;
+  t: VType;
+}
+
+interface Snap {
+  /** Number of instructions when it was taken (covers guards from here on). */
+  ref: number;
+  /** Where the interpreter resumes if a guard using it fails. */
+  pc: number;
+  pt: Proto;
+}
+
+/** A type the trace was specialised to, checked again when the trace runs. */
+export interface TypeCheck {
+  /** Stack slot relative to the trace's base frame, or -1 for a load's result (peeked). */
+  slot: number;
+  t: VType;
+  guard: number;
+}
+
+/** What one recorded bytecode contributed: its guards, for exits taken there. */
+export interface StepIr {
+  /** The guard of a comparison or loop test (its failure = the other branch), or 0. */
+  branch: number;
+  /** Types the step's guards check. */
+  checks: TypeCheck[];
+}
+
+export interface ModelContext {
+  stack: LuaValue[];
+  base: number;
+  pt: Proto;
+  pc: number;
+  /** Stack index of the running function (where a return puts its results). */
+  funcIdx: number;
+  /** Frames above the trace's first one (negative once a side trace returned below it). */
+  framedepth: number;
+  closure: LuaClosure | null;
+}
+
+export class IrModel {
+  private readonly ir: IrIns[] = [{ guard: false, deps: [], sload: -1, mem: Mem.none, snap: 0, variant: false, loopSnap: -1 }];
+  private readonly slots = new Map<number, Val>();
+  readonly snaps: Snap[] = [];
+  private needsnap = false;
+  private mergesnap = false;
+  private guardSince = false;
+  private readonly cse = new Map<string, number>();
+  private stores = 0;
+  private loopBody = -1;
+  /** Base of the trace's first frame: type checks are relative to it. */
+  readonly base0: number;
+  /** Results of a builtin call land in these slots at the next bytecode. */
+  private pendingResults: { from: number; ref: number } | null = null;
+  /** Loop-carried state after finish(): the number of snapshots before LOOP. */
+  onsnap = 0;
+
+  constructor(base0: number, inherited: boolean) {
+    this.base0 = base0;
+    this.inherited = inherited;
+  }
+
+  private readonly inherited: boolean;
+
+  get nins(): number {
+    return this.ir.length - 1;
+  }
+
+  // -- Emission and snapshots ------------------------------------------------------------
+
+  private emit(guard: boolean, deps: number[], sload = -1, mem: Mem = Mem.none): number {
+    this.ir.push({ guard, deps: deps.filter((d) => d > 0), sload, mem, snap: this.snaps.length - 1, variant: false, loopSnap: -1 });
+    if (guard) this.guardSince = true;
+    return this.ir.length - 1;
+  }
+
+  /** lj_snap_add. */
+  snapAdd(pt: Proto, pc: number): void {
+    const n = this.snaps.length;
+    const last = this.snaps[n - 1];
+    if ((n > 0 && last.ref === this.nins + 1) || (this.mergesnap && !this.guardSince)) {
+      if (n === 1) {
+        this.emit(false, []); // preserve snapshot #0's pc
+        this.snaps.push({ ref: this.nins + 1, pc, pt });
+      } else {
+        this.snaps[n - 1] = { ref: this.nins + 1, pc, pt };
+      }
+    } else {
+      this.snaps.push({ ref: this.nins + 1, pc, pt });
+    }
+    this.mergesnap = false;
+    this.guardSince = false;
+  }
+
+  /** rec_comp_fixup: the newest snapshot resumes at the other branch (known at the next bytecode). */
+  private fixup(ctx: ModelContext): void {
+    const j = (ctx.pt.bc[ctx.pc + 1] >>> 16) - BCBIAS_J;
+    this.pendingFixup = { snap: this.snaps.length - 1, a: ctx.pc + 2, b: ctx.pc + 2 + j };
+    this.needsnap = true;
+  }
+
+  private cseLoad(key: string, guard: boolean, deps: number[], mem: Mem): number {
+    const hit = this.cse.get(key);
+    if (hit !== undefined) return hit;
+    const ref = this.emit(guard, deps, -1, mem);
+    this.cse.set(key, ref);
+    return ref;
+  }
+
+  private invalidateLoads(mem: Mem): void {
+    this.stores |= 1 << mem;
+    for (const [k, ref] of this.cse) if (this.ir[ref].mem === mem) this.cse.delete(k);
+  }
+
+  // -- Slots ------------------------------------------------------------------------------
+
+  /** getslot: the slot's value, loading it (SLOAD with a type guard) on first use. */
+  private read(slot: number, v: LuaValue, checks: TypeCheck[]): Val {
+    const have = this.slots.get(slot);
+    if (have !== undefined) return have;
+    const t = typeOfValue(v);
+    const guard = !(this.inherited && slot < this.frameTop0);
+    const ref = this.emit(guard, [], slot);
+    if (guard) checks.push({ slot: slot - this.base0, t, guard: ref });
+    const val = { ref, t };
+    this.slots.set(slot, val);
+    return val;
+  }
+
+  /** Side traces inherit the parent's slots of the exit frame without type checks. */
+  frameTop0 = 0;
+
+  private write(slot: number, val: Val): void {
+    this.slots.set(slot, val);
+  }
+
+  private konst(t: VType): Val {
+    return { ref: 0, t };
+  }
+
+  // -- Recording ----------------------------------------------------------------------------
+
+  /** The start of a trace: snapshot #0 (and a FORL's narrowed index, rec_for_loop). */
+  start(ctx: ModelContext, startOp: number, startIns: number, startPc: number): void {
+    this.snapAdd(ctx.pt, ctx.pc);
+    if (startOp === Op.FORL) {
+      const fori = startPc + ((startIns >>> 16) - BCBIAS_J);
+      this.forLoopInit(ctx, fori, bcA(startIns), true);
+    }
+  }
+
+  /** rec_for_loop for a loop entered at its FORL: the index is an int SLOAD, stop/step constants or checked loads. */
+  private forLoopInit(ctx: ModelContext, fori: number, ra: number, root: boolean): void {
+    const slot = ctx.base + ra;
+    const checks: TypeCheck[] = [];
+    for (const i of [1, 2]) {
+      if (!this.isConstInit(ctx.pt, fori, ra + i)) {
+        const v = this.read(slot + i, ctx.stack[slot + i], checks);
+        if (i === 1 && root) this.emit(true, [v.ref]); // range check of a variable stop
+      } else {
+        this.write(slot + i, this.konst("int"));
+      }
+    }
+    if (!this.slots.has(slot)) {
+      const ref = this.emit(false, [], slot);
+      this.write(slot, { ref, t: "int" });
+    }
+    this.write(slot + 3, this.slots.get(slot) as Val);
+  }
+
+  /** find_kinit: is the loop slot initialised from a constant right before the FORI? */
+  private isConstInit(pt: Proto, fori: number, slot: number): boolean {
+    for (let pc = fori - 1; pc >= 0; pc--) {
+      const ins = pt.bc[pc];
+      const op = bcOp(ins);
+      if (bcA(ins) !== slot || !writesA(op)) continue;
+      return op === Op.KSHORT || op === Op.KNUM;
+    }
+    return false;
+  }
+
+  /** Before each recorded bytecode (the top of lj_record_ins). */
+  private begin(ctx: ModelContext): void {
+    const f = this.pendingFixup;
+    if (f !== null) {
+      // rec_comp_fixup: the exit resumes at the branch the recording did not take.
+      this.pendingFixup = null;
+      this.snaps[f.snap].pc = ctx.pc === f.a && ctx.pt === this.snaps[f.snap].pt ? f.b : f.a;
+    }
+    if (this.needsnap) {
+      this.needsnap = false;
+      this.snapAdd(ctx.pt, ctx.pc);
+      this.mergesnap = true;
+    }
+    const p = this.pendingResults;
+    if (p !== null) {
+      this.pendingResults = null;
+      this.write(p.from, { ref: p.ref, t: typeOfValue(ctx.stack[p.from]) });
+    }
+  }
+
+  private pendingFixup: { snap: number; a: number; b: number } | null = null;
+
+  /** Record one bytecode (called before the interpreter runs it). */
+  step(ctx: ModelContext, ins: number): StepIr {
+    this.begin(ctx);
+    const out: StepIr = { branch: 0, checks: [] };
+    const { stack, base } = ctx;
+    const op = bcOp(ins);
+    const a = bcA(ins);
+    const slotVal = (r: number): Val => this.read(base + r, stack[base + r], out.checks);
+    switch (op) {
+      case Op.ISLT: case Op.ISGE: case Op.ISLE: case Op.ISGT: {
+        const x = slotVal(a);
+        const y = slotVal(bcD(ins));
+        if (x.ref === 0 && y.ref === 0) break;
+        if ((x.t === "str") !== (y.t === "str")) break; // the interpreter throws
+        this.compare(ctx, out, [x.ref, y.ref]);
+        break;
+      }
+      case Op.ISEQV: case Op.ISNEV: case Op.ISEQS: case Op.ISNES: case Op.ISEQN: case Op.ISNEN:
+      case Op.ISEQP: case Op.ISNEP: {
+        const x = slotVal(a);
+        let y: Val;
+        if (op === Op.ISEQV || op === Op.ISNEV) y = slotVal(bcD(ins));
+        else y = this.konst(op === Op.ISEQS || op === Op.ISNES ? "str" : op === Op.ISEQN || op === Op.ISNEN ? "num" : "nil");
+        if (x.ref === 0 && y.ref === 0 && x.t !== "tab") break;
+        this.snapPrep(ctx);
+        const sameKind = x.t === y.t || (isNum(x.t) && isNum(y.t));
+        const prim = x.t === "nil" || x.t === "false" || x.t === "true";
+        if (sameKind && !prim) out.branch = this.emit(true, [x.ref, y.ref]);
+        this.fixup(ctx);
+        break;
+      }
+      case Op.ISTC: case Op.ISFC: {
+        const v = slotVal(bcD(ins));
+        this.write(base + a, v);
+        break;
+      }
+      case Op.IST: case Op.ISF:
+        slotVal(bcD(ins));
+        break;
+      case Op.MOV:
+        this.write(base + a, slotVal(bcD(ins)));
+        break;
+      case Op.NOT:
+        slotVal(bcD(ins));
+        this.write(base + a, this.konst("true"));
+        break;
+      case Op.UNM: case Op.LEN: {
+        const v = slotVal(bcD(ins));
+        this.write(base + a, v.ref === 0 ? v : { ref: this.emit(false, [v.ref]), t: op === Op.LEN ? "num" : "num" });
+        break;
+      }
+      case Op.ADDVN: case Op.SUBVN: case Op.MULVN: case Op.DIVVN: case Op.MODVN:
+      case Op.ADDNV: case Op.SUBNV: case Op.MULNV: case Op.DIVNV: case Op.MODNV: {
+        const v = slotVal(bcB(ins));
+        const k = ctx.pt.knum[bcC(ins)];
+        const kt: VType = Number.isInteger(k) && Math.abs(k) < 2 ** 31 ? "int" : "num";
+        this.write(base + a, this.arith(op, v, { ref: 0, t: kt }, op >= Op.ADDNV && op <= Op.MODNV));
+        break;
+      }
+      case Op.ADDVV: case Op.SUBVV: case Op.MULVV: case Op.DIVVV: case Op.MODVV: case Op.POW: {
+        const x = slotVal(bcB(ins));
+        const y = slotVal(bcC(ins));
+        this.write(base + a, this.arith(op, x, y, false));
+        break;
+      }
+      case Op.CAT: {
+        const deps: number[] = [];
+        for (let r = bcB(ins); r <= bcC(ins); r++) deps.push(slotVal(r).ref);
+        const r1 = this.emit(false, deps);
+        this.write(base + a, { ref: this.emit(false, [r1]), t: "str" });
+        break;
+      }
+      case Op.KSTR: this.write(base + a, this.konst("str")); break;
+      case Op.KSHORT: this.write(base + a, this.konst(Number.isInteger(bcD(ins)) ? "int" : "num")); break;
+      case Op.KNUM: this.write(base + a, this.konst("num")); break;
+      case Op.KPRI: this.write(base + a, this.konst(bcD(ins) === 0 ? "nil" : bcD(ins) === 1 ? "false" : "true")); break;
+      case Op.KNIL:
+        for (let r = a; r <= bcD(ins); r++) this.write(base + r, this.konst("nil"));
+        break;
+      case Op.UGET: {
+        const fn = this.fnRef(ctx);
+        const uref = this.cseLoad(`uref:${fn}:${bcD(ins)}`, true, [fn], Mem.none);
+        const t = typeOfValue(ctx.closure?.upvals[bcD(ins)]?.get());
+        const ref = this.cseLoad(`uload:${uref}`, true, [uref], Mem.upval);
+        this.write(base + a, { ref, t });
+        out.checks.push({ slot: -1, t, guard: ref });
+        break;
+      }
+      case Op.USETV: case Op.USETS: case Op.USETN: case Op.USETP: {
+        const fn = this.fnRef(ctx);
+        const val = op === Op.USETV ? slotVal(bcD(ins)).ref : 0;
+        const uref = this.cseLoad(`uref:${fn}:${a}`, true, [fn], Mem.none);
+        this.emit(false, [uref, val]);
+        this.invalidateLoads(Mem.upval);
+        this.needsnap = true;
+        break;
+      }
+      case Op.GGET: case Op.GSET: {
+        const fn = this.fnRef(ctx);
+        const env = this.cseLoad(`env:${fn}`, false, [fn], Mem.none);
+        const name = ctx.pt.kgc[bcD(ins)] as string;
+        const peek = op === Op.GGET ? ctx.closure?.env.get(name) : undefined;
+        this.hashAccess(ctx, out, env, `g:${name}`, op === Op.GSET ? slotVal(a) : null, a, peek);
+        break;
+      }
+      case Op.TGETS: case Op.TSETS: {
+        const isSet = op === Op.TSETS;
+        const val = isSet ? slotVal(a) : null;
+        const t = slotVal(bcB(ins));
+        const tab = stack[base + bcB(ins)];
+        const name = ctx.pt.kgc[bcC(ins)] as string;
+        const peek = !isSet && tab instanceof LuaTable ? tab.get(name) : undefined;
+        this.hashAccess(ctx, out, t.ref, `s:${t.ref}:${name}`, val, a, peek);
+        break;
+      }
+      case Op.TGETV: case Op.TGETB: case Op.TGETR: case Op.TSETV: case Op.TSETB: case Op.TSETR: {
+        const isSet = op === Op.TSETV || op === Op.TSETB || op === Op.TSETR;
+        const val = isSet ? slotVal(a) : null;
+        const t = slotVal(bcB(ins));
+        const key = op === Op.TGETB || op === Op.TSETB ? this.konst("int") : slotVal(bcC(ins));
+        const tab = stack[base + bcB(ins)];
+        const kv = op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
+        this.indexAccess(ctx, out, t, key, tab, kv, val, a);
+        break;
+      }
+      case Op.TNEW: case Op.TDUP:
+        this.write(base + a, { ref: this.emit(false, []), t: "tab" });
+        break;
+      case Op.FORI: case Op.JFORI: {
+        const ra = base + a;
+        for (const i of [0, 1, 2]) slotVal(a + i);
+        this.snapAdd(ctx.pt, ctx.pc);
+        const idx = this.slots.get(ra) as Val;
+        const stop = this.slots.get(ra + 1) as Val;
+        if (idx.ref !== 0 || stop.ref !== 0) out.branch = this.emit(true, [idx.ref, stop.ref]);
+        this.write(ra + 3, idx);
+        this.needsnap = true;
+        break;
+      }
+      case Op.FORL: case Op.JFORL: case Op.IFORL: {
+        const ra = base + a;
+        const idx = slotVal(a);
+        const stop = this.slots.get(ra + 1) ?? this.read(ra + 1, stack[ra + 1], out.checks);
+        const step = this.slots.get(ra + 2) ?? this.read(ra + 2, stack[ra + 2], out.checks);
+        const next = { ref: this.emit(false, [idx.ref, step.ref]), t: idx.t };
+        this.write(ra, next);
+        this.write(ra + 3, next);
+        this.snapAdd(ctx.pt, ctx.pc);
+        out.branch = this.emit(true, [next.ref, stop.ref]);
+        this.needsnap = true;
+        break;
+      }
+      case Op.ITERL: case Op.JITERL: case Op.IITERL:
+        this.write(base + a - 1, slotVal(a));
+        break;
+      case Op.ITERN: {
+        this.snapAdd(ctx.pt, ctx.pc);
+        const t = slotVal(a - 2);
+        const k = this.emit(true, [t.ref]);
+        this.write(base + a - 1, { ref: k, t: "num" });
+        this.write(base + a, { ref: this.emit(true, [t.ref, k], -1, Mem.hash), t: typeOfValue(stack[base + a]) });
+        this.write(base + a + 1, { ref: this.emit(true, [t.ref, k], -1, Mem.hash), t: "other" });
+        out.branch = k;
+        this.needsnap = true;
+        break;
+      }
+      case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
+        const fslot = op === Op.ITERC ? a : a;
+        if (op === Op.ITERC) {
+          this.write(base + a, slotVal(a - 3));
+          this.write(base + a + 1, slotVal(a - 2));
+          this.write(base + a + 2, slotVal(a - 1));
+        }
+        const fv = op === Op.ITERC ? stack[base + a - 3] : stack[base + fslot];
+        const f = op === Op.ITERC ? (this.slots.get(base + a) as Val) : slotVal(fslot);
+        if (f.ref !== 0) {
+          this.cseLoad(`eqfn:${f.ref}`, true, [f.ref], Mem.none);
+          this.write(base + fslot, this.konst("fun"));
+        }
+        // Arguments get references now (lj_record_call's rec_call_setup).
+        const nargs = op === Op.CALL || op === Op.CALLT ? (op === Op.CALL ? bcC(ins) - 1 : bcD(ins) - 1) : op === Op.ITERC ? 2 : -1;
+        for (let i = 0; i < nargs; i++) slotVal(fslot + 2 + i);
+        if (fv instanceof NativeFunction) this.builtin(ctx, fv, base + fslot, out);
+        break;
+      }
+      case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
+        const n = op === Op.RET0 ? 0 : op === Op.RET1 ? 1 : op === Op.RET ? bcD(ins) - 1 : 0;
+        const results: number[] = [];
+        for (let i = 0; i < n; i++) {
+          slotVal(a + i);
+          results.push(base + a + i);
+        }
+        if (ctx.framedepth <= 0) {
+          // A side trace returning below its first frame guards the return target (RETF).
+          this.snapAdd(ctx.pt, ctx.pc);
+          this.emit(true, []);
+          this.needsnap = true;
+        }
+        this.returned(results, ctx.funcIdx);
+        break;
+      }
+      default:
+        break;
+    }
+    return out;
+  }
+
+  /** Results of a Lua call, or the call frame going away: the recorder's view of a return. */
+  private returned(results: readonly number[], dest: number): void {
+    const vals = results.map((s) => this.slots.get(s));
+    for (const k of [...this.slots.keys()]) if (k >= dest) this.slots.delete(k);
+    vals.forEach((v, i) => { if (v !== undefined) this.slots.set(dest + i, v); });
+  }
+
+  /** The running function (SLOAD #0 R in the base frame; a known constant in inlined frames). */
+  private fnRef(ctx: ModelContext): number {
+    if (ctx.base !== this.base0) return 0;
+    return this.cseLoad("fn0", false, [], Mem.none);
+  }
+
+  private snapPrep(ctx: ModelContext): void {
+    if (this.snaps.length === 1 && this.snaps[0].ref === this.nins + 1) this.emit(false, []);
+    this.snapAdd(ctx.pt, ctx.pc);
+  }
+
+  private compare(ctx: ModelContext, out: StepIr, deps: number[]): void {
+    this.snapPrep(ctx);
+    out.branch = this.emit(true, deps);
+    this.fixup(ctx);
+  }
+
+  private arith(op: number, x: Val, y: Val, swapped: boolean): Val {
+    void swapped;
+    if (x.ref === 0 && y.ref === 0) return { ref: 0, t: "num" };
+    const base = op >= Op.ADDVV && op <= Op.MODVV ? op - Op.ADDVV : op >= Op.ADDNV ? op - Op.ADDNV : op - Op.ADDVN;
+    const isAddSub = op !== Op.POW && base <= 1;
+    const isMod = op !== Op.POW && base === 4;
+    if (isAddSub && x.t === "int" && y.t === "int") return { ref: this.emit(true, [x.ref, y.ref]), t: "int" };
+    if (isMod && x.t === "int" && y.t === "int") {
+      if (y.ref !== 0) this.emit(true, [y.ref]);
+      return { ref: this.emit(false, [x.ref, y.ref]), t: "int" };
+    }
+    const deps = [x.ref, y.ref];
+    if (x.t === "int" && x.ref !== 0) deps[0] = this.emit(false, [x.ref]);
+    if (y.t === "int" && y.ref !== 0) deps[1] = this.emit(false, [y.ref]);
+    if (isMod) {
+      const d = this.emit(false, deps);
+      const f = this.emit(false, [d]);
+      const m = this.emit(false, [f, deps[1]]);
+      return { ref: this.emit(false, [deps[0], m]), t: "num" };
+    }
+    return { ref: this.emit(false, deps), t: "num" };
+  }
+
+  /** A string-keyed access of a table's hash part (HREFK with its hmask check). */
+  private hashAccess(ctx: ModelContext, out: StepIr, tab: number, key: string, store: Val | null, a: number, peek: LuaValue): void {
+    const hmask = this.cseLoad(`hmask:${tab}`, false, [tab], Mem.none);
+    this.cseLoad(`hmaskeq:${tab}`, true, [hmask], Mem.none);
+    const node = this.cseLoad(`node:${tab}`, false, [tab], Mem.none);
+    const href = this.cseLoad(`hrefk:${key}`, true, [node], Mem.none);
+    if (store === null) {
+      const ref = this.cseLoad(`hload:${key}`, true, [href], Mem.hash);
+      const t = typeOfValue(peek);
+      this.write(ctx.base + a, { ref, t });
+      out.checks.push({ slot: -1, t, guard: ref });
+    } else {
+      this.emit(false, [href, store.ref]);
+      this.invalidateLoads(Mem.hash);
+      this.cse.set(`hload:${key}`, store.ref || this.nins);
+      this.needsnap = true;
+    }
+  }
+
+  /** A table access with a variable or integer key (rec_idx with the array part, ABC). */
+  private indexAccess(ctx: ModelContext, out: StepIr, t: Val, key: Val, tab: LuaValue, kv: LuaValue, store: Val | null, a: number): void {
+    const asize = tab instanceof LuaTable ? tab.arr.length : 0;
+    const inArray = typeof kv === "number" && Number.isInteger(kv) && kv >= 0 && kv < asize;
+    let ref: number;
+    if (inArray) {
+      const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.none);
+      this.cseLoad(`abc:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
+      const arr = this.cseLoad(`array:${t.ref}`, false, [t.ref], Mem.none);
+      const aref = this.cseLoad(`aref:${arr}:${key.ref}`, false, [arr, key.ref], Mem.none);
+      if (store === null) {
+        ref = this.emit(true, [aref], -1, Mem.array);
+        const v = (tab as LuaTable).arr[kv as number];
+        out.checks.push({ slot: -1, t: typeOfValue(v), guard: ref });
+        if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+        this.write(ctx.base + a, { ref, t: typeOfValue(v) });
+      } else {
+        if ((tab as LuaTable).arr[kv as number] === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+        this.emit(false, [aref, store.ref]);
+        this.invalidateLoads(Mem.array);
+        this.needsnap = true;
+      }
+      return;
+    }
+    const href = this.emit(false, [t.ref, key.ref]);
+    if (store === null) {
+      ref = this.emit(true, [href], -1, Mem.hash);
+      const v = tab instanceof LuaTable ? tab.get(kv) : undefined;
+      out.checks.push({ slot: -1, t: typeOfValue(v), guard: ref });
+      if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+      this.write(ctx.base + a, { ref, t: typeOfValue(v) });
+    } else {
+      this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+      this.emit(false, [href, store.ref]);
+      this.invalidateLoads(Mem.hash);
+      this.needsnap = true;
+    }
+  }
+
+  /** A call of a builtin the recorder compiles (lj_ffrecord.c): its results are new values. */
+  private builtin(ctx: ModelContext, fn: NativeFunction, dest: number, out: StepIr): void {
+    void out;
+    void ctx;
+    switch (fn.name) {
+      case "type": case "select": case "assert": case "rawequal":
+        this.pendingResults = { from: dest, ref: 0 };
+        return;
+      default: {
+        const ref = this.emit(false, []);
+        this.pendingResults = { from: dest, ref };
+        if (fn.name.startsWith("table.") || fn.name === "rawset" || fn.name === "setmetatable") {
+          this.invalidateLoads(Mem.array);
+          this.invalidateLoads(Mem.hash);
+          this.needsnap = true;
+        }
+      }
+    }
+  }
+
+  /** Mark where the loop body was closed (lj_record_stop's loop snapshot). */
+  close(pt: Proto, pc: number): void {
+    this.snapAdd(pt, pc);
+    this.needsnap = false;
+    this.mergesnap = true;
+  }
+
+  /** Set the resume pc of the latest snapshot to the pc the interpreter went to instead. */
+  setBranchPc(pc: number): void {
+    if (this.snaps.length > 0) this.snaps[this.snaps.length - 1].pc = pc;
+  }
+
+  /**
+   * The loop optimisation: which guards survive in the loop part, under which
+   * snapshot numbers. Call once, when a trace closes a loop to itself.
+   */
+  unrollLoop(): void {
+    const invar = this.ir.length;
+    const onsnap = this.snaps.length;
+    this.onsnap = onsnap;
+    this.loopBody = invar;
+    for (let i = 1; i < invar; i++) {
+      const I = this.ir[i];
+      if (I.sload >= 0) I.variant = this.slots.get(I.sload)?.ref !== i;
+      else I.variant = I.deps.some((d) => this.ir[d].variant) || (I.mem !== Mem.none && (this.stores & (1 << I.mem)) !== 0);
+    }
+    let nsnap = onsnap;
+    let cur = onsnap - 1;
+    let guard = true; // LOOP itself is a guard
+    let osnap = 1;
+    for (let i = 1; i < invar; i++) {
+      if (osnap < onsnap - 1 && i >= this.snaps[osnap].ref) {
+        if (guard) cur = nsnap++;
+        guard = false;
+        osnap++;
+      }
+      const I = this.ir[i];
+      if (I.variant && I.sload < 0) {
+        I.loopSnap = cur;
+        if (I.guard) guard = true;
+      }
+    }
+  }
+
+  /** Exit taken when guard `ref` fails: in the pre-roll, or in the loop part (after unrollLoop). */
+  exitOf(ref: number, inLoop: boolean): number {
+    const I = this.ir[ref];
+    if (I === undefined) return 0;
+    if (inLoop && this.loopBody > 0 && I.loopSnap >= 0) return I.loopSnap;
+    return I.snap;
+  }
+
+  /** Resume pc and prototype of snapshot n. */
+  snapPc(n: number, inLoop: boolean): Snap | undefined {
+    if (inLoop && n >= this.onsnap) return undefined;
+    return this.snaps[n];
+  }
+}
+
+/** Ops whose A operand is a destination slot (find_kinit looks for the last write). */
+function writesA(op: number): boolean {
+  return !(op <= Op.ISNEP || (op >= Op.TSETV && op <= Op.TSETR) || op === Op.GSET || (op >= Op.USETV && op <= Op.USETP) ||
+    (op >= Op.RETM && op <= Op.RET1) || op === Op.JMP);
+}
+
+function isNum(t: VType): boolean {
+  return t === "num" || t === "int";
+}
