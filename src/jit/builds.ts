@@ -1,6 +1,6 @@
 // The three simulated LuaJIT builds and where they differ (see
 // ../shared/oracle/README.md): only trace_flushroot/trace_unpatch (the fix
-// 85c3f2fb for LuaJIT issue #1345), assertions, and unpack() recording.
+// 85c3f2fb for LuaJIT issue #1345), and assertions.
 
 export const BUILDS = ["fixed", "prefix-assert", "prefix-release"] as const;
 export type BuildName = (typeof BUILDS)[number];

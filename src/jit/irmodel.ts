@@ -69,8 +69,8 @@ interface Snap {
 
 /** A type the trace was specialised to, checked again when the trace runs. */
 export interface TypeCheck {
-  /** Stack slot relative to the trace's base frame, or -1 for a load's result (peeked). */
-  slot: number;
+  /** Stack slot relative to the trace's base frame, or null for a load's result (peeked). */
+  slot: number | null;
   t: VType;
   guard: number;
 }
@@ -343,7 +343,7 @@ export class IrModel {
         const t = typeOfValue(ctx.closure?.upvals[bcD(ins)]?.get());
         const ref = this.cseLoad(`uload:${uref}`, true, [uref], Mem.upval);
         this.write(base + a, { ref, t });
-        out.checks.push({ slot: -1, t, guard: ref });
+        out.checks.push({ slot: null, t, guard: ref });
         break;
       }
       case Op.USETV: case Op.USETS: case Op.USETN: case Op.USETP: {
@@ -522,7 +522,7 @@ export class IrModel {
       const ref = this.cseLoad(`hload:${key}`, true, [href], Mem.hash);
       const t = typeOfValue(peek);
       this.write(ctx.base + a, { ref, t });
-      out.checks.push({ slot: -1, t, guard: ref });
+      out.checks.push({ slot: null, t, guard: ref });
     } else {
       this.emit(false, [href, store.ref]);
       this.invalidateLoads(Mem.hash);
@@ -544,7 +544,7 @@ export class IrModel {
       if (store === null) {
         ref = this.emit(true, [aref], -1, Mem.array);
         const v = (tab as LuaTable).arr[kv as number];
-        out.checks.push({ slot: -1, t: typeOfValue(v), guard: ref });
+        out.checks.push({ slot: null, t: typeOfValue(v), guard: ref });
         if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
         this.write(ctx.base + a, { ref, t: typeOfValue(v) });
       } else {
@@ -559,7 +559,7 @@ export class IrModel {
     if (store === null) {
       ref = this.emit(true, [href], -1, Mem.hash);
       const v = tab instanceof LuaTable ? tab.get(kv) : undefined;
-      out.checks.push({ slot: -1, t: typeOfValue(v), guard: ref });
+      out.checks.push({ slot: null, t: typeOfValue(v), guard: ref });
       if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
       this.write(ctx.base + a, { ref, t: typeOfValue(v) });
     } else {

@@ -103,7 +103,6 @@ export class JitSim implements JitHooks {
   readonly active = true;
   private readonly S: LuaState;
   private readonly traits: BuildTraits;
-  private readonly build: BuildName;
   private readonly emit: (e: EventInput) => void;
   /** The trace array: index = trace number; undefined = free. */
   private traces: (Trace | undefined)[] = [];
@@ -118,7 +117,6 @@ export class JitSim implements JitHooks {
 
   constructor(S: LuaState, options: JitSimOptions) {
     this.S = S;
-    this.build = options.build;
     this.traits = BUILD_TRAITS[options.build];
     this.emit = options.emit;
     this.prng = (options.seed ?? 0x2545f491) >>> 0 || 1;
@@ -365,7 +363,7 @@ export class JitSim implements JitHooks {
       }
       case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
         const fn = stack[base + a - (op === Op.ITERC ? 3 : 0)];
-        if (fn instanceof NativeFunction) this.callBuiltin(R, L, pt, pc, op, fn, framedepth);
+        if (fn instanceof NativeFunction) this.callBuiltin(R, L, pt, pc, fn, framedepth);
         else if (!(fn instanceof LuaClosure) && !(fn instanceof LuaTable)) break;
         break;
       }
@@ -451,7 +449,7 @@ export class JitSim implements JitHooks {
   /** A side trace may return into the Lua function below its first frame (RETF); a C caller ends it. */
   private returnsToLua(L: LuaThread): boolean {
     const caller = L.frames[L.depth - 1];
-    return L.depth - 1 > 0 && caller.closure !== null && caller.kind !== FrameKind.NATIVE;
+    return !L.ci.fromNative && L.depth - 1 > 0 && caller.closure !== null && caller.kind !== FrameKind.NATIVE;
   }
 
   private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0): ModelContext {
@@ -501,7 +499,7 @@ export class JitSim implements JitHooks {
       return;
     }
     for (const c of st.ir.checks) {
-      const actual = c.slot >= 0 ? typeOfValue(L.stack[r.base0 + c.slot]) : typeOfValue(peekLoad(L, pt, pc));
+      const actual = typeOfValue(c.slot !== null ? L.stack[r.base0 + c.slot] : peekLoad(L, pt, pc));
       if (!sameType(actual, c.t)) {
         this.takeExit(L, T, c.guard, r.inLoop, pt, pc);
         return;
@@ -607,11 +605,20 @@ export class JitSim implements JitHooks {
   }
 
   /** A call of a builtin while recording (lj_ffrecord_func / recff_nyi). */
-  private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, op: number, fn: NativeFunction, framedepth: number): void {
+  private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction, framedepth: number): void {
     void framedepth;
-    const policy = builtinPolicy(fn.name, this.build);
-    if (policy === "record") return;
-    if (policy === "stitch" && op !== Op.CALLM && op !== Op.CALLMT) {
+    const policy = builtinPolicy(fn.name);
+    if (policy === "record") {
+      // pcall(f) runs f from a builtin's frame: an unrecorded builtin there cannot be stitched.
+      const inner = L.stack[L.ci.base + bcA(pt.bc[pc]) + 2];
+      if ((fn.name === "pcall" || fn.name === "xpcall") && inner instanceof NativeFunction && builtinPolicy(inner.name) !== "record") {
+        this.stop("return", 0, inner.name);
+      }
+      return;
+    }
+    // recff_nyi: a stitched trace cannot start with an op taking a variable number of values.
+    const after = bcOp(pt.bc[pc + 1]);
+    if (policy === "stitch" && after !== Op.CALLM && after !== Op.CALLMT && after !== Op.RETM && after !== Op.TSETM) {
       const prev = R.T.traceno;
       this.stop("stitch", 0, fn.name);
       // The stitched trace starts when the builtin returns (lj_cont_stitch).
@@ -669,7 +676,7 @@ export class JitSim implements JitHooks {
     if (T.kind === "side") this.attachSide(T);
     const pt = T.pt;
     const pc = T.startpc;
-    const op = bcOp(T.startins);
+    const op = T.kind === "side" ? Op.JMP : bcOp(T.startins); // side traces start with a JMP: nothing to patch
     if (op === Op.FORL) {
       // The FORI is patched too, so that a root trace reaching it links to this loop.
       const fori = pc + (T.startins >>> 16) - BCBIAS_J;

@@ -39,7 +39,7 @@ export function callAtIdx(L: LuaThread, fidx: number, nargs: number): number {
     if (fn instanceof LuaClosure) {
       // Natives the Lua code calls are its own (restored below).
       L.nativeFromJs = false;
-      pushLuaFrame(L, fn, fidx, nargs, -1, FrameKind.LUA);
+      pushLuaFrame(L, fn, fidx, nargs, -1, FrameKind.LUA).fromNative = true;
       execute(L, L.depth);
       return L.top - fidx;
     }

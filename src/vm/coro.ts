@@ -62,7 +62,7 @@ function start(co: LuaThread, fn: LuaFunction, args: LuaValue[]): void {
   stack[1] = undefined;
   for (let i = 0; i < args.length; i++) stack[2 + i] = args[i];
   if (fn instanceof LuaClosure) {
-    pushLuaFrame(co, fn, 0, args.length, -1, FrameKind.LUA);
+    pushLuaFrame(co, fn, 0, args.length, -1, FrameKind.LUA).fromNative = true;
     execute(co, 1);
     return;
   }

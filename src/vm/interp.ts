@@ -98,6 +98,7 @@ export function pushLuaFrame(L: LuaThread, cl: LuaClosure, fidx: number, nargs: 
   }
   const ci = L.frameAt(++L.depth);
   ci.kind = kind;
+  ci.fromNative = false;
   ci.func = cl;
   ci.closure = cl;
   ci.funcIdx = fidx;

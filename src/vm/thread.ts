@@ -32,6 +32,8 @@ export class CallInfo {
   pc = 0;
   /** Results the caller wants (-1: all). */
   nresults = 0;
+  /** Called from a native (or from JS): returning from it goes back to C, not to a Lua frame. */
+  fromNative = false;
   /** Extra arguments of a vararg call, stored below base. */
   nvarargs = 0;
   /** PCALL/XPCALL frames: values pcall returns first (true), or the xpcall handler. */
