@@ -623,6 +623,7 @@ export class IrModel {
     for (let i = 1; i < invar; i++) {
       if (osnap < onsnap - 1 && i >= this.snaps[osnap].ref) {
         if (guard) cur = nsnap++;
+        this.copyOf.set(cur, osnap); // a new copy, or the previous one overwritten
         guard = false;
         osnap++;
       }
@@ -642,10 +643,12 @@ export class IrModel {
     return I.snap;
   }
 
-  /** Resume pc and prototype of snapshot n. */
-  snapPc(n: number, inLoop: boolean): Snap | undefined {
-    if (inLoop && n >= this.onsnap) return undefined;
-    return this.snaps[n];
+  /** Loop-part snapshot number -> the pre-roll snapshot it is a copy of. */
+  private readonly copyOf = new Map<number, number>();
+
+  /** Where exit n resumes the interpreter (the snapshot's pc), copies in the loop part included. */
+  snapAt(n: number): { pt: Proto; pc: number } | undefined {
+    return this.snaps[n < this.snaps.length && !this.copyOf.has(n) ? n : this.copyOf.get(n) ?? -1];
   }
 }
 

@@ -527,6 +527,7 @@ export class JitSim implements JitHooks {
 
   /** A guard failed: leave the trace through exit `exitno` (lj_trace_exit), maybe into a side trace. */
   private takeExit(L: LuaThread, T: Trace, guard: number, inLoop: boolean, pt: Proto, pc: number): void {
+    const cursor = this.run?.cursor ?? 0;
     this.endRun();
     const exitno = T.model !== null ? T.model.exitOf(guard, inLoop) : 0;
     const side = T.sides.get(exitno);
@@ -545,23 +546,43 @@ export class JitSim implements JitHooks {
     this.emit({ type: "exit", ours: true, tr: T.traceno, exit: exitno, count });
     if (count >= this.param(P_HOTEXIT) && (this.S.jitConfig.flags & JIT_F_ON) !== 0 && !(pt.flags & PROTO_NOJIT)) {
       this.emit({ type: "hot", ours: true, proto: this.key(pt), pc, what: "exit" });
-      this.startSide(L, T, exitno, count, pt, pc);
+      this.startSide(L, T, exitno, count, pt, pc, this.resumeAt(T, exitno, cursor, pt, pc));
     }
   }
 
+  /**
+   * Where the side trace of an exit starts: the snapshot's pc. A type guard's
+   * snapshot may lie a few bytecodes back; those already ran here, so they
+   * become the first steps of the side trace's path.
+   */
+  private resumeAt(T: Trace, exitno: number, cursor: number, pt: Proto, pc: number): { pt: Proto; pc: number; prefix: PathStep[] } {
+    const snap = T.model?.snapAt(exitno);
+    if (snap === undefined || (snap.pt === pt && snap.pc === pc)) return { pt, pc, prefix: [] };
+    for (let k = Math.min(cursor, T.path.length) - 1; k >= 0; k--) {
+      const st = T.path[k];
+      if (st.pt === snap.pt && st.pc === snap.pc) {
+        return { pt: snap.pt, pc: snap.pc, prefix: T.path.slice(k, cursor).map((p) => ({ pt: p.pt, pc: p.pc, ir: { branch: 0, checks: [] } })) };
+      }
+    }
+    return { pt, pc, prefix: [] };
+  }
+
   /** trace_start for a hot side exit, with lj_record_setup's check for a fallback stub. */
-  private startSide(L: LuaThread, parent: Trace, exitno: number, count: number, pt: Proto, pc: number): void {
+  private startSide(
+    L: LuaThread, parent: Trace, exitno: number, count: number, pt: Proto, pc: number,
+    at: { pt: Proto; pc: number; prefix: PathStep[] },
+  ): void {
     const traceno = this.findFree();
     if (traceno === 0) {
       this.flushAll();
       return;
     }
     const root = parent.root || parent.traceno;
-    const T = new Trace(traceno, "side", pt, pc, parent.traceno, exitno, root);
+    const T = new Trace(traceno, "side", at.pt, at.pc, parent.traceno, exitno, root);
     this.traces[traceno] = T;
     const model = new IrModel(L.ci.base, true);
     const R: Recording = {
-      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [],
+      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: at.prefix,
     };
     this.rec = R;
     this.updateCounting();
