@@ -4,12 +4,18 @@
 // checks every output, and prints median wall times and ratios to luajit -joff.
 //
 //   node bench/run.mjs [--runs N] [--quick] [--only a,b] [--peers luajit,lua5.1,wasmoon,fengari]
+//   node bench/run.mjs --overhead [--runs N] [--quick] [--only a,b]
+//
+// ljscope runs with -joff, like its yardstick luajit -joff: plain interpretation.
+// --overhead instead compares ljscope with the JIT simulation and event capture
+// on (--events=FILE) against ljscope -joff: the cost of simulating (goal 1.5x).
 //
 // --quick uses smaller sizes (outputs are then compared across runners only,
 // not with the programs' EXPECT lines). Whole-process wall time is measured,
 // so start-up is included for every runner alike.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,13 +24,14 @@ const shared = resolve(root, "../shared/bench");
 const programsDir = join(shared, "programs");
 
 const argv = process.argv.slice(2);
-const opt = { runs: 3, quick: false, only: null, peers: ["luajit", "lua5.1", "wasmoon", "fengari"] };
+const opt = { runs: 3, quick: false, only: null, overhead: false, peers: ["luajit", "lua5.1", "wasmoon", "fengari"] };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--runs") opt.runs = Number(argv[++i]);
   else if (a === "--quick") opt.quick = true;
   else if (a === "--only") opt.only = argv[++i].split(",");
   else if (a === "--peers") opt.peers = argv[++i].split(",").filter(Boolean);
+  else if (a === "--overhead") opt.overhead = true;
   else { console.error(`bench: unknown argument ${a}`); process.exit(2); }
 }
 
@@ -37,7 +44,12 @@ const QUICK = {
 const which = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const env = { ...process.env, PEERS_DIR: root };
 
-const runners = [{ name: "ljscope", cmd: [join(root, "bin/ljscope")] }];
+const ljscope = join(root, "bin/ljscope");
+const eventsFile = join(mkdtempSync(join(tmpdir(), "ljscope-bench-")), "events.jsonl");
+const runners = opt.overhead
+  ? [{ name: "ljscope -joff", cmd: [ljscope, "-joff"] }, { name: "ljscope sim", cmd: [ljscope, `--events=${eventsFile}`] }]
+  : [{ name: "ljscope", cmd: [ljscope, "-joff"] }];
+if (opt.overhead) opt.peers = [];
 if (opt.peers.includes("luajit") && which("luajit")) runners.push({ name: "luajit -joff", cmd: ["luajit", "-joff"] });
 if (opt.peers.includes("lua5.1") && which("lua5.1")) runners.push({ name: "lua5.1", cmd: ["lua5.1"] });
 if (opt.peers.includes("wasmoon") && existsSync(join(root, "node_modules/wasmoon"))) {
@@ -78,7 +90,7 @@ for (const name of programs) {
       outs[r.name] = t.out;
     }
   }
-  const want = opt.quick ? outs["luajit -joff"] ?? outs.ljscope : expected(name);
+  const want = opt.quick ? outs["luajit -joff"] ?? outs[runners[0].name] : expected(name);
   for (const r of runners) {
     if (outs[r.name] !== want && !(r.name === "fengari" || r.name === "wasmoon") ) {
       console.error(`bench: ${r.name} printed a wrong checksum for ${name}:\n${outs[r.name]}`);
@@ -88,11 +100,11 @@ for (const name of programs) {
   results[name] = Object.fromEntries(runners.map((r) => [r.name, median(times[r.name])]));
 }
 
-const base = "luajit -joff";
+const base = opt.overhead ? "ljscope -joff" : "luajit -joff";
 const cols = runners.map((r) => r.name);
 const pad = (s, n) => String(s).padStart(n);
 console.log(`median wall seconds of ${opt.runs} runs${opt.quick ? " (quick sizes)" : ""}; ratio = time / ${base}`);
-console.log("program".padEnd(14) + cols.map((c) => pad(c, 14)).join("") + (results[programs[0]]?.[base] ? cols.filter((c) => c !== base).map((c) => pad(`${c}/luajit`, 18)).join("") : ""));
+console.log("program".padEnd(14) + cols.map((c) => pad(c, 14)).join("") + (results[programs[0]]?.[base] ? cols.filter((c) => c !== base).map((c) => pad(`${c}/${base.split(" ")[0]}`, 18)).join("") : ""));
 const logs = Object.fromEntries(cols.map((c) => [c, []]));
 for (const name of programs) {
   const row = results[name];

@@ -643,6 +643,11 @@ export class IrModel {
     return I.snap;
   }
 
+  /** Is guard `ref` emitted again in the loop part (its operands change from one iteration to the next)? */
+  inLoopPart(ref: number): boolean {
+    return this.loopBody > 0 && (this.ir[ref]?.loopSnap ?? -1) >= 0;
+  }
+
   /** Loop-part snapshot number -> the pre-roll snapshot it is a copy of. */
   private readonly copyOf = new Map<number, number>();
 

@@ -16,6 +16,7 @@ import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } fr
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { IrModel, typeOfValue, type ModelContext, type VType } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
+import { runPlan, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
@@ -69,6 +70,9 @@ interface Recording {
 /** A compiled trace being run (the machine code LuaJIT would execute), followed along its path. */
 interface Running {
   T: Trace;
+  plan: RunPlan;
+  /** plan.fastPre or plan.fastLoop, for the part being run. */
+  fast: Uint8Array;
   /** Next path step expected. */
   cursor: number;
   /** In the loop part (after LOOP) rather than the pre-roll. */
@@ -80,6 +84,8 @@ interface Running {
   guardInLoop: boolean;
   /** The step just followed was the trace's own J-op: the interpreter running it is no re-entry. */
   atJop: boolean;
+  /** In a straight-line loop part: bytecodes are not reported until the loop is left (RunPlan.coast). */
+  coasting: boolean;
   /** A stitched trace continues when the builtin at (pt, pc - 1) returns. */
   stitch?: { traceno: number; pt: Proto; pc: number };
 }
@@ -157,7 +163,7 @@ export class JitSim implements JitHooks {
   /** Hot counters tick only in the interpreter: not while a trace runs. */
   private updateCounting(): void {
     this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0 && this.run === null;
-    this.S.recording = this.rec !== null || this.run !== null;
+    this.S.recording = this.rec !== null || (this.run !== null && !this.run.coasting);
   }
 
   private random(): number {
@@ -288,6 +294,29 @@ export class JitSim implements JitHooks {
   }
 
   record(L: LuaThread, pt: Proto, pc: number): void {
+    const r = this.run;
+    if (r !== null) {
+      // Fast path: the running trace's next step, with nothing there that could fail.
+      const c = r.cursor;
+      if (r.fast[c] === 1 && r.plan.pcs[c] === pc && r.plan.pts[c] === pt) {
+        const g = r.plan.branch[c];
+        if (g !== 0) {
+          r.guard = g;
+          r.guardInLoop = r.inLoop;
+        }
+        r.atJop = r.plan.isJop[c] === 1;
+        if (c + 1 < r.fast.length) {
+          r.cursor = c + 1;
+        } else {
+          this.wrap(r);
+        }
+        return;
+      }
+    }
+    this.recordSlow(L, pt, pc);
+  }
+
+  private recordSlow(L: LuaThread, pt: Proto, pc: number): void {
     const R = this.rec;
     if (R === null) {
       if (this.run !== null) this.follow(L, pt, pc);
@@ -309,6 +338,8 @@ export class JitSim implements JitHooks {
 
   private recordIns(R: Recording, L: LuaThread, pt: Proto, pc: number): void {
     const T = R.T;
+    // A side trace that returned below its first frame counts frames from there on (J->retdepth).
+    if (L.depth < R.depth0 && T.kind !== "root") R.depth0 = L.depth;
     const framedepth = L.depth - R.depth0;
     const ins = pt.bc[pc];
     const op = bcOp(ins);
@@ -374,7 +405,7 @@ export class JitSim implements JitHooks {
         break;
     }
     if (this.rec === R) {
-      T.nins += irCost(op);
+      T.nins = R.model.nins;
       if (T.nins > this.param(P_MAXRECORD)) throw new TraceAbort("TRACEOV", undefined);
     }
   }
@@ -466,9 +497,36 @@ export class JitSim implements JitHooks {
     if (T === undefined || T.pt !== pt || T.startpc !== pc || T.path.length === 0) return;
     const r = this.run;
     if (r !== null && r.T === T && r.atJop) return; // the trace runs through its own loop instruction
-    this.run = {
-      T, cursor: bcOp(T.startins) === Op.ITERN ? 1 : 0, inLoop: false, base0: L.ci.base, guard: 0, guardInLoop: false, atJop: false,
-    };
+    this.startRun(T, bcOp(T.startins) === Op.ITERN ? 1 : 0, L.ci.base);
+  }
+
+  private startRun(T: Trace, cursor: number, base0: number): void {
+    const plan = T.plan ?? (T.plan = runPlan(T));
+    this.run = { T, plan, fast: plan.fastPre, cursor, inLoop: false, base0, guard: 0, guardInLoop: false, atJop: false, coasting: false };
+    this.updateCounting();
+  }
+
+  /** The path starts again: the loop part of a loop trace (where a straight-line one coasts). */
+  private wrap(r: Running): void {
+    r.cursor = 0;
+    r.inLoop = r.plan.loopPart;
+    r.fast = r.inLoop ? r.plan.fastLoop : r.plan.fastPre;
+    if (r.plan.coast) {
+      r.coasting = true;
+      r.atJop = true;
+      this.updateCounting();
+    }
+  }
+
+  /** A coasting trace's loop instruction was left: its loop test is the guard that fails. */
+  loopLeft(pt: Proto, pc: number): void {
+    const r = this.run;
+    if (r === null || !r.coasting || r.T.pt !== pt || r.T.startpc !== pc) return;
+    r.coasting = false;
+    r.atJop = false;
+    r.cursor = 0;
+    r.guard = r.plan.branch[r.plan.branch.length - 1];
+    r.guardInLoop = true;
     this.updateCounting();
   }
 
@@ -487,7 +545,7 @@ export class JitSim implements JitHooks {
         this.endRun();
         return;
       }
-      this.run = { T: T2, cursor: 0, inLoop: false, base0: L.ci.base, guard: 0, guardInLoop: false, atJop: false };
+      this.startRun(T2, 0, L.ci.base);
       this.follow(L, pt, pc);
       return;
     }
@@ -499,6 +557,7 @@ export class JitSim implements JitHooks {
       return;
     }
     for (const c of st.ir.checks) {
+      if (r.inLoop && !T.model?.inLoopPart(c.guard)) continue; // an invariant guard is not repeated
       const actual = typeOfValue(c.slot !== null ? L.stack[r.base0 + c.slot] : peekLoad(L, pt, pc));
       if (!sameType(actual, c.t)) {
         this.takeExit(L, T, c.guard, r.inLoop, pt, pc);
@@ -514,8 +573,7 @@ export class JitSim implements JitHooks {
     if (++r.cursor < T.path.length) return;
     switch (T.linktype) {
       case "loop": case "tail-recursion": case "up-recursion":
-        r.cursor = 0;
-        r.inLoop = T.linktype === "loop";
+        this.wrap(r);
         break;
       case "stitch":
         r.stitch = { traceno: T.link, pt, pc: pc + 1 };
@@ -534,8 +592,7 @@ export class JitSim implements JitHooks {
     if (side !== undefined) {
       const Ts = this.traces[side];
       if (Ts !== undefined && Ts.path.length > 0) {
-        this.run = { T: Ts, cursor: 0, inLoop: false, base0: L.ci.base, guard: 0, guardInLoop: false, atJop: false };
-        this.updateCounting();
+        this.startRun(Ts, 0, L.ci.base);
         this.follow(L, pt, pc);
       }
       return;
@@ -834,6 +891,7 @@ export class JitSim implements JitHooks {
   /** trace_flushroot: unlink from the prototype's chain; unpatch (the fix: only if it was linked). */
   private flushRoot(T: Trace): void {
     const pt = T.pt;
+    if (this.run?.T === T) this.endRun();
     if (!this.traits.unpatchOnlyIfLinked) this.unpatch(T);
     let linked = false;
     const head = this.chains.get(pt) ?? 0;
@@ -971,22 +1029,6 @@ export class JitSim implements JitHooks {
         this.emit({ type: "trace-flush", ours: true, tr: i, what: "freed", by: "lj_trace_free" });
       }
     });
-  }
-}
-
-/** A rough IR size per bytecode (recorded IR instructions), for maxrecord. */
-function irCost(op: number): number {
-  switch (op) {
-    case Op.MOV: case Op.KSTR: case Op.KSHORT: case Op.KNUM: case Op.KPRI: case Op.KNIL: case Op.JMP:
-    case Op.FUNCF: case Op.FUNCV: case Op.LOOP:
-      return 0;
-    case Op.TGETV: case Op.TGETS: case Op.TGETB: case Op.TSETV: case Op.TSETS: case Op.TSETB:
-    case Op.GGET: case Op.GSET:
-      return 4;
-    case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: case Op.ITERN:
-      return 3;
-    default:
-      return 2;
   }
 }
 

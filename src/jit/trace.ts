@@ -3,6 +3,7 @@
 import type { Proto } from "../bc/proto.ts";
 import type { LinkType, TraceKind } from "./events.ts";
 import type { IrModel, StepIr } from "./irmodel.ts";
+import type { RunPlan } from "./runplan.ts";
 
 /** One recorded bytecode of a trace's path (-jdump=b), with the guards it emitted. */
 export interface PathStep {
@@ -40,6 +41,8 @@ export class Trace {
   readonly exitCounts = new Map<number, number>();
   /** Side trace (or fallback stub) patched into each exit. */
   readonly sides = new Map<number, number>();
+  /** The path as flat arrays for running it (made on first entry). */
+  plan: RunPlan | null = null;
   /** Root traces: number of side traces compiled for it (nchild). */
   nchild = 0;
 

@@ -787,6 +787,8 @@ function run(L: LuaThread, entryDepth: number): void {
             if (op === BC.JFORL) (S.jit as JitHooks).enter(L, pt, pc - 1);
             pc += d - BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          } else if (op === BC.JFORL) {
+            (S.jit as JitHooks).loopLeft(pt, pc - 1);
           }
           break;
         }
@@ -803,6 +805,8 @@ function run(L: LuaThread, entryDepth: number): void {
             if (op === BC.JITERL) (S.jit as JitHooks).enter(L, pt, pc - 1);
             pc += d - BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          } else if (op === BC.JITERL) {
+            (S.jit as JitHooks).loopLeft(pt, pc - 1);
           }
           break;
         }

@@ -51,6 +51,8 @@ export interface JitHooks {
   record(L: LuaThread, pt: Proto, pc: number): void;
   /** The J-op at pt.bc[pc] jumps into its trace (the loop goes on, or the function is entered). */
   enter(L: LuaThread, pt: Proto, pc: number): void;
+  /** A JFORL/JITERL at pt.bc[pc] did not loop back: its trace's loop was left. */
+  loopLeft(pt: Proto, pc: number): void;
   /** The original instruction a trace patched at pt.bc[pc] (the trace's startins), for running a J-op. */
   startIns(pt: Proto, pc: number): number;
   /** ISNEXT found no next(): pt.bc[pc] became JMP and its ITERN an ITERC. */

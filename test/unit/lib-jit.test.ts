@@ -23,7 +23,7 @@ function recordingHooks(log: string[]): JitHooks {
     traceInfo: (n) => (n === 3 ? { nins: 10, nk: 2, link: 3, nexit: 4, linktype: "loop" } : undefined),
     hot: () => {},
     record: () => {},
-    enter: () => undefined, startIns: () => 0,
+    enter: () => undefined, loopLeft: () => undefined, startIns: () => 0,
   };
 }
 
