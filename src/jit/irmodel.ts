@@ -73,6 +73,11 @@ export interface TypeCheck {
   slot: number | null;
   t: VType;
   guard: number;
+  /**
+   * An array bounds check (ABC) instead of a type: "key" — the access's key is
+   * inside the table's array part; "stop" — the loop's stop (slot) is.
+   */
+  abc?: "key" | "stop";
 }
 
 /** What one recorded bytecode contributed: its guards, for exits taken there. */
@@ -184,6 +189,9 @@ export class IrModel {
     return val;
   }
 
+  /** Scalar evolution of the root loop's index (J->scev): lets bounds checks be hoisted. */
+  private scev: { idx: number; stopSlot: number } | null = null;
+
   /** Side traces inherit the parent's slots of the exit frame without type checks. */
   frameTop0 = 0;
 
@@ -223,6 +231,7 @@ export class IrModel {
       this.write(slot, { ref, t: "int" });
     }
     this.write(slot + 3, this.slots.get(slot) as Val);
+    if (root) this.scev = { idx: (this.slots.get(slot) as Val).ref, stopSlot: slot + 1 };
   }
 
   /** find_kinit: is the loop slot initialised from a constant right before the FORI? */
@@ -389,7 +398,9 @@ export class IrModel {
       case Op.FORI: case Op.JFORI: {
         const ra = base + a;
         for (const i of [0, 1, 2]) slotVal(a + i);
-        this.snapAdd(ctx.pt, ctx.pc);
+        // The snapshot resumes where the loop test would go the other way.
+        const enters = forContinues(stack[ra] as number, stack[ra + 1] as number, stack[ra + 2] as number);
+        this.snapAdd(ctx.pt, enters ? ctx.pc + 1 + ((ins >>> 16) - BCBIAS_J) : ctx.pc + 1);
         const idx = this.slots.get(ra) as Val;
         const stop = this.slots.get(ra + 1) as Val;
         if (idx.ref !== 0 || stop.ref !== 0) out.branch = this.emit(true, [idx.ref, stop.ref]);
@@ -405,7 +416,9 @@ export class IrModel {
         const next = { ref: this.emit(false, [idx.ref, step.ref]), t: idx.t };
         this.write(ra, next);
         this.write(ra + 3, next);
-        this.snapAdd(ctx.pt, ctx.pc);
+        const st = stack[ra + 2] as number;
+        const loops = forContinues((stack[ra] as number) + st, stack[ra + 1] as number, st);
+        this.snapAdd(ctx.pt, loops ? ctx.pc + 1 : ctx.pc + 1 + ((ins >>> 16) - BCBIAS_J));
         out.branch = this.emit(true, [next.ref, stop.ref]);
         this.needsnap = true;
         break;
@@ -538,7 +551,16 @@ export class IrModel {
     let ref: number;
     if (inArray) {
       const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.none);
-      this.cseLoad(`abc:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
+      // rec_idx_abc: indexing with the loop's index whose stop is inside the array: one invariant check.
+      const sc = this.scev;
+      const stop = sc !== null ? ctx.stack[sc.stopSlot] : undefined;
+      if (sc !== null && key.ref === sc.idx && typeof stop === "number" && stop < asize) {
+        const g = this.cseLoad(`abcstop:${asz}`, true, [asz], Mem.none);
+        out.checks.push({ slot: sc.stopSlot - this.base0, t: "num", guard: g, abc: "stop" });
+      } else {
+        const g = this.cseLoad(`abc:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
+        out.checks.push({ slot: null, t: "num", guard: g, abc: "key" });
+      }
       const arr = this.cseLoad(`array:${t.ref}`, false, [t.ref], Mem.none);
       const aref = this.cseLoad(`aref:${arr}:${key.ref}`, false, [arr, key.ref], Mem.none);
       if (store === null) {
@@ -661,6 +683,10 @@ export class IrModel {
 function writesA(op: number): boolean {
   return !(op <= Op.ISNEP || (op >= Op.TSETV && op <= Op.TSETR) || op === Op.GSET || (op >= Op.USETV && op <= Op.USETP) ||
     (op >= Op.RETM && op <= Op.RET1) || op === Op.JMP);
+}
+
+function forContinues(idx: number, stop: number, step: number): boolean {
+  return step >= 0 ? idx <= stop : idx >= stop;
 }
 
 function isNum(t: VType): boolean {

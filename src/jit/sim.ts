@@ -49,7 +49,8 @@ export class AssertionCrash extends Error {
   }
 }
 
-type LoopEv = "enter" | "leave";
+/** rec_for_iter's loop events: "enterlo" is entering with at most two iterations left. */
+type LoopEv = "enter" | "enterlo" | "leave";
 
 interface Recording {
   T: Trace;
@@ -65,6 +66,8 @@ interface Recording {
   stitchAfter?: { pt: Proto; pc: number; depth: number; prev: number };
   model: IrModel;
   path: PathStep[];
+  /** J->startpc: where reaching the start again closes a loop; -1 for side traces that cannot form one. */
+  startpc: number;
 }
 
 /** A compiled trace being run (the machine code LuaJIT would execute), followed along its path. */
@@ -255,7 +258,7 @@ export class JitSim implements JitHooks {
     this.traces[traceno] = T;
     const model = new IrModel(L.ci.base, false);
     const R: Recording = {
-      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [],
+      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [], startpc: pc,
     };
     this.rec = R;
     this.updateCounting();
@@ -365,7 +368,7 @@ export class JitSim implements JitHooks {
         this.loopJit(R, pt, pc, framedepth, ins);
         break;
       case Op.JFORI: {
-        if (this.loopEvent(Op.FORI, ins, stack, base) === "enter") {
+        if (this.loopEvent(Op.FORI, ins, stack, base) !== "leave") {
           const jforl = pt.bc[pc + (ins >>> 16) - BCBIAS_J];
           this.stop("root", bcD(jforl), this.key(pt));
         }
@@ -384,7 +387,7 @@ export class JitSim implements JitHooks {
         if (framedepth > 0 || pc !== T.startpc || pt !== T.pt) {
           if (linked !== undefined && linked.linktype === "return") {
             this.enterFunc(R, L, pt, pc, framedepth, lnk);
-          } else if (pt === T.pt && pc === T.startpc && framedepth === 0) {
+          } else if (pt === T.pt && pc === R.startpc && framedepth === 0) {
             this.stop("tail-recursion", T.traceno, this.key(pt));
           } else {
             this.stop("root", lnk, this.key(pt));
@@ -416,16 +419,10 @@ export class JitSim implements JitHooks {
     switch (op) {
       case Op.FORL: {
         const step = stack[base + a + 2] as number;
-        const idx = (stack[base + a] as number) + step;
-        const stop = stack[base + a + 1] as number;
-        return (step >= 0 ? idx <= stop : idx >= stop) ? "enter" : "leave";
+        return forEvent((stack[base + a] as number) + step, stack[base + a + 1] as number, step);
       }
-      case Op.FORI: {
-        const idx = stack[base + a] as number;
-        const stop = stack[base + a + 1] as number;
-        const step = stack[base + a + 2] as number;
-        return (step >= 0 ? idx <= stop : idx >= stop) ? "enter" : "leave";
-      }
+      case Op.FORI:
+        return forEvent(stack[base + a] as number, stack[base + a + 1] as number, stack[base + a + 2] as number);
       case Op.ITERL:
         return stack[base + a] !== undefined ? "enter" : "leave";
       case Op.ITERN: {
@@ -453,7 +450,7 @@ export class JitSim implements JitHooks {
       } else if (ev !== "leave") {
         const j = (pt.bc[pc] >>> 16) - BCBIAS_J;
         if (j !== -1 && !this.innerLoopLeft(pt, pc)) throw new TraceAbort("LINNER", undefined, next);
-        if ((R.loopref && T.nins - R.loopref > 24) || --R.loopunroll < 0) throw new TraceAbort("LUNROLL", undefined, next);
+        if ((ev !== "enterlo" && R.loopref && T.nins - R.loopref > 24) || --R.loopunroll < 0) throw new TraceAbort("LUNROLL", undefined, next);
         R.loopref = T.nins;
       }
     } else if (ev !== "leave") {
@@ -473,7 +470,7 @@ export class JitSim implements JitHooks {
     const ev = sop === Op.FORL || sop === Op.ITERL ? this.loopEvent(sop, setD(ins, startins >>> 16), R.L.stack, R.L.ci.base) : "enter";
     if (ev === "leave") return; // a side trace continues across a loop it leaves
     const next = sop === Op.FORL || sop === Op.ITERL ? loopTarget(pt, pc, ev, startins) : pc + 1;
-    if (pt === T.pt && next === T.startpc && framedepth === 0) this.stop("loop", T.traceno, this.key(pt));
+    if (pt === T.pt && next === R.startpc && framedepth === 0) this.stop("loop", T.traceno, this.key(pt));
     else this.stop("root", lnk, this.key(pt));
   }
 
@@ -558,8 +555,9 @@ export class JitSim implements JitHooks {
     }
     for (const c of st.ir.checks) {
       if (r.inLoop && !T.model?.inLoopPart(c.guard)) continue; // an invariant guard is not repeated
-      const actual = typeOfValue(c.slot !== null ? L.stack[r.base0 + c.slot] : peekLoad(L, pt, pc));
-      if (!sameType(actual, c.t)) {
+      const ok = c.abc !== undefined ? boundsHold(L, pt, pc, c.abc === "stop" ? L.stack[r.base0 + (c.slot as number)] : undefined)
+        : sameType(typeOfValue(c.slot !== null ? L.stack[r.base0 + c.slot] : peekLoad(L, pt, pc)), c.t);
+      if (!ok) {
         this.takeExit(L, T, c.guard, r.inLoop, pt, pc);
         return;
       }
@@ -640,6 +638,8 @@ export class JitSim implements JitHooks {
     const model = new IrModel(L.ci.base, true);
     const R: Recording = {
       T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: at.prefix,
+      // Only an exit-0 side trace of a root trace may loop back to its own start (lj_record_setup).
+      startpc: exitno === 0 && parent.kind === "root" ? at.pc : -1,
     };
     this.rec = R;
     this.updateCounting();
@@ -672,7 +672,7 @@ export class JitSim implements JitHooks {
       const c = L.frames[d].closure;
       if (c !== null && c.proto === pt) count++;
     }
-    if (pt === T.pt && pc === T.startpc) {
+    if (pt === T.pt && pc === R.startpc) {
       if (count > this.param(P_RECUNROLL)) {
         this.stop(framedepth === 0 ? "tail-recursion" : "up-recursion", T.traceno, this.key(pt));
       }
@@ -722,7 +722,7 @@ export class JitSim implements JitHooks {
     const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
     this.traces[traceno] = T;
     const model = new IrModel(L.ci.base, false);
-    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [] };
+    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [], startpc: w.pc };
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
     model.start(this.modelContext(L, pt, pc), Op.CALL, 0, pc);
@@ -1032,14 +1032,20 @@ export class JitSim implements JitHooks {
   }
 }
 
+/** rec_for_iter: does the loop go on (with few iterations left: "enterlo") or end? */
+function forEvent(idx: number, stop: number, step: number): LoopEv {
+  if (step >= 0) return idx <= stop ? (idx + 2 * step > stop ? "enterlo" : "enter") : "leave";
+  return stop <= idx ? (idx + 2 * step < stop ? "enterlo" : "enter") : "leave";
+}
+
 /** Where the interpreter goes after a loop instruction (J->pc after rec_for/rec_iterl/rec_loop). */
 function loopTarget(pt: Proto, pc: number, ev: LoopEv, startins?: number): number {
   const ins = startins ?? pt.bc[pc];
   switch (bcOp(ins)) {
     case Op.FORL: case Op.ITERL: case Op.JFORL: case Op.JITERL: case Op.IFORL: case Op.IITERL:
-      return ev === "enter" ? pc + 1 + ((ins >>> 16) - BCBIAS_J) : pc + 1;
+      return ev !== "leave" ? pc + 1 + ((ins >>> 16) - BCBIAS_J) : pc + 1;
     case Op.ITERN:
-      return ev === "enter" ? pc + 2 + ((pt.bc[pc + 1] >>> 16) - BCBIAS_J) : pc + 2;
+      return ev !== "leave" ? pc + 2 + ((pt.bc[pc + 1] >>> 16) - BCBIAS_J) : pc + 2;
     default:
       return pc + 1;
   }
@@ -1061,6 +1067,16 @@ function firstPc(ins: number, pc: number): number {
 
 function sameType(actual: VType, recorded: VType): boolean {
   return actual === recorded || (recorded === "int" && actual === "num") || recorded === "other";
+}
+
+/** Does the array bounds check of the table access at pc hold (for its key, or for a loop's stop)? */
+function boundsHold(L: LuaThread, pt: Proto, pc: number, stop: LuaValue): boolean {
+  const ins = pt.bc[pc];
+  const op = bcOp(ins);
+  const t = L.stack[L.ci.base + bcB(ins)];
+  if (!(t instanceof LuaTable)) return false;
+  const k = stop !== undefined ? stop : op === Op.TGETB || op === Op.TSETB ? bcC(ins) : L.stack[L.ci.base + bcC(ins)];
+  return typeof k === "number" && Number.isInteger(k) && k >= 0 && k < t.arr.length;
 }
 
 /** The value a load instruction is about to read (raw, as a guard on its type sees it). */
