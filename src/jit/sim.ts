@@ -590,7 +590,7 @@ export class JitSim implements JitHooks {
     if (side !== undefined) {
       const Ts = this.traces[side];
       if (Ts !== undefined && Ts.path.length > 0) {
-        this.startRun(Ts, 0, L.ci.base);
+        this.startRun(Ts, Ts.entryStep, L.ci.base);
         this.follow(L, pt, pc);
       }
       return;
@@ -634,6 +634,7 @@ export class JitSim implements JitHooks {
     }
     const root = parent.root || parent.traceno;
     const T = new Trace(traceno, "side", at.pt, at.pc, parent.traceno, exitno, root);
+    T.entryStep = at.prefix.length;
     this.traces[traceno] = T;
     const model = new IrModel(L.ci.base, true);
     const R: Recording = {

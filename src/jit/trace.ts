@@ -41,6 +41,8 @@ export class Trace {
   readonly exitCounts = new Map<number, number>();
   /** Side trace (or fallback stub) patched into each exit. */
   readonly sides = new Map<number, number>();
+  /** Side traces: path steps before the failed guard (they ran already when the exit is taken). */
+  entryStep = 0;
   /** The path as flat arrays for running it (made on first entry). */
   plan: RunPlan | null = null;
   /** Root traces: number of side traces compiled for it (nchild). */
