@@ -315,7 +315,15 @@ export class IrModel {
         break;
       case Op.UNM: case Op.LEN: {
         const v = slotVal(bcD(ins));
-        this.write(base + a, v.ref === 0 ? v : { ref: this.emit(false, [v.ref]), t: op === Op.LEN ? "num" : "num" });
+        if (v.ref === 0) {
+          this.write(base + a, v);
+        } else if (op === Op.UNM && v.t === "int") {
+          // lj_opt_narrow_unm: an int is negated with a -0 check and an overflow check.
+          this.emit(true, [v.ref]);
+          this.write(base + a, { ref: this.emit(true, [v.ref]), t: "int" });
+        } else {
+          this.write(base + a, { ref: this.emit(false, [v.ref]), t: "num" });
+        }
         break;
       }
       case Op.ADDVN: case Op.SUBVN: case Op.MULVN: case Op.DIVVN: case Op.MODVN:
@@ -452,8 +460,9 @@ export class IrModel {
         }
         // Arguments get references now (lj_record_call's rec_call_setup).
         const nargs = op === Op.CALL || op === Op.CALLT ? (op === Op.CALL ? bcC(ins) - 1 : bcD(ins) - 1) : op === Op.ITERC ? 2 : -1;
-        for (let i = 0; i < nargs; i++) slotVal(fslot + 2 + i);
-        if (fv instanceof NativeFunction) this.builtin(ctx, fv, base + fslot, out);
+        const args: number[] = [];
+        for (let i = 0; i < nargs; i++) args.push(slotVal(fslot + 2 + i).ref);
+        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args);
         break;
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
@@ -593,15 +602,14 @@ export class IrModel {
   }
 
   /** A call of a builtin the recorder compiles (lj_ffrecord.c): its results are new values. */
-  private builtin(ctx: ModelContext, fn: NativeFunction, dest: number, out: StepIr): void {
-    void out;
-    void ctx;
+  private builtin(fn: NativeFunction, dest: number, args: number[]): void {
     switch (fn.name) {
       case "type": case "select": case "assert": case "rawequal":
         this.pendingResults = { from: dest, ref: 0 };
         return;
       default: {
-        const ref = this.emit(false, []);
+        // The result depends on the arguments: recomputed in the loop part when they change.
+        const ref = this.emit(false, args);
         this.pendingResults = { from: dest, ref };
         if (fn.name.startsWith("table.") || fn.name === "rawset" || fn.name === "setmetatable") {
           this.invalidateLoads(Mem.array);

@@ -576,6 +576,11 @@ export class JitSim implements JitHooks {
       case "stitch":
         r.stitch = { traceno: T.link, pt, pc: pc + 1 };
         break;
+      case "root":
+        // Linked at a loop op: if the loop is left instead of entering the linked trace,
+        // that loop test is this trace's exit (the next bytecode will not match).
+        if (!st.ir.branch) this.endRun();
+        break;
       default:
         this.endRun();
     }
