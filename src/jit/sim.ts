@@ -16,6 +16,7 @@ import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } fr
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { IrModel, typeOfValue, type ModelContext, type VType } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
+import { InvariantMonitor } from "./monitor.ts";
 import { runPlan, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
@@ -120,6 +121,7 @@ export class JitSim implements JitHooks {
   private readonly penalty: PenaltySlot[] = [];
   private penaltyslot = 0;
   private rec: Recording | null = null;
+  private readonly monitor = new InvariantMonitor();
   private run: Running | null = null;
   private prng: number;
   private readonly keys = new Map<Proto, ProtoKey>();
@@ -200,6 +202,7 @@ export class JitSim implements JitHooks {
     pt.bc[pc] = ins;
     const op = bcOp(ins);
     const isJ = op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
+    if (isJ) this.monitor.notePatch(pt, pc);
     this.emit({
       type: "bc", ours: true, proto: this.key(pt), pc, from: opNames[bcOp(from)], to: opNames[op],
       ...(isJ ? { trace: bcD(ins) } : {}), why, by,
@@ -785,6 +788,20 @@ export class JitSim implements JitHooks {
         break;
     }
     this.emit({ type: "trace-stop", ...this.origin(T), linktype, link, stopfunc });
+    this.checkInvariants();
+  }
+
+  /** Report J-ops that no longer enter their own live trace (non-fatal, every build). */
+  private checkInvariants(): void {
+    const live = (T: Trace): boolean => {
+      for (let n = this.chains.get(T.pt) ?? 0; n; n = this.traces[n]?.nextroot ?? 0) if (n === T.traceno) return true;
+      return false;
+    };
+    const found = this.monitor.check(this.traces, live, (pt) => this.key(pt));
+    found.push(...this.monitor.checkOwners(this.chains, this.traces, (pt) => this.key(pt)));
+    for (const v of found) {
+      this.emit({ type: "violation", ours: true, message: v.message, proto: this.key(v.pt), pc: v.pc, fatal: false });
+    }
   }
 
   /** trace_stop for a side trace: patch the parent's exit, chain it to its root. */
@@ -925,6 +942,7 @@ export class JitSim implements JitHooks {
   flushTrace(traceno: number): void {
     const T = this.traces[traceno];
     if (T !== undefined && T.kind === "root" && this.rec?.T !== T) this.flushRoot(T);
+    this.checkInvariants();
   }
 
   private flushProto(pt: Proto): void {
@@ -957,6 +975,7 @@ export class JitSim implements JitHooks {
       return;
     }
     this.forProtos(target, (pt) => this.flushProto(pt));
+    this.checkInvariants();
   }
 
   on(target: JitTarget): void {
@@ -1035,6 +1054,7 @@ export class JitSim implements JitHooks {
         this.emit({ type: "trace-flush", ours: true, tr: i, what: "freed", by: "lj_trace_free" });
       }
     });
+    this.checkInvariants();
   }
 }
 
