@@ -4,6 +4,8 @@
 // them are guards, and which depend on values that change from one loop
 // iteration to the next. Snapshot numbers are exit numbers: `(1/5)` in -jv.
 //
+// DIVERGENCE (docs/divergences.md "No IR, no machine code: exits from a model").
+//
 // Rules taken from LuaJIT (facts, not code):
 //  - lj_snap_add merges with the previous snapshot when no instruction was
 //    emitted since, or when asked to (mergesnap) and no guard was emitted

@@ -171,6 +171,7 @@ export class JitSim implements JitHooks {
     this.S.recording = this.rec !== null || (this.run !== null && !this.run.coasting);
   }
 
+  /** DIVERGENCE ("Penalty randomness"): a seedable xorshift instead of LuaJIT's per-process PRNG. */
   private random(): number {
     let x = this.prng;
     x ^= x << 13; x >>>= 0;
@@ -411,7 +412,7 @@ export class JitSim implements JitHooks {
         break;
     }
     if (this.rec === R) {
-      T.nins = R.model.nins;
+      T.nins = R.model.nins; // DIVERGENCE ("Trace length"): the model's instruction count
       if (T.nins > this.param(P_MAXRECORD)) throw new TraceAbort("TRACEOV", undefined);
     }
   }
@@ -614,6 +615,7 @@ export class JitSim implements JitHooks {
   }
 
   /**
+   * DIVERGENCE (docs/divergences.md "Side traces that start before the failed guard").
    * Where the side trace of an exit starts: the snapshot's pc. A type guard's
    * snapshot may lie a few bytecodes back; those already ran here, so they
    * become the first steps of the side trace's path.
@@ -686,6 +688,7 @@ export class JitSim implements JitHooks {
         this.stop(framedepth === 0 ? "tail-recursion" : "up-recursion", T.traceno, this.key(pt));
       }
     } else if (count > this.param(P_CALLUNROLL)) {
+      // DIVERGENCE ("Recursion"): no random quick-retry hot count after this flush.
       if (lnk) this.flushTrace(lnk);
       throw new TraceAbort("CUNROLL", undefined);
     }
@@ -1034,7 +1037,7 @@ export class JitSim implements JitHooks {
     return { nins: T.nins, nk: 0, link: T.link, nexit: 0, linktype: T.linktype };
   }
 
-  /** A full GC cycle: traces no prototype chain or live trace reaches are freed. */
+  /** A full GC cycle: traces no prototype chain or live trace reaches are freed. DIVERGENCE ("Traces freed only by full GC cycles"). */
   collect(): void {
     const marked = new Set<number>();
     const mark = (n: number): void => {
