@@ -79,7 +79,7 @@ export interface TypeCheck {
    * An array bounds check (ABC) instead of a type: "key" — the access's key is
    * inside the table's array part; "stop" — the loop's stop (slot) is.
    */
-  abc?: "key" | "stop";
+  abc: "key" | "stop" | undefined;
 }
 
 /** What one recorded bytecode contributed: its guards, for exits taken there. */
@@ -185,7 +185,7 @@ export class IrModel {
     const t = typeOfValue(v);
     const guard = !(this.inherited && slot < this.frameTop0);
     const ref = this.emit(guard, [], slot);
-    if (guard) checks.push({ slot: slot - this.base0, t, guard: ref });
+    if (guard) checks.push({ slot: slot - this.base0, t, guard: ref, abc: undefined });
     const val = { ref, t };
     this.slots.set(slot, val);
     return val;
@@ -362,7 +362,7 @@ export class IrModel {
         const t = typeOfValue(ctx.closure?.upvals[bcD(ins)]?.get());
         const ref = this.cseLoad(`uload:${uref}`, true, [uref], Mem.upval);
         this.write(base + a, { ref, t });
-        out.checks.push({ slot: null, t, guard: ref });
+        out.checks.push({ slot: null, t, guard: ref, abc: undefined });
         break;
       }
       case Op.USETV: case Op.USETS: case Op.USETN: case Op.USETP: {
@@ -546,7 +546,7 @@ export class IrModel {
       const ref = this.cseLoad(`hload:${key}`, true, [href], Mem.hash);
       const t = typeOfValue(peek);
       this.write(ctx.base + a, { ref, t });
-      out.checks.push({ slot: null, t, guard: ref });
+      out.checks.push({ slot: null, t, guard: ref, abc: undefined });
     } else {
       this.emit(false, [href, store.ref]);
       this.invalidateLoads(Mem.hash);
@@ -577,7 +577,7 @@ export class IrModel {
       if (store === null) {
         ref = this.emit(true, [aref], -1, Mem.array);
         const v = (tab as LuaTable).arr[kv as number];
-        out.checks.push({ slot: null, t: typeOfValue(v), guard: ref });
+        out.checks.push({ slot: null, t: typeOfValue(v), guard: ref, abc: undefined });
         if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
         this.write(ctx.base + a, { ref, t: typeOfValue(v) });
       } else {
@@ -592,7 +592,7 @@ export class IrModel {
     if (store === null) {
       ref = this.emit(true, [href], -1, Mem.hash);
       const v = tab instanceof LuaTable ? tab.get(kv) : undefined;
-      out.checks.push({ slot: null, t: typeOfValue(v), guard: ref });
+      out.checks.push({ slot: null, t: typeOfValue(v), guard: ref, abc: undefined });
       if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
       this.write(ctx.base + a, { ref, t: typeOfValue(v) });
     } else {

@@ -557,8 +557,11 @@ export class JitSim implements JitHooks {
       this.takeExit(L, T, r.guard, r.guardInLoop, pt, pc);
       return;
     }
-    for (const c of st.ir.checks) {
-      if (r.inLoop && !T.model?.inLoopPart(c.guard)) continue; // an invariant guard is not repeated
+    const checks = st.ir.checks;
+    const model = T.model as IrModel;
+    for (let i = 0; i < checks.length; i++) {
+      const c = checks[i];
+      if (r.inLoop && !model.inLoopPart(c.guard)) continue; // an invariant guard is not repeated
       const ok = c.abc !== undefined ? boundsHold(L, pt, pc, c.abc === "stop" ? L.stack[r.base0 + (c.slot as number)] : undefined)
         : sameType(typeOfValue(c.slot !== null ? L.stack[r.base0 + c.slot] : peekLoad(L, pt, pc)), c.t);
       if (!ok) {
