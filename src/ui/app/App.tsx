@@ -1,5 +1,5 @@
-// The explorer: toolbar, editor, bytecode, trace registry and explanation,
-// timeline and console, all reading one timeline model (views/context.ts).
+// The explorer: toolbar, editor, bytecode, trace registry, trace tree and
+// explanation, timeline and console, all reading one timeline model (views/context.ts).
 import { useEffect, useMemo, useSyncExternalStore } from "react";
 import { EditorPane } from "../editor/EditorPane.tsx";
 import { exampleByFile } from "../examples/index.ts";
@@ -14,6 +14,7 @@ import { LiveRegion } from "../views/LiveRegion.tsx";
 import { Splitter } from "../views/Splitter.tsx";
 import { TimelineView, type TimelineActions } from "../views/TimelineView.tsx";
 import { TraceRegistry } from "../views/TraceRegistry.tsx";
+import { TraceTreeView } from "../views/TraceTreeView.tsx";
 import { useKeyboard } from "./keyboard.ts";
 import { usePaneSizes } from "./layoutPrefs.ts";
 import type { AppStore } from "./store.ts";
@@ -53,6 +54,7 @@ export function App({ store }: { store: AppStore }) {
           <Splitter orientation="vertical" label="Resize bytecode" value={sizes.bytecode} min={240} max={1400} onChange={(v) => setSizes({ bytecode: v })} />
           <div className="side">
             <TraceRegistry />
+            <TraceTreeView />
             <ExplanationCard />
           </div>
         </main>
