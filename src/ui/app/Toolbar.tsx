@@ -1,35 +1,13 @@
 // The top bar: examples, the LuaJIT build and -O options, Run/Stop, import
-// and export of event logs, the capture script, permalink, theme and help.
-import { useEffect, useRef, useState } from "react";
+// and export, the capture script, permalink, theme and help.
+import { useRef, useState } from "react";
 import { invalidOptArgs, optArgs } from "../../engine/jitargs.ts";
 import { BUILDS, isBuildName } from "../../engine/protocol.ts";
 import { EXAMPLES, exampleByFile } from "../examples/index.ts";
+import { ExportMenu } from "./ExportMenu.tsx";
+import { IntField } from "./IntField.tsx";
+import { BUILD_LABEL } from "./settings.ts";
 import type { AppState, AppStore } from "./store.ts";
-
-const BUILD_LABEL = {
-  "fixed": "fixed · e0551670",
-  "prefix-assert": "prefix-assert · eee16efa",
-  "prefix-release": "prefix-release · eee16efa",
-} as const;
-
-/** A number field that lets people type freely and reports whole numbers. */
-function IntField({ value, onChange, ...rest }: { value: number; onChange(v: number): void } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">) {
-  const [text, setText] = useState(String(value));
-  useEffect(() => { if (Number(text) !== value) setText(String(value)); }, [value]);
-  return (
-    <input
-      type="number"
-      inputMode="numeric"
-      {...rest}
-      value={text}
-      onChange={(e) => {
-        setText(e.target.value);
-        const v = Number(e.target.value);
-        if (e.target.value !== "" && Number.isFinite(v) && v >= 0) onChange(Math.floor(v));
-      }}
-    />
-  );
-}
 
 export function Toolbar({ store, state }: { store: AppStore; state: AppState }) {
   const file = useRef<HTMLInputElement>(null);
@@ -92,7 +70,7 @@ export function Toolbar({ store, state }: { store: AppStore; state: AppState }) 
         <input ref={file} type="file" multiple accept=".jsonl,.json,.txt,.lua" hidden data-testid="import-input"
           onChange={(e) => { const f = [...(e.target.files ?? [])]; e.target.value = ""; if (f.length) void store.importFiles(f); }} />
         <button onClick={() => file.current?.click()} title="Open an event log captured from LuaJIT (.jsonl), optionally with its .lua program">Import…</button>
-        <button onClick={() => download(store.exportLog())} disabled={store.timeline.length === 0} title="Save the event log (JSON lines)">Export</button>
+        <ExportMenu store={store} state={state} />
         <a className="button" href="capture.lua" download title="Lua script that records a LuaJIT run's trace events in this format">capture.lua</a>
         <button
           onClick={async () => { await navigator.clipboard?.writeText(await store.permalink()).catch(() => {}); setCopied(true); setTimeout(() => setCopied(false), 1500); }}
@@ -105,13 +83,4 @@ export function Toolbar({ store, state }: { store: AppStore; state: AppState }) 
       </div>
     </header>
   );
-}
-
-function download({ name, text }: { name: string; text: string }): void {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/x-ndjson" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

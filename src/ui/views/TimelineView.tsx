@@ -4,7 +4,8 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { scaleLinear } from "d3";
 import type { EngineEvent } from "../../engine/events.ts";
-import { traceColour } from "../layout/palette.ts";
+import { EVENT_GLYPH } from "../layout/glyphs.ts";
+import { markStyle } from "../layout/palette.ts";
 import { densities, fitWindow, trackIndex, trackOf, TRACKS, type Window } from "../layout/timelineTracks.ts";
 import { summarize } from "../model/explain.ts";
 import type { JumpKind } from "../model/timeline.ts";
@@ -23,19 +24,6 @@ export interface TimelineActions {
   setSpeed(speed: number): void;
 }
 
-const GLYPH: Record<EngineEvent["type"], string> = {
-  "compiled": "C", "end": "■", "violation": "!", "trace-start": "▸", "trace-stop": "●", "trace-abort": "✕",
-  "bc": "↕", "flush": "⟲", "trace-flush": "⟲", "hot": "h", "penalty": "p", "exit": "e", "output": "›",
-};
-
-/** Colour of an event's mark: its trace's colour where it has one. */
-function markStyle(e: EngineEvent): { background?: string; color?: string; borderColor?: string } {
-  const tr = "tr" in e ? e.tr : e.type === "bc" ? e.trace : undefined;
-  if (tr === undefined || tr === 0) return {};
-  const c = traceColour(tr);
-  if (e.type === "trace-start") return { borderColor: c.fill };
-  return { background: c.fill, color: c.text, borderColor: c.fill };
-}
 
 export function TimelineView({ actions, playing, speed }: { actions: TimelineActions; playing: boolean; speed: number }) {
   const timeline = useTimeline();
@@ -145,7 +133,7 @@ export function TimelineView({ actions, playing, speed }: { actions: TimelineAct
                 aria-label={`${i + 1}. ${summarize(e)}`}
                 onClick={() => actions.seek(i)}
               >
-                {markW >= 12 ? GLYPH[e.type] : ""}
+                {markW >= 12 ? EVENT_GLYPH[e.type] : ""}
               </button>
             );
           })}
@@ -172,6 +160,7 @@ function Overview({ events, cursor, win, width, onSeek, step }: {
   return (
     <svg
       className="overview"
+      data-export="timeline-overview"
       width={width + LABEL_W}
       height={h + 10}
       role="slider"
