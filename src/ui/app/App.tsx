@@ -15,6 +15,7 @@ import { Splitter } from "../views/Splitter.tsx";
 import { TimelineView, type TimelineActions } from "../views/TimelineView.tsx";
 import { TraceRegistry } from "../views/TraceRegistry.tsx";
 import { TraceTreeView } from "../views/TraceTreeView.tsx";
+import { ComparePanel } from "./ComparePanel.tsx";
 import { useKeyboard } from "./keyboard.ts";
 import { usePaneSizes } from "./layoutPrefs.ts";
 import type { AppStore } from "./store.ts";
@@ -22,6 +23,7 @@ import { Toolbar } from "./Toolbar.tsx";
 
 export function App({ store }: { store: AppStore }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
+  const comparing = useSyncExternalStore(store.compare.subscribe, () => store.compare.state.open);
   const model = useMemo(() => ({ timeline: store.timeline, selection: store.selection }), [store]);
   const [sizes, setSizes] = usePaneSizes();
   useKeyboard(store);
@@ -39,14 +41,16 @@ export function App({ store }: { store: AppStore }) {
   return (
     <ModelContext.Provider value={model}>
       <div
-        className="app"
+        className={`app${comparing ? " comparing" : ""}`}
         data-testid="app"
         onDragOver={(e) => { if (e.dataTransfer.types.includes("Files")) e.preventDefault(); }}
         onDrop={(e) => { e.preventDefault(); const f = [...e.dataTransfer.files]; if (f.length) void store.importFiles(f); }}
       >
-        <Toolbar store={store} state={state} />
+        <Toolbar store={store} state={state} comparing={comparing} />
         <AssertionBanner onSeek={actions.seek} />
         <Notices store={store} notice={state.notice} />
+        {/* The explorer stays mounted underneath (the editor keeps its state). */}
+        {comparing && <ComparePanel store={store} />}
         <main className="workspace" style={{ gridTemplateColumns: `${sizes.editor}px 6px ${sizes.bytecode}px 6px minmax(260px, 1fr)` }}>
           <EditorPanel store={store} />
           <Splitter orientation="vertical" label="Resize editor" value={sizes.editor} min={220} max={1400} onChange={(v) => setSizes({ editor: v })} />

@@ -1,5 +1,5 @@
-// The top bar: examples, the LuaJIT build and -O options, Run/Stop, import
-// and export, the capture script, permalink, theme and help.
+// The top bar: examples, the LuaJIT build and -O options, Run/Stop, the
+// compare view, import and export, the capture script, permalink, theme and help.
 import { useRef, useState } from "react";
 import { invalidOptArgs, optArgs } from "../../engine/jitargs.ts";
 import { BUILDS, isBuildName } from "../../engine/protocol.ts";
@@ -9,7 +9,7 @@ import { IntField } from "./IntField.tsx";
 import { BUILD_LABEL } from "./settings.ts";
 import type { AppState, AppStore } from "./store.ts";
 
-export function Toolbar({ store, state }: { store: AppStore; state: AppState }) {
+export function Toolbar({ store, state, comparing }: { store: AppStore; state: AppState; comparing: boolean }) {
   const file = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
   const s = state.settings;
@@ -62,6 +62,8 @@ export function Toolbar({ store, state }: { store: AppStore; state: AppState }) 
       <div className="actions">
         <button className="primary" data-testid="run" onClick={() => store.run()} title="Run (Ctrl+Enter)">▶ Run</button>
         <button data-testid="stop" onClick={() => store.stop()} disabled={!running} title="Stop the run (the log so far stays)">■ Stop</button>
+        <button data-testid="compare-open" aria-pressed={comparing} onClick={() => (comparing ? store.compare.close() : store.openCompare())}
+          title="Run the program under two builds or two sets of options and line up the two event logs">⇆ Compare</button>
         <span className={`status status-${state.status}`} role="status" aria-live="polite">
           {state.status === "running" ? "running…" : state.status === "stopped" ? "stopped" : state.status === "imported" ? "imported log" : state.status === "done" ? "done" : ""}
         </span>

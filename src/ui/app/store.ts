@@ -14,6 +14,7 @@ import { SIMULATION_AVAILABLE } from "../../engine/simulator.ts";
 import { DEFAULT_EXAMPLE, type Example } from "../examples/index.ts";
 import { SelectionBroker } from "../model/selection.ts";
 import { Timeline, type JumpKind } from "../model/timeline.ts";
+import { CompareStore, type Side } from "./compare.ts";
 import { decodePermalink, encodePermalink, sanitizeName } from "./permalink.ts";
 import { reproLine } from "./repro.ts";
 import { DEFAULT_SETTINGS, jitOptsOf, runOptionsOf, settingsFromArgs, type RunSettings } from "./settings.ts";
@@ -47,6 +48,7 @@ export { settingsFromArgs, type RunSettings };
 export class AppStore {
   readonly timeline = new Timeline();
   readonly selection = new SelectionBroker();
+  readonly compare: CompareStore;
   private readonly client: EngineClient;
   private st: AppState;
   private readonly listeners = new Set<() => void>();
@@ -63,8 +65,9 @@ export class AppStore {
   private listed: { source: string; chunkname: string } | null = null;
   private initialized = false;
 
-  constructor(client = new EngineClient()) {
+  constructor(client = new EngineClient(), compareClient?: () => EngineClient) {
     this.client = client;
+    this.compare = new CompareStore(compareClient);
     this.st = {
       source: DEFAULT_EXAMPLE.source, fileName: DEFAULT_EXAMPLE.file,
       settings: settingsFromArgs(DEFAULT_EXAMPLE.source, DEFAULT_SETTINGS),
@@ -283,6 +286,38 @@ export class AppStore {
     return reproLine(this.st.source, jitOptsOf(this.st.settings));
   }
 
+  // -- Compare ---------------------------------------------------------------------
+
+  /** Open the compare view for the program in the editor (A: its options, B: another build). */
+  openCompare(): void {
+    this.pause();
+    this.compare.open(this.st.settings, this.st.source, this.st.fileName);
+  }
+
+  runCompare(): void {
+    this.compare.run(this.st.source, this.st.fileName);
+  }
+
+  /** Show one of the compared runs in the explorer, at one of its events. */
+  showComparedRun(side: Side, index: number): void {
+    const c = this.compare.state;
+    if (!c.ran) return;
+    const settings = c.ran[side];
+    this.pause();
+    this.client.stop();
+    this.ran = { source: c.ran.source, fileName: c.ran.fileName, settings };
+    this.listed = { source: c.ran.source, chunkname: c.ran.fileName };
+    this.timeline.reset({
+      source: "run", name: c.ran.fileName, build: settings.build,
+      maxtrace: paramAfter(jitOptsOf(settings), "maxtrace"), traced: SIMULATION_AVAILABLE,
+    });
+    this.timeline.append(c.logs[side]);
+    this.timeline.seek(index);
+    this.selection.clear();
+    this.compare.close();
+    this.set({ source: c.ran.source, fileName: c.ran.fileName, settings, settingsTouched: true, status: "done", notice: null });
+  }
+
   // -- Cursor and playback ------------------------------------------------------------
 
   seek(index: number): void {
@@ -372,6 +407,7 @@ export class AppStore {
     clearTimeout(this.checkTimer);
     clearTimeout(this.linkTimer);
     this.client.dispose();
+    this.compare.dispose();
   }
 }
 
