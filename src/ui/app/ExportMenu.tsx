@@ -59,7 +59,7 @@ export function ExportMenu({ store, state }: { store: AppStore; state: AppState 
             </div>
           ))}
           <h3>Reproduce with LuaJIT</h3>
-          <textarea data-testid="repro-line" className="repro" readOnly value={repro} rows={Math.min(8, repro.split("\n").length)} spellCheck={false}
+          <textarea data-testid="repro-line" className="repro" readOnly wrap="off" value={repro} rows={Math.min(8, repro.split("\n").length)} spellCheck={false}
             aria-label="Command line for luajit" onFocus={(e) => e.currentTarget.select()} />
           <div className="menu-row">
             <button data-testid="copy-repro" onClick={async () => { await navigator.clipboard?.writeText(repro).catch(() => {}); setCopied(true); setTimeout(() => setCopied(false), 1500); }}>

@@ -7,7 +7,7 @@ import type { LinkType, TraceKind } from "../../engine/events.ts";
 import { linkText } from "../model/explain.ts";
 import type { TraceRecord, TraceState } from "../model/state.ts";
 
-export const NODE_W = 150;
+export const NODE_W = 164;
 export const NODE_H = 48;
 /** Horizontal room between a trace and its side traces (the exit label sits there). */
 const H_GAP = 64;
@@ -107,7 +107,7 @@ export function traceTreeLayout(traces: ReadonlyMap<number, TraceRecord>): TreeL
   // d3 lays trees out top-down (x across, y down); ours grow to the right.
   const at = (p: HierarchyPointNode<Item>): { x: number; y: number } => ({
     x: PAD + (p.depth - 1) * (NODE_W + H_GAP),
-    y: PAD + (p.x - minX),
+    y: Math.round(PAD + (p.x - minX)),
   });
 
   const nodes: TreeNode[] = points.map((p) => {
