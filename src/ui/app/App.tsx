@@ -28,6 +28,8 @@ export function App({ store }: { store: AppStore }) {
   const [sizes, setSizes] = usePaneSizes();
   useKeyboard(store);
   useEffect(() => {
+    // For `npm run measure`: the first commit (toolbar and editor text on the page).
+    performance.mark("ljscope:app-mounted");
     void store.init();
   }, [store]);
   const actions: TimelineActions = useMemo(() => ({

@@ -160,6 +160,7 @@ export class AppStore {
       syntaxError: (error) => this.set({ syntaxError: error }),
       done: () => {
         this.flushPending();
+        if (performance.getEntriesByName("ljscope:first-run-done").length === 0) performance.mark("ljscope:first-run-done");
         this.set({ status: "done" });
         this.restoreCursor();
       },

@@ -117,6 +117,7 @@ export function TimelineView({ actions, playing, speed }: { actions: TimelineAct
           {visible.map((e, k) => {
             const i = lo + k;
             const current = i === cursor;
+            const label = `${i + 1}. ${summarize(e)}`;
             return (
               <button
                 key={i}
@@ -129,8 +130,8 @@ export function TimelineView({ actions, playing, speed }: { actions: TimelineAct
                 data-kind={e.type}
                 tabIndex={current ? 0 : -1}
                 style={{ left: x(i), top: trackIndex(trackOf(e.type)) * ROW_H + 3, width: markW, height: ROW_H - 6, ...markStyle(e) }}
-                title={`${i + 1}. ${summarize(e)}`}
-                aria-label={`${i + 1}. ${summarize(e)}`}
+                title={label}
+                aria-label={label}
                 onClick={() => actions.seek(i)}
               >
                 {markW >= 12 ? EVENT_GLYPH[e.type] : ""}
