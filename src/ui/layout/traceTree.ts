@@ -8,10 +8,10 @@ import { linkText } from "../model/explain.ts";
 import type { TraceRecord, TraceState } from "../model/state.ts";
 
 export const NODE_W = 164;
-export const NODE_H = 48;
+export const NODE_H = 44;
 /** Horizontal room between a trace and its side traces (the exit label sits there). */
 const H_GAP = 64;
-const V_GAP = 14;
+const V_GAP = 10;
 const PAD = 12;
 /** Room left of the roots for their loops and for links between trees. */
 const LINK_ROOM = 34;
@@ -56,6 +56,8 @@ export interface LinkEdge {
   /** jit.v's link text, for the tooltip (the node shows it too). */
   label: string;
   path: string;
+  /** The trace was flushed: its link is history. */
+  flushed: boolean;
 }
 
 export interface TreeLayout {
@@ -101,7 +103,7 @@ export function traceTreeLayout(traces: ReadonlyMap<number, TraceRecord>): TreeL
   const root = tree<Item>()
     .nodeSize([NODE_H + V_GAP, NODE_W + H_GAP])
     // Separate trees a little more than siblings.
-    .separation((a, b) => (top(a) === top(b) ? 1 : 1.3))(hierarchy(forest, (d) => d.children));
+    .separation((a, b) => (top(a) === top(b) ? 1 : 1.25))(hierarchy(forest, (d) => d.children));
   const points = root.descendants().filter((p) => p.data.rec !== null);
   const minX = Math.min(...points.map((p) => p.x));
   // d3 lays trees out top-down (x across, y down); ours grow to the right.
@@ -156,7 +158,7 @@ export function traceTreeLayout(traces: ReadonlyMap<number, TraceRecord>): TreeL
     };
   });
   const links: LinkEdge[] = routes.map(({ from, to, route }) => ({
-    from: from.tr, to: to.tr, linktype: from.linktype as LinkType, label: from.linkLabel,
+    from: from.tr, to: to.tr, linktype: from.linktype as LinkType, label: from.linkLabel, flushed: from.state === "flushed",
     path: route === "self" ? selfLoop(from) : route === "back" ? backEdge(from, to) : bracket(from, to),
   }));
 

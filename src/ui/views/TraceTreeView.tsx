@@ -81,7 +81,7 @@ export function TraceTreeView() {
               {layout.links.map((l) => (
                 <g key={`l${l.from}-${l.to}`} data-testid="tree-link" data-from={l.from} data-to={l.to} data-linktype={l.linktype}>
                   <title>{`Trace ${l.from}: ${l.label}`}</title>
-                  <path className={`tt-link tt-link-${l.linktype}`} d={l.path} markerEnd="url(#ljs-tree-arrow)" />
+                  <path className={`tt-link tt-link-${l.linktype}${l.flushed ? " tt-link-flushed" : ""}`} d={l.path} markerEnd="url(#ljs-tree-arrow)" />
                 </g>
               ))}
             </g>
@@ -109,9 +109,9 @@ export function TraceTreeView() {
                   >
                     <title>{nodeTitle(n)}</title>
                     <rect className="tt-box" width={NODE_W} height={NODE_H} rx={6} />
-                    <text className="tt-label" x={8} y={16}>{n.label}{n.orphan ? " ⚠" : ""}</text>
-                    <text className="tt-loc" x={8} y={30}>{fit(n.loc)}</text>
-                    <text className="tt-linktext" x={8} y={43}>{n.state === "flushed" ? "flushed" : n.linkLabel}</text>
+                    <text className="tt-label" x={8} y={15}>{n.label}{n.orphan ? " ⚠" : ""}</text>
+                    <text className="tt-loc" x={8} y={28}>{fit(n.loc)}</text>
+                    <text className="tt-linktext" x={8} y={40}>{n.state === "flushed" ? "flushed" : n.linkLabel}</text>
                   </g>
                 );
               })}
