@@ -2,16 +2,13 @@
 // labels, stitched traces, link edges, following the timeline cursor, and
 // selection shared with the registry.
 import { test, expect, type Page } from "@playwright/test";
-import { fixture, openExplorer, runAndWait } from "./helpers.ts";
+import { importLog, openExplorer, runAndWait } from "./helpers.ts";
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
 const node = (page: Page, tr: number) => page.locator(`[data-testid="tree-node"][data-traceno="${tr}"]`);
 
-async function importWithProgram(page: Page, name: string): Promise<void> {
-  await page.getByTestId("import-input").setInputFiles([fixture(`${name}.events.fixed.jsonl`), fixture(`${name}.lua`)]);
-  await expect(page.getByTestId("timeline-event").and(page.locator('[data-kind="end"]'))).toHaveCount(1);
-}
+const importWithProgram = (page: Page, name: string): Promise<void> => importLog(page, `${name}.events.fixed.jsonl`, `${name}.lua`);
 
 test("side traces of a loop, linking back to it (loop_goto)", async ({ page }) => {
   await openExplorer(page);

@@ -114,7 +114,7 @@ function Notices({ store, notice }: { store: AppStore; notice: string | null }) 
   return (
     <div className="notices">
       {timeline.meta.source === "import" && (
-        <div className="notice info" role="status">
+        <div className="notice info" role="status" data-testid="import-notice" data-file={timeline.meta.name}>
           Imported <code>{timeline.meta.name}</code>{timeline.meta.build ? <> (build <b>{timeline.meta.build}</b>)</> : " (build unknown: name the file *.fixed.jsonl, *.prefix-assert.jsonl or *.prefix-release.jsonl)"}.
           Events LuaJIT does not report (bytecode patches, flushes of one trace, GC frees) are inferred from its bytecode and trace lists.
         </div>
