@@ -81,6 +81,13 @@ test("the trace tree as SVG with inlined styles, and as PNG", async ({ page }) =
   const svgWidth = Number(/<svg[^>]* width="(\d+)"/.exec(text)?.[1]);
   expect(width).toBe(2 * svgWidth);
   expect(height).toBeGreaterThan(50);
+
+  // The timeline overview too: its density marks and its label, styled inline.
+  const overview = (await download(page, page.getByTestId("export-timeline-overview-svg"))).body.toString("utf8");
+  const events = await page.getByTestId("timeline-event").count();
+  expect(overview).toContain(`>all ${events} events<`);
+  expect(overview).toMatch(/<rect [^>]*style="[^"]*fill:rgb\(/);
+  expect(overview).not.toContain("class=");
 });
 
 test("the repro line quotes the program for a shell and is copied", async ({ page, context }) => {
