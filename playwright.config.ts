@@ -3,8 +3,8 @@
 // Playwright's own browser downloads are not available here.
 import { defineConfig, devices } from "@playwright/test";
 
-/** Fixed port of the e2e preview server (not vite preview's default, so a running one does not collide). */
-const PREVIEW_PORT = 4179;
+/** Port of the e2e preview server (not vite preview's default, so a running one does not collide); LJSCOPE_E2E_PORT moves it. */
+const PREVIEW_PORT = Number(process.env.LJSCOPE_E2E_PORT ?? 4179);
 /** Debian's Chromium; LJSCOPE_CHROMIUM overrides it (e.g. another distribution's path). */
 const chromium = process.env.LJSCOPE_CHROMIUM ?? "/usr/bin/chromium";
 

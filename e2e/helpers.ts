@@ -24,8 +24,12 @@ export async function runAndWait(page: Page): Promise<void> {
   await expect(page.getByTestId("timeline-event").and(page.locator('[data-kind="end"]'))).toHaveCount(1);
 }
 
-export async function importLog(page: Page, name: string): Promise<void> {
-  await page.getByTestId("import-input").setInputFiles(fixture(name));
+/** Import fixture files; returns once the log (the first non-.lua file) is in the timeline. */
+export async function importLog(page: Page, ...names: string[]): Promise<void> {
+  await page.getByTestId("import-input").setInputFiles(names.map(fixture));
+  // The page's own run also ends with an `end` event: wait for the import itself.
+  const log = names.find((n) => !n.endsWith(".lua")) ?? names[0];
+  await expect(page.locator(`[data-testid="import-notice"][data-file="${log}"]`)).toBeVisible();
   await expect(page.getByTestId("timeline-event").and(page.locator('[data-kind="end"]'))).toHaveCount(1);
 }
 

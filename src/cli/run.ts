@@ -11,7 +11,7 @@ import { attachSimulator } from "../engine/simulator.ts";
 import { protoKeys } from "../bc/protokeys.ts";
 import type { EngineEvent, EventInput } from "../engine/events.ts";
 import { applyJitOpt, JIT_F_ON } from "../vm/jitparams.ts";
-import { jvPrinter } from "./jv.ts";
+import { jvPrinter } from "../engine/jv.ts";
 import { EventLogWriter } from "./eventlog.ts";
 import type { LuaState } from "../vm/state.ts";
 import { vmFileReader, type CliIO } from "./io.ts";

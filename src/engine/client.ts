@@ -19,6 +19,12 @@ export interface CheckResult {
   error: SyntaxErrorInfo | null;
 }
 
+export interface ListResult {
+  /** The `-bl` text, or null when the program does not compile (or the engine failed). */
+  listing: string | null;
+  error: SyntaxErrorInfo | null;
+}
+
 /** Makes an engine worker; tests and other hosts can pass their own. */
 export type WorkerFactory = () => Worker;
 
@@ -33,6 +39,8 @@ export class EngineClient {
   private runHandlers: RunHandlers | null = null;
   private checkId = 0;
   private checkResolve: ((r: CheckResult | null) => void) | null = null;
+  /** Listings are asked for one at a time by a person, so none supersedes another. */
+  private readonly lists = new Map<number, (r: ListResult) => void>();
 
   constructor(private readonly factory: WorkerFactory = defaultWorkerFactory) {}
 
@@ -71,9 +79,20 @@ export class EngineClient {
     });
   }
 
+  /** The `-bl` listing of a program (on the check worker: a run in progress does not delay it). */
+  list(source: string, chunkname: string): Promise<ListResult> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.lists.set(id, resolve);
+      this.post(this.ensureCheckWorker(), { kind: "list", id, source, chunkname });
+    });
+  }
+
   dispose(): void {
     this.stop();
     this.checkResolve?.(null);
+    for (const resolve of this.lists.values()) resolve({ listing: null, error: null });
+    this.lists.clear();
     this.checkWorker?.terminate();
     this.checkWorker = null;
   }
@@ -110,11 +129,17 @@ export class EngineClient {
         this.runHandlers = null;
         h.failed?.(r.message);
         break;
-      case "checked": break;
+      case "checked": case "listed": break;
     }
   }
 
   private onCheckReply(r: WorkerReply): void {
+    const listed = this.lists.get(r.id);
+    if (listed && (r.kind === "listed" || r.kind === "failed")) {
+      this.lists.delete(r.id);
+      listed(r.kind === "listed" ? { listing: r.listing, error: r.error } : { listing: null, error: null });
+      return;
+    }
     if (r.kind === "failed" && r.id === this.checkId) {
       this.checkResolve?.({ protos: null, error: null });
       this.checkResolve = null;

@@ -39,12 +39,15 @@ export type WorkerRequest =
   /** Compile and run a program; events stream back in batches, then "done". */
   | { kind: "run"; id: number; source: string; chunkname: string; options: RunOptions }
   /** Only compile (live syntax markers, listings for imported logs). */
-  | { kind: "check"; id: number; source: string; chunkname: string };
+  | { kind: "check"; id: number; source: string; chunkname: string }
+  /** Compile and list the bytecode as `luajit -bl` prints it (the explorer's -bl export). */
+  | { kind: "list"; id: number; source: string; chunkname: string };
 
 export type WorkerReply =
   | { kind: "events"; id: number; events: EngineEvent[] }
   | { kind: "syntax-error"; id: number; error: SyntaxErrorInfo }
   | { kind: "checked"; id: number; protos: ProtoInfo[] | null; error: SyntaxErrorInfo | null }
+  | { kind: "listed"; id: number; listing: string | null; error: SyntaxErrorInfo | null }
   /** The run is over; its last event batch (with the `end` event) came before. */
   | { kind: "done"; id: number }
   /** The engine itself failed (a bug, not a Lua error). */

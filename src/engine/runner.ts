@@ -1,6 +1,7 @@
 // One run of a program, as the worker does it (and as tests do it in Node):
 // compile, announce the prototypes, run the main chunk with the JIT options
 // and the budget, stream events, and end with LuaJIT's report of the outcome.
+import { listBytecode } from "../bc/listing.ts";
 import type { Proto } from "../bc/proto.ts";
 import { compile } from "../lang/compile.ts";
 import { LuaSyntaxError } from "../lang/errors.ts";
@@ -117,4 +118,11 @@ export function checkProgram(source: string, chunkname: string): { protos: Retur
   const compiled = compileSource(source, chunkname);
   if ("error" in compiled) return { protos: null, error: compiled.error };
   return { protos: protoInfos(compiled.main), error: null };
+}
+
+/** `luajit -bl` of the program as the file `chunkname`, or LuaJIT's syntax error. */
+export function listProgram(source: string, chunkname: string): { listing: string | null; error: SyntaxErrorInfo | null } {
+  const compiled = compileSource(source, chunkname);
+  if ("error" in compiled) return { listing: null, error: compiled.error };
+  return { listing: binaryToUtf8(listBytecode(compiled.main)), error: null };
 }

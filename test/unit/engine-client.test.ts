@@ -57,6 +57,23 @@ describe("EngineClient", () => {
     expect(await first).toBe(null);
     expect(await second).toEqual({ protos: null, error: { message: "a.lua:1: x", line: 1 } });
   });
+
+  it("lists on the check worker, each listing answered by its own reply, a check in between", async () => {
+    FakeWorker.all = [];
+    const client = new EngineClient(() => new FakeWorker() as unknown as Worker);
+    const one = client.list("x", "a.lua");
+    const check = client.check("x", "a.lua");
+    const two = client.list("y", "b.lua");
+    const w = FakeWorker.all[0];
+    expect(FakeWorker.all).toHaveLength(1);
+    expect(w.sent.map((r) => r.kind)).toEqual(["list", "check", "list"]);
+    w.reply({ kind: "failed", id: w.sent[2].id, message: "boom" });
+    w.reply({ kind: "checked", id: w.sent[1].id, protos: [], error: null });
+    w.reply({ kind: "listed", id: w.sent[0].id, listing: "-- BYTECODE --\n", error: null });
+    expect(await one).toEqual({ listing: "-- BYTECODE --\n", error: null });
+    expect(await two).toEqual({ listing: null, error: null });
+    expect(await check).toEqual({ protos: [], error: null });
+  });
 });
 
 describe("saved event logs", () => {

@@ -1,5 +1,5 @@
-// The explorer: toolbar, editor, bytecode, trace registry and explanation,
-// timeline and console, all reading one timeline model (views/context.ts).
+// The explorer: toolbar, editor, bytecode, trace registry, trace tree and
+// explanation, timeline and console, all reading one timeline model (views/context.ts).
 import { useEffect, useMemo, useSyncExternalStore } from "react";
 import { EditorPane } from "../editor/EditorPane.tsx";
 import { exampleByFile } from "../examples/index.ts";
@@ -14,6 +14,8 @@ import { LiveRegion } from "../views/LiveRegion.tsx";
 import { Splitter } from "../views/Splitter.tsx";
 import { TimelineView, type TimelineActions } from "../views/TimelineView.tsx";
 import { TraceRegistry } from "../views/TraceRegistry.tsx";
+import { TraceTreeView } from "../views/TraceTreeView.tsx";
+import { ComparePanel } from "./ComparePanel.tsx";
 import { useKeyboard } from "./keyboard.ts";
 import { usePaneSizes } from "./layoutPrefs.ts";
 import type { AppStore } from "./store.ts";
@@ -21,10 +23,13 @@ import { Toolbar } from "./Toolbar.tsx";
 
 export function App({ store }: { store: AppStore }) {
   const state = useSyncExternalStore(store.subscribe, store.getState);
+  const comparing = useSyncExternalStore(store.compare.subscribe, () => store.compare.state.open);
   const model = useMemo(() => ({ timeline: store.timeline, selection: store.selection }), [store]);
   const [sizes, setSizes] = usePaneSizes();
   useKeyboard(store);
   useEffect(() => {
+    // For `npm run measure`: the first commit (toolbar and editor text on the page).
+    performance.mark("ljscope:app-mounted");
     void store.init();
   }, [store]);
   const actions: TimelineActions = useMemo(() => ({
@@ -38,14 +43,16 @@ export function App({ store }: { store: AppStore }) {
   return (
     <ModelContext.Provider value={model}>
       <div
-        className="app"
+        className={`app${comparing ? " comparing" : ""}`}
         data-testid="app"
         onDragOver={(e) => { if (e.dataTransfer.types.includes("Files")) e.preventDefault(); }}
         onDrop={(e) => { e.preventDefault(); const f = [...e.dataTransfer.files]; if (f.length) void store.importFiles(f); }}
       >
-        <Toolbar store={store} state={state} />
+        <Toolbar store={store} state={state} comparing={comparing} />
         <AssertionBanner onSeek={actions.seek} />
         <Notices store={store} notice={state.notice} />
+        {/* The explorer stays mounted underneath (the editor keeps its state). */}
+        {comparing && <ComparePanel store={store} />}
         <main className="workspace" style={{ gridTemplateColumns: `${sizes.editor}px 6px ${sizes.bytecode}px 6px minmax(260px, 1fr)` }}>
           <EditorPanel store={store} />
           <Splitter orientation="vertical" label="Resize editor" value={sizes.editor} min={220} max={1400} onChange={(v) => setSizes({ editor: v })} />
@@ -53,6 +60,7 @@ export function App({ store }: { store: AppStore }) {
           <Splitter orientation="vertical" label="Resize bytecode" value={sizes.bytecode} min={240} max={1400} onChange={(v) => setSizes({ bytecode: v })} />
           <div className="side">
             <TraceRegistry />
+            <TraceTreeView />
             <ExplanationCard />
           </div>
         </main>
@@ -106,7 +114,7 @@ function Notices({ store, notice }: { store: AppStore; notice: string | null }) 
   return (
     <div className="notices">
       {timeline.meta.source === "import" && (
-        <div className="notice info" role="status">
+        <div className="notice info" role="status" data-testid="import-notice" data-file={timeline.meta.name}>
           Imported <code>{timeline.meta.name}</code>{timeline.meta.build ? <> (build <b>{timeline.meta.build}</b>)</> : " (build unknown: name the file *.fixed.jsonl, *.prefix-assert.jsonl or *.prefix-release.jsonl)"}.
           Events LuaJIT does not report (bytecode patches, flushes of one trace, GC frees) are inferred from its bytecode and trace lists.
         </div>

@@ -1,37 +1,15 @@
-// The top bar: examples, the LuaJIT build and -O options, Run/Stop, import
-// and export of event logs, the capture script, permalink, theme and help.
-import { useEffect, useRef, useState } from "react";
+// The top bar: examples, the LuaJIT build and -O options, Run/Stop, the
+// compare view, import and export, the capture script, permalink, theme and help.
+import { useRef, useState } from "react";
 import { invalidOptArgs, optArgs } from "../../engine/jitargs.ts";
 import { BUILDS, isBuildName } from "../../engine/protocol.ts";
 import { EXAMPLES, exampleByFile } from "../examples/index.ts";
+import { ExportMenu } from "./ExportMenu.tsx";
+import { IntField } from "./IntField.tsx";
+import { BUILD_LABEL } from "./settings.ts";
 import type { AppState, AppStore } from "./store.ts";
 
-const BUILD_LABEL = {
-  "fixed": "fixed · e0551670",
-  "prefix-assert": "prefix-assert · eee16efa",
-  "prefix-release": "prefix-release · eee16efa",
-} as const;
-
-/** A number field that lets people type freely and reports whole numbers. */
-function IntField({ value, onChange, ...rest }: { value: number; onChange(v: number): void } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "value" | "onChange">) {
-  const [text, setText] = useState(String(value));
-  useEffect(() => { if (Number(text) !== value) setText(String(value)); }, [value]);
-  return (
-    <input
-      type="number"
-      inputMode="numeric"
-      {...rest}
-      value={text}
-      onChange={(e) => {
-        setText(e.target.value);
-        const v = Number(e.target.value);
-        if (e.target.value !== "" && Number.isFinite(v) && v >= 0) onChange(Math.floor(v));
-      }}
-    />
-  );
-}
-
-export function Toolbar({ store, state }: { store: AppStore; state: AppState }) {
+export function Toolbar({ store, state, comparing }: { store: AppStore; state: AppState; comparing: boolean }) {
   const file = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
   const s = state.settings;
@@ -84,6 +62,8 @@ export function Toolbar({ store, state }: { store: AppStore; state: AppState }) 
       <div className="actions">
         <button className="primary" data-testid="run" onClick={() => store.run()} title="Run (Ctrl+Enter)">▶ Run</button>
         <button data-testid="stop" onClick={() => store.stop()} disabled={!running} title="Stop the run (the log so far stays)">■ Stop</button>
+        <button data-testid="compare-open" aria-pressed={comparing} onClick={() => (comparing ? store.compare.close() : store.openCompare())}
+          title="Run the program under two builds or two sets of options and line up the two event logs">⇆ Compare</button>
         <span className={`status status-${state.status}`} role="status" aria-live="polite">
           {state.status === "running" ? "running…" : state.status === "stopped" ? "stopped" : state.status === "imported" ? "imported log" : state.status === "done" ? "done" : ""}
         </span>
@@ -92,7 +72,7 @@ export function Toolbar({ store, state }: { store: AppStore; state: AppState }) 
         <input ref={file} type="file" multiple accept=".jsonl,.json,.txt,.lua" hidden data-testid="import-input"
           onChange={(e) => { const f = [...(e.target.files ?? [])]; e.target.value = ""; if (f.length) void store.importFiles(f); }} />
         <button onClick={() => file.current?.click()} title="Open an event log captured from LuaJIT (.jsonl), optionally with its .lua program">Import…</button>
-        <button onClick={() => download(store.exportLog())} disabled={store.timeline.length === 0} title="Save the event log (JSON lines)">Export</button>
+        <ExportMenu store={store} state={state} />
         <a className="button" href="capture.lua" download title="Lua script that records a LuaJIT run's trace events in this format">capture.lua</a>
         <button
           onClick={async () => { await navigator.clipboard?.writeText(await store.permalink()).catch(() => {}); setCopied(true); setTimeout(() => setCopied(false), 1500); }}
@@ -105,13 +85,4 @@ export function Toolbar({ store, state }: { store: AppStore; state: AppState }) 
       </div>
     </header>
   );
-}
-
-function download({ name, text }: { name: string; text: string }): void {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/x-ndjson" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

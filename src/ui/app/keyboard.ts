@@ -20,7 +20,10 @@ function jumpAny(store: AppStore, dir: 1 | -1): void {
 export function useKeyboard(store: AppStore): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); store.run(); return; }
+      const comparing = store.compare.state.open;
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); if (comparing) store.runCompare(); else store.run(); return; }
+      // The compare view has no cursor of its own: the explorer's keys wait until it is closed.
+      if (comparing) return;
       if (e.defaultPrevented || typing(e.target) || e.altKey || e.ctrlKey || e.metaKey) return;
       if (store.state.helpOpen) return; // the dialog handles its own keys (Esc)
       const t = store.timeline;

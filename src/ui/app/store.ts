@@ -3,28 +3,21 @@
 // playback. Views read the timeline model; this store feeds it.
 import { EngineClient } from "../../engine/client.ts";
 import type { EngineEvent } from "../../engine/events.ts";
-import { argsLine, optArgs, paramAfter, withoutParam } from "../../engine/jitargs.ts";
+import { argsLine, paramAfter } from "../../engine/jitargs.ts";
+import { jvText } from "../../engine/jv.ts";
 import { eventsToJsonl, parseEventsJsonl } from "../../engine/logfile.ts";
 import {
   buildFromFileName, convertOracleLog, isOracleLog, listingMatches, logChunkname, parseOracleLog, partialProtos,
 } from "../../engine/oraclelog.ts";
-import {
-  DEFAULT_BUDGET, DEFAULT_MAX_EVENTS, DEFAULT_MAX_OUTPUT, type BuildName, type RunOptions, type SyntaxErrorInfo,
-} from "../../engine/protocol.ts";
+import type { RunOptions, SyntaxErrorInfo } from "../../engine/protocol.ts";
 import { SIMULATION_AVAILABLE } from "../../engine/simulator.ts";
 import { DEFAULT_EXAMPLE, type Example } from "../examples/index.ts";
 import { SelectionBroker } from "../model/selection.ts";
 import { Timeline, type JumpKind } from "../model/timeline.ts";
+import { CompareStore, type Side } from "./compare.ts";
 import { decodePermalink, encodePermalink, sanitizeName } from "./permalink.ts";
-
-export interface RunSettings {
-  build: BuildName;
-  hotloop: number;
-  /** Other -O arguments, e.g. "maxtrace=4,hotexit=2". */
-  opts: string;
-  /** Instruction budget in millions of ticks. */
-  budgetM: number;
-}
+import { reproLine } from "./repro.ts";
+import { DEFAULT_SETTINGS, jitOptsOf, runOptionsOf, settingsFromArgs, type RunSettings } from "./settings.ts";
 
 export type RunStatus = "idle" | "running" | "done" | "stopped" | "imported";
 export type Theme = "light" | "dark";
@@ -50,17 +43,12 @@ export interface AppState {
   notice: string | null;
 }
 
-const DEFAULT_SETTINGS: RunSettings = { build: "fixed", hotloop: 56, opts: "", budgetM: DEFAULT_BUDGET / 1e6 };
-
-/** The option fields a program's `-- luajit-args:` line stands for (no line: luajit's defaults). */
-export function settingsFromArgs(source: string, base: RunSettings): RunSettings {
-  const args = optArgs(argsLine(source) ?? "");
-  return { ...base, hotloop: paramAfter(args, "hotloop"), opts: withoutParam(args, "hotloop").join(",") };
-}
+export { settingsFromArgs, type RunSettings };
 
 export class AppStore {
   readonly timeline = new Timeline();
   readonly selection = new SelectionBroker();
+  readonly compare: CompareStore;
   private readonly client: EngineClient;
   private st: AppState;
   private readonly listeners = new Set<() => void>();
@@ -73,10 +61,13 @@ export class AppStore {
   private cursorAfterRun: number | null = null;
   /** What the current log was run from: the permalink describes this, not later edits. */
   private ran: { source: string; fileName: string; settings: RunSettings } | null = null;
+  /** The program the log's listing comes from, if the log has a full one (-bl export). */
+  private listed: { source: string; chunkname: string } | null = null;
   private initialized = false;
 
-  constructor(client = new EngineClient()) {
+  constructor(client = new EngineClient(), compareClient?: () => EngineClient) {
     this.client = client;
+    this.compare = new CompareStore(compareClient);
     this.st = {
       source: DEFAULT_EXAMPLE.source, fileName: DEFAULT_EXAMPLE.file,
       settings: settingsFromArgs(DEFAULT_EXAMPLE.source, DEFAULT_SETTINGS),
@@ -149,20 +140,14 @@ export class AppStore {
   // -- Running ---------------------------------------------------------------------
 
   runOptions(): RunOptions {
-    const s = this.st.settings;
-    return {
-      build: s.build,
-      jitOpts: [...optArgs(s.opts), `hotloop=${s.hotloop}`],
-      budget: Math.max(1, Math.round(s.budgetM * 1e6)),
-      maxEvents: DEFAULT_MAX_EVENTS,
-      maxOutput: DEFAULT_MAX_OUTPUT,
-    };
+    return runOptionsOf(this.st.settings);
   }
 
   run(): void {
     this.pause();
     const options = this.runOptions();
     this.ran = { source: this.st.source, fileName: this.st.fileName, settings: this.st.settings };
+    this.listed = { source: this.st.source, chunkname: this.st.fileName };
     this.pending = [];
     this.timeline.reset({
       source: "run", name: this.st.fileName, build: options.build,
@@ -175,6 +160,7 @@ export class AppStore {
       syntaxError: (error) => this.set({ syntaxError: error }),
       done: () => {
         this.flushPending();
+        if (performance.getEntriesByName("ljscope:first-run-done").length === 0) performance.mark("ljscope:first-run-done");
         this.set({ status: "done" });
         this.restoreCursor();
       },
@@ -252,10 +238,12 @@ export class AppStore {
       const full = !!checked?.protos && listingMatches(parsed, checked.protos);
       if (!full) notes.push(`The program in the editor is not the one this log was captured from, so the bytecode view shows only the instructions the log lists. Open ${chunk} together with the log for the full listing.`);
       events = convertOracleLog(parsed, full && checked?.protos ? checked.protos : partialProtos(parsed), build);
+      this.listed = full ? { source: this.st.source, chunkname: chunk } : null;
     } else {
       const parsed = parseEventsJsonl(text);
       notes.push(...parsed.problems);
       events = parsed.events;
+      this.listed = null; // our own logs do not say which program they ran
     }
     this.timeline.reset({ source: "import", name: fileName, build, maxtrace: 1000, traced: true, notes });
     this.timeline.append(events);
@@ -263,10 +251,72 @@ export class AppStore {
     this.set({ status: "imported", notice: null, ...(build ? { settings: { ...this.st.settings, build } } : {}) });
   }
 
+  /** File names of exports: the program's or the log's name without its extension. */
+  private exportBase(): string {
+    return this.timeline.meta.name.replace(/\.(lua|jsonl)$/i, "") || "ljscope";
+  }
+
   /** The current log as our JSON-lines file. */
   exportLog(): { name: string; text: string } {
-    const base = this.timeline.meta.name.replace(/\.(lua|jsonl)$/i, "") || "ljscope";
-    return { name: `${base}.ljscope.jsonl`, text: eventsToJsonl(this.timeline.events) };
+    return { name: `${this.exportBase()}.ljscope.jsonl`, text: eventsToJsonl(this.timeline.events) };
+  }
+
+  /** What `luajit -jv` prints on stderr for the current log. */
+  exportJv(): { name: string; text: string } {
+    return { name: `${this.exportBase()}.jv.${this.timeline.meta.build ?? "unknown"}.txt`, text: jvText(this.timeline.events) };
+  }
+
+  /** Whether the log's program is known, so that its -bl listing can be made. */
+  get canList(): boolean {
+    return this.listed !== null;
+  }
+
+  /** `luajit -bl` of the log's program (compiled again in the worker); null, with a notice, if it does not compile. */
+  async exportListing(): Promise<{ name: string; text: string } | null> {
+    if (!this.listed) return null;
+    const r = await this.client.list(this.listed.source, this.listed.chunkname);
+    if (r.listing === null) {
+      this.set({ notice: r.error ? `No listing: ${r.error.message}` : "No listing: the engine failed." });
+      return null;
+    }
+    return { name: `${this.listed.chunkname.replace(/\.lua$/i, "")}.bl.txt`, text: r.listing };
+  }
+
+  /** A command line that runs the program in the editor with its -O options under a real luajit. */
+  reproLine(): string {
+    return reproLine(this.st.source, jitOptsOf(this.st.settings));
+  }
+
+  // -- Compare ---------------------------------------------------------------------
+
+  /** Open the compare view for the program in the editor (A: its options, B: another build). */
+  openCompare(): void {
+    this.pause();
+    this.compare.open(this.st.settings, this.st.source, this.st.fileName);
+  }
+
+  runCompare(): void {
+    this.compare.run(this.st.source, this.st.fileName);
+  }
+
+  /** Show one of the compared runs in the explorer, at one of its events. */
+  showComparedRun(side: Side, index: number): void {
+    const c = this.compare.state;
+    if (!c.ran) return;
+    const settings = c.ran[side];
+    this.pause();
+    this.client.stop();
+    this.ran = { source: c.ran.source, fileName: c.ran.fileName, settings };
+    this.listed = { source: c.ran.source, chunkname: c.ran.fileName };
+    this.timeline.reset({
+      source: "run", name: c.ran.fileName, build: settings.build,
+      maxtrace: paramAfter(jitOptsOf(settings), "maxtrace"), traced: SIMULATION_AVAILABLE,
+    });
+    this.timeline.append(c.logs[side]);
+    this.timeline.seek(index);
+    this.selection.clear();
+    this.compare.close();
+    this.set({ source: c.ran.source, fileName: c.ran.fileName, settings, settingsTouched: true, status: "done", notice: null });
   }
 
   // -- Cursor and playback ------------------------------------------------------------
@@ -358,6 +408,7 @@ export class AppStore {
     clearTimeout(this.checkTimer);
     clearTimeout(this.linkTimer);
     this.client.dispose();
+    this.compare.dispose();
   }
 }
 

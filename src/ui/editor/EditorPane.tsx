@@ -42,7 +42,7 @@ export function EditorPane(props: EditorProps) {
   return (
     <div className="editor" data-testid="editor" data-ready={ready}>
       <Suspense fallback={fallback}>
-        <MonacoEditor {...props} takeFocus={() => handover} onReady={() => { handover = null; setReady(true); props.onReady?.(); }} />
+        <MonacoEditor {...props} takeFocus={() => handover} onReady={() => { handover = null; performance.mark("ljscope:editor-ready"); setReady(true); props.onReady?.(); }} />
       </Suspense>
       {props.syntaxError && (
         <div className="syntax-error" role="status" data-testid="syntax-error">

@@ -1,5 +1,6 @@
 // The few d3 v7 functions the explorer uses, typed here (the project has no
-// @types/d3): linear scales for the timeline, d3-zoom for its pan and zoom.
+// @types/d3): linear scales for the timeline, d3-zoom for its pan and zoom,
+// d3-hierarchy's tree layout and d3-shape's links for the trace tree.
 declare module "d3" {
   export interface ScaleLinear {
     (x: number): number;
@@ -45,4 +46,34 @@ declare module "d3" {
     on(type: string, listener: null): Selection;
   }
   export function select(el: Element): Selection;
+
+  export interface HierarchyNode<T> {
+    readonly data: T;
+    readonly depth: number;
+    readonly parent: HierarchyNode<T> | null;
+    readonly children?: HierarchyNode<T>[];
+    descendants(): HierarchyNode<T>[];
+  }
+  export function hierarchy<T>(data: T, children?: (d: T) => Iterable<T> | null | undefined): HierarchyNode<T>;
+
+  export interface HierarchyPointNode<T> extends HierarchyNode<T> {
+    readonly x: number;
+    readonly y: number;
+    readonly parent: HierarchyPointNode<T> | null;
+    readonly children?: HierarchyPointNode<T>[];
+    descendants(): HierarchyPointNode<T>[];
+  }
+  export interface TreeLayout<T> {
+    (root: HierarchyNode<T>): HierarchyPointNode<T>;
+    nodeSize(size: [number, number]): TreeLayout<T>;
+    separation(f: (a: HierarchyPointNode<T>, b: HierarchyPointNode<T>) => number): TreeLayout<T>;
+  }
+  export function tree<T>(): TreeLayout<T>;
+
+  export interface LinkGenerator<L> {
+    (link: L): string | null;
+    x(f: (p: [number, number]) => number): LinkGenerator<L>;
+    y(f: (p: [number, number]) => number): LinkGenerator<L>;
+  }
+  export function linkHorizontal(): LinkGenerator<{ source: [number, number]; target: [number, number] }>;
 }

@@ -1,6 +1,7 @@
 // Trace colours: the Okabe-Ito palette (distinguishable with the common
 // colour-vision deficiencies), cycled by trace number, with a text colour of
 // enough contrast for each. Views always print the number too: colour is a hint.
+import type { EngineEvent } from "../../engine/events.ts";
 
 const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"] as const;
 
@@ -27,4 +28,13 @@ export function traceColour(tr: number): TraceColour {
 export function contrast(a: string, b: string): number {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Colour of an event's mark (timeline, compare view): its trace's colour where it has one. */
+export function markStyle(e: EngineEvent): { background?: string; color?: string; borderColor?: string } {
+  const tr = "tr" in e ? e.tr : e.type === "bc" ? e.trace : undefined;
+  if (tr === undefined || tr === 0) return {};
+  const c = traceColour(tr);
+  if (e.type === "trace-start") return { borderColor: c.fill };
+  return { background: c.fill, color: c.text, borderColor: c.fill };
 }

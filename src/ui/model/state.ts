@@ -18,6 +18,8 @@ export interface TraceRecord {
   readonly state: TraceState;
   /** How many traces have had this number so far (trace-start events, aborted attempts included). */
   readonly generation: number;
+  /** seq of the trace-start of this generation (orders traces by age, e.g. in the trace tree). */
+  readonly started: number;
   readonly origin?: TraceOrigin;
   readonly linktype?: LinkType;
   readonly link?: number;
@@ -137,7 +139,7 @@ export class StateBuilder {
       case "trace-start": {
         const prev = s.traces.get(e.tr);
         s.traces.set(e.tr, {
-          tr: e.tr, state: "recording", generation: (prev?.generation ?? 0) + 1,
+          tr: e.tr, state: "recording", generation: (prev?.generation ?? 0) + 1, started: e.seq,
           origin: originOf(e), exits: 0, flushes: 0, since: e.seq,
         });
         s.recording = e.tr;
@@ -148,7 +150,7 @@ export class StateBuilder {
       case "trace-stop": {
         const prev = s.traces.get(e.tr);
         s.traces.set(e.tr, {
-          ...(prev ?? { tr: e.tr, generation: 1, exits: 0, flushes: 0 }),
+          ...(prev ?? { tr: e.tr, generation: 1, started: e.seq, exits: 0, flushes: 0 }),
           state: "live", origin: originOf(e), linktype: e.linktype, link: e.link, stopfunc: e.stopfunc, since: e.seq,
         });
         if (s.recording === e.tr) s.recording = 0;
@@ -166,7 +168,7 @@ export class StateBuilder {
       case "trace-abort": {
         const prev = s.traces.get(e.tr);
         s.traces.set(e.tr, {
-          ...(prev ?? { tr: e.tr, generation: 1, exits: 0, flushes: 0 }),
+          ...(prev ?? { tr: e.tr, generation: 1, started: e.seq, exits: 0, flushes: 0 }),
           state: "free", origin: originOf(e), abortReason: e.reason, since: e.seq,
         });
         if (s.recording === e.tr) s.recording = 0;

@@ -8,8 +8,9 @@ const SHOW_CHARS = 200_000;
 
 export function ConsoleView() {
   const timeline = useTimeline();
-  const { outputs, cut } = useMemo(() => timeline.outputTail(SHOW_CHARS), [timeline.state]);
   const total = timeline.state.counts.outputs;
+  // What is shown changes only with the number of outputs up to the cursor (or with a new log).
+  const { outputs, cut } = useMemo(() => timeline.outputTail(SHOW_CHARS), [timeline, timeline.events, total]);
   const later = timeline.outputTotal - total;
   const end = timeline.state.end;
   const pre = useRef<HTMLPreElement>(null);

@@ -29,7 +29,10 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose(): void }
       <ul className="small">
         <li><b>Bytecode</b>: each instruction as it is at the cursor. Tinted slots were patched; a coloured <code>→ N</code> enters trace N; red marks a stale reference.</li>
         <li><b>Traces</b>: trace numbers and their state — <i>live</i>, <i>rec</i>ording, <i>flushed</i> (flushed by <code>jit.flush(n)</code> but still allocated until a GC frees it) or <i>free</i> — and each prototype's chain of root traces.</li>
+        <li><b>Trace tree</b>: the traces at the cursor — root traces, their side traces named as jit.v names them (<code>2 (1/5)</code>: trace 2 from exit 5 of trace 1), stitched traces — and where each links to (dashed arrows: <i>loop</i>, <code>-&gt; N</code>).</li>
         <li><b>Timeline</b>: LuaJIT's own events (trace start/stop/abort, flush) and ours (bytecode patches, single-trace flushes, violations, output).</li>
+        <li><b>Compare</b>: the program run under two builds or two sets of -O options, the event logs side by side, lined up on LuaJIT's own events; the first divergence is marked.</li>
+        <li><b>Export</b>: the event log, the <code>-jv</code> and <code>-bl</code> text, the trace tree or the timeline overview as SVG or PNG, and a <code>luajit … -jv -e '…'</code> line to run the program under a real LuaJIT.</li>
         <li><b>Options</b>: the program's first line <code>-- luajit-args: -Ohotloop=1</code> fills in the option fields; the fields win when you change them.</li>
       </ul>
       <h3>Logs from your own LuaJIT</h3>

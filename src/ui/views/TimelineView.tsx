@@ -1,10 +1,11 @@
 // The timeline: every event on its track (traces, bytecode, flushes,
 // counters, output, program), a cursor to step, play or scrub, jumps to the
 // next flush/abort/violation, and an overview of the whole log above the lanes.
-import { memo, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useDeferredValue, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { scaleLinear } from "d3";
 import type { EngineEvent } from "../../engine/events.ts";
-import { traceColour } from "../layout/palette.ts";
+import { EVENT_GLYPH } from "../layout/glyphs.ts";
+import { markStyle } from "../layout/palette.ts";
 import { densities, fitWindow, trackIndex, trackOf, TRACKS, type Window } from "../layout/timelineTracks.ts";
 import { summarize } from "../model/explain.ts";
 import type { JumpKind } from "../model/timeline.ts";
@@ -23,19 +24,6 @@ export interface TimelineActions {
   setSpeed(speed: number): void;
 }
 
-const GLYPH: Record<EngineEvent["type"], string> = {
-  "compiled": "C", "end": "■", "violation": "!", "trace-start": "▸", "trace-stop": "●", "trace-abort": "✕",
-  "bc": "↕", "flush": "⟲", "trace-flush": "⟲", "hot": "h", "penalty": "p", "exit": "e", "output": "›",
-};
-
-/** Colour of an event's mark: its trace's colour where it has one. */
-function markStyle(e: EngineEvent): { background?: string; color?: string; borderColor?: string } {
-  const tr = "tr" in e ? e.tr : e.type === "bc" ? e.trace : undefined;
-  if (tr === undefined || tr === 0) return {};
-  const c = traceColour(tr);
-  if (e.type === "trace-start") return { borderColor: c.fill };
-  return { background: c.fill, color: c.text, borderColor: c.fill };
-}
 
 export function TimelineView({ actions, playing, speed }: { actions: TimelineActions; playing: boolean; speed: number }) {
   const timeline = useTimeline();
@@ -71,11 +59,9 @@ export function TimelineView({ actions, playing, speed }: { actions: TimelineAct
 
   const lo = Math.min(win[0], Math.max(0, n - 1));
   const hi = Math.min(win[1], n - 1);
-  const span = Math.max(1, hi - lo + 1);
-  const step = width / span;
-  const markW = Math.max(4, Math.min(18, step - 2));
-  const x = (i: number): number => (i - lo) * step + (step - markW) / 2;
-  const visible = n === 0 ? [] : events.slice(lo, hi + 1);
+  // The lanes (hundreds of buttons) follow at a lower priority than the rest:
+  // while the overview is dragged, React may skip their updates and catch up after.
+  const laneLo = useDeferredValue(lo), laneHi = useDeferredValue(hi), laneCursor = useDeferredValue(cursor);
 
   const jumpable = (kind: JumpKind): [boolean, boolean] => [timeline.findJump(kind, -1) !== null, timeline.findJump(kind, 1) !== null];
 
@@ -123,38 +109,59 @@ export function TimelineView({ actions, playing, speed }: { actions: TimelineAct
           style={{ height: TRACKS.length * ROW_H }}
           role="listbox"
           aria-label="Events (wheel to zoom, drag to pan)"
-          aria-activedescendant={cursor >= 0 ? `ev-${cursor}` : undefined}
+          aria-activedescendant={laneCursor >= 0 ? `ev-${laneCursor}` : undefined}
         >
           {TRACKS.map((t, i) => <div key={t.id} className="lane-row" style={{ top: i * ROW_H, height: ROW_H }} />)}
-          {visible.map((e, k) => {
-            const i = lo + k;
-            const current = i === cursor;
-            return (
-              <button
-                key={i}
-                id={`ev-${i}`}
-                role="option"
-                aria-selected={current}
-                className={`ev ev-${e.type}${current ? " current" : ""}${e.type === "violation" && e.fatal ? " fatal" : ""}`}
-                data-testid="timeline-event"
-                data-seq={e.seq}
-                data-kind={e.type}
-                tabIndex={current ? 0 : -1}
-                style={{ left: x(i), top: trackIndex(trackOf(e.type)) * ROW_H + 3, width: markW, height: ROW_H - 6, ...markStyle(e) }}
-                title={`${i + 1}. ${summarize(e)}`}
-                aria-label={`${i + 1}. ${summarize(e)}`}
-                onClick={() => actions.seek(i)}
-              >
-                {markW >= 12 ? GLYPH[e.type] : ""}
-              </button>
-            );
-          })}
-          {cursor >= lo && cursor <= hi && n > 0 && <div className="cursor-line" style={{ left: x(cursor) + markW / 2 }} aria-hidden />}
+          <LaneMarks events={events} n={n} lo={laneLo} hi={laneHi} cursor={laneCursor} width={width} onSeek={actions.seek} />
         </div>
       </div>
     </section>
   );
 }
+
+/**
+ * The events of the lanes' window, one button each on its track, and the
+ * cursor line. `n` is the log's length: the log grows in place, so its
+ * array alone does not tell a memo that events were added.
+ */
+const LaneMarks = memo(function LaneMarks({ events, n, lo, hi, cursor, width, onSeek }: {
+  events: readonly EngineEvent[]; n: number; lo: number; hi: number; cursor: number; width: number; onSeek(i: number): void;
+}) {
+  const span = Math.max(1, hi - lo + 1);
+  const step = width / span;
+  const markW = Math.max(4, Math.min(18, step - 2));
+  const x = (i: number): number => (i - lo) * step + (step - markW) / 2;
+  const visible = n === 0 ? [] : events.slice(lo, hi + 1);
+  return (
+    <>
+      {visible.map((e, k) => {
+        const i = lo + k;
+        const current = i === cursor;
+        const label = `${i + 1}. ${summarize(e)}`;
+        return (
+          <button
+            key={i}
+            id={`ev-${i}`}
+            role="option"
+            aria-selected={current}
+            className={`ev ev-${e.type}${current ? " current" : ""}${e.type === "violation" && e.fatal ? " fatal" : ""}`}
+            data-testid="timeline-event"
+            data-seq={e.seq}
+            data-kind={e.type}
+            tabIndex={current ? 0 : -1}
+            style={{ left: x(i), top: trackIndex(trackOf(e.type)) * ROW_H + 3, width: markW, height: ROW_H - 6, ...markStyle(e) }}
+            title={label}
+            aria-label={label}
+            onClick={() => onSeek(i)}
+          >
+            {markW >= 12 ? EVENT_GLYPH[e.type] : ""}
+          </button>
+        );
+      })}
+      {cursor >= lo && cursor <= hi && n > 0 && <div className="cursor-line" style={{ left: x(cursor) + markW / 2 }} aria-hidden />}
+    </>
+  );
+});
 
 /** The whole log at a glance: event density per track, markers, the lanes' window, the cursor. Drag to scrub. */
 function Overview({ events, cursor, win, width, onSeek, step }: {
@@ -172,6 +179,7 @@ function Overview({ events, cursor, win, width, onSeek, step }: {
   return (
     <svg
       className="overview"
+      data-export="timeline-overview"
       width={width + LABEL_W}
       height={h + 10}
       role="slider"

@@ -1,5 +1,6 @@
-// -jv: the [TRACE ...] lines of jit/v.lua, printed from the event log only.
-import type { EngineEvent } from "../engine/events.ts";
+// -jv: the [TRACE ...] lines of jit/v.lua, printed from the event log only
+// (the CLI prints them as a run goes; the explorer exports a whole log's).
+import type { EngineEvent } from "./events.ts";
 
 /** A printer that turns trace events into jit.v's lines (dump_trace in jit/v.lua). */
 export function jvPrinter(write: (line: string) => void): (e: EngineEvent) => void {
@@ -30,4 +31,21 @@ export function jvPrinter(write: (line: string) => void): (e: EngineEvent) => vo
         break;
     }
   };
+}
+
+/**
+ * What `luajit -jv` writes on stderr for a whole log: the trace lines and the
+ * program's own stderr (error reports, a failed assertion) in event order.
+ */
+export function jvText(events: Iterable<EngineEvent>): string {
+  const parts: string[] = [];
+  const print = jvPrinter((line) => parts.push(line));
+  for (const e of events) {
+    if (e.type === "output") {
+      if (e.stream === "stderr") parts.push(e.text);
+    } else {
+      print(e);
+    }
+  }
+  return parts.join("");
 }
