@@ -22,6 +22,7 @@ import type { Proto } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { LuaTable } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
+import { forEvent } from "./forloop.ts";
 
 /** Value types as the recorder specialises them (IRT_*; int only for narrowed loop indices). */
 export type VType = "nil" | "false" | "true" | "int" | "num" | "str" | "tab" | "fun" | "other";
@@ -116,15 +117,9 @@ export class IrModel {
   readonly base0: number;
   /** Results of a builtin call land in these slots at the next bytecode. */
   private pendingResults: { from: number; ref: number } | null = null;
-  /** Loop-carried state after finish(): the number of snapshots before LOOP. */
-  onsnap = 0;
-
-  constructor(base0: number, inherited: boolean) {
+  constructor(base0: number) {
     this.base0 = base0;
-    this.inherited = inherited;
   }
-
-  private readonly inherited: boolean;
 
   get nins(): number {
     return this.ir.length - 1;
@@ -183,9 +178,8 @@ export class IrModel {
     const have = this.slots.get(slot);
     if (have !== undefined) return have;
     const t = typeOfValue(v);
-    const guard = !(this.inherited && slot < this.frameTop0);
-    const ref = this.emit(guard, [], slot);
-    if (guard) checks.push({ slot: slot - this.base0, t, guard: ref, abc: undefined });
+    const ref = this.emit(true, [], slot);
+    checks.push({ slot: slot - this.base0, t, guard: ref, abc: undefined });
     const val = { ref, t };
     this.slots.set(slot, val);
     return val;
@@ -193,9 +187,6 @@ export class IrModel {
 
   /** Scalar evolution of the root loop's index (J->scev): lets bounds checks be hoisted. */
   private scev: { idx: number; stopSlot: number } | null = null;
-
-  /** Side traces inherit the parent's slots of the exit frame without type checks. */
-  frameTop0 = 0;
 
   private write(slot: number, val: Val): void {
     this.slots.set(slot, val);
@@ -333,13 +324,13 @@ export class IrModel {
         const v = slotVal(bcB(ins));
         const k = ctx.pt.knum[bcC(ins)];
         const kt: VType = Number.isInteger(k) && Math.abs(k) < 2 ** 31 ? "int" : "num";
-        this.write(base + a, this.arith(op, v, { ref: 0, t: kt }, op >= Op.ADDNV && op <= Op.MODNV));
+        this.write(base + a, this.arith(op, v, { ref: 0, t: kt }));
         break;
       }
       case Op.ADDVV: case Op.SUBVV: case Op.MULVV: case Op.DIVVV: case Op.MODVV: case Op.POW: {
         const x = slotVal(bcB(ins));
         const y = slotVal(bcC(ins));
-        this.write(base + a, this.arith(op, x, y, false));
+        this.write(base + a, this.arith(op, x, y));
         break;
       }
       case Op.CAT: {
@@ -350,7 +341,7 @@ export class IrModel {
         break;
       }
       case Op.KSTR: this.write(base + a, this.konst("str")); break;
-      case Op.KSHORT: this.write(base + a, this.konst(Number.isInteger(bcD(ins)) ? "int" : "num")); break;
+      case Op.KSHORT: this.write(base + a, this.konst("int")); break;
       case Op.KNUM: this.write(base + a, this.konst("num")); break;
       case Op.KPRI: this.write(base + a, this.konst(bcD(ins) === 0 ? "nil" : bcD(ins) === 1 ? "false" : "true")); break;
       case Op.KNIL:
@@ -409,7 +400,7 @@ export class IrModel {
         const ra = base + a;
         for (const i of [0, 1, 2]) slotVal(a + i);
         // The snapshot resumes where the loop test would go the other way.
-        const enters = forContinues(stack[ra] as number, stack[ra + 1] as number, stack[ra + 2] as number);
+        const enters = forEvent(stack[ra] as number, stack[ra + 1] as number, stack[ra + 2] as number) !== "leave";
         this.snapAdd(ctx.pt, enters ? ctx.pc + 1 + ((ins >>> 16) - BCBIAS_J) : ctx.pc + 1);
         const idx = this.slots.get(ra) as Val;
         const stop = this.slots.get(ra + 1) as Val;
@@ -427,7 +418,7 @@ export class IrModel {
         this.write(ra, next);
         this.write(ra + 3, next);
         const st = stack[ra + 2] as number;
-        const loops = forContinues((stack[ra] as number) + st, stack[ra + 1] as number, st);
+        const loops = forEvent((stack[ra] as number) + st, stack[ra + 1] as number, st) !== "leave";
         this.snapAdd(ctx.pt, loops ? ctx.pc + 1 : ctx.pc + 1 + ((ins >>> 16) - BCBIAS_J));
         out.branch = this.emit(true, [next.ref, stop.ref]);
         this.needsnap = true;
@@ -448,7 +439,7 @@ export class IrModel {
         break;
       }
       case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
-        const fslot = op === Op.ITERC ? a : a;
+        const fslot = a;
         if (op === Op.ITERC) {
           this.write(base + a, slotVal(a - 3));
           this.write(base + a + 1, slotVal(a - 2));
@@ -513,8 +504,7 @@ export class IrModel {
     this.fixup(ctx);
   }
 
-  private arith(op: number, x: Val, y: Val, swapped: boolean): Val {
-    void swapped;
+  private arith(op: number, x: Val, y: Val): Val {
     if (x.ref === 0 && y.ref === 0) return { ref: 0, t: "num" };
     const base = op >= Op.ADDVV && op <= Op.MODVV ? op - Op.ADDVV : op >= Op.ADDNV ? op - Op.ADDNV : op - Op.ADDVN;
     const isAddSub = op !== Op.POW && base <= 1;
@@ -629,11 +619,6 @@ export class IrModel {
     this.mergesnap = true;
   }
 
-  /** Set the resume pc of the latest snapshot to the pc the interpreter went to instead. */
-  setBranchPc(pc: number): void {
-    if (this.snaps.length > 0) this.snaps[this.snaps.length - 1].pc = pc;
-  }
-
   /**
    * The loop optimisation: which guards survive in the loop part, under which
    * snapshot numbers. Call once, when a trace closes a loop to itself.
@@ -641,7 +626,6 @@ export class IrModel {
   unrollLoop(): void {
     const invar = this.ir.length;
     const onsnap = this.snaps.length;
-    this.onsnap = onsnap;
     this.loopBody = invar;
     for (let i = 1; i < invar; i++) {
       const I = this.ir[i];
@@ -693,10 +677,6 @@ export class IrModel {
 function writesA(op: number): boolean {
   return !(op <= Op.ISNEP || (op >= Op.TSETV && op <= Op.TSETR) || op === Op.GSET || (op >= Op.USETV && op <= Op.USETP) ||
     (op >= Op.RETM && op <= Op.RET1) || op === Op.JMP);
-}
-
-function forContinues(idx: number, stop: number, step: number): boolean {
-  return step >= 0 ? idx <= stop : idx >= stop;
 }
 
 function isNum(t: VType): boolean {

@@ -14,6 +14,7 @@ import { FrameKind, type LuaThread } from "../vm/thread.ts";
 import { builtinPolicy } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
+import { forEvent, type LoopEv } from "./forloop.ts";
 import { IrModel, typeOfValue, type ModelContext, type VType } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
@@ -50,8 +51,6 @@ export class AssertionCrash extends Error {
   }
 }
 
-/** rec_for_iter's loop events: "enterlo" is entering with at most two iterations left. */
-type LoopEv = "enter" | "enterlo" | "leave";
 
 interface Recording {
   T: Trace;
@@ -260,7 +259,7 @@ export class JitSim implements JitHooks {
     }
     const T = new Trace(traceno, "root", pt, pc);
     this.traces[traceno] = T;
-    const model = new IrModel(L.ci.base, false);
+    const model = new IrModel(L.ci.base);
     const R: Recording = {
       T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [], startpc: pc,
     };
@@ -401,7 +400,7 @@ export class JitSim implements JitHooks {
       }
       case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
         const fn = stack[base + a - (op === Op.ITERC ? 3 : 0)];
-        if (fn instanceof NativeFunction) this.callBuiltin(R, L, pt, pc, fn, framedepth);
+        if (fn instanceof NativeFunction) this.callBuiltin(R, L, pt, pc, fn);
         else if (!(fn instanceof LuaClosure) && !(fn instanceof LuaTable)) break;
         break;
       }
@@ -649,7 +648,7 @@ export class JitSim implements JitHooks {
     const T = new Trace(traceno, "side", at.pt, at.pc, parent.traceno, exitno, root);
     T.entryStep = at.prefix.length;
     this.traces[traceno] = T;
-    const model = new IrModel(L.ci.base, true);
+    const model = new IrModel(L.ci.base);
     const R: Recording = {
       T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: at.prefix,
       // Only an exit-0 side trace of a root trace may loop back to its own start (lj_record_setup).
@@ -698,8 +697,7 @@ export class JitSim implements JitHooks {
   }
 
   /** A call of a builtin while recording (lj_ffrecord_func / recff_nyi). */
-  private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction, framedepth: number): void {
-    void framedepth;
+  private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction): void {
     const policy = builtinPolicy(fn.name);
     if (policy === "record") {
       // pcall(f) runs f from a builtin's frame: an unrecorded builtin there cannot be stitched.
@@ -736,7 +734,7 @@ export class JitSim implements JitHooks {
     }
     const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
     this.traces[traceno] = T;
-    const model = new IrModel(L.ci.base, false);
+    const model = new IrModel(L.ci.base);
     this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [], startpc: w.pc };
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
@@ -1062,12 +1060,6 @@ export class JitSim implements JitHooks {
     });
     this.checkInvariants();
   }
-}
-
-/** rec_for_iter: does the loop go on (with few iterations left: "enterlo") or end? */
-function forEvent(idx: number, stop: number, step: number): LoopEv {
-  if (step >= 0) return idx <= stop ? (idx + 2 * step > stop ? "enterlo" : "enter") : "leave";
-  return stop <= idx ? (idx + 2 * step < stop ? "enterlo" : "enter") : "leave";
 }
 
 /** Where the interpreter goes after a loop instruction (J->pc after rec_for/rec_iterl/rec_loop). */
