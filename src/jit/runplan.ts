@@ -1,21 +1,85 @@
 // A compiled trace's path as flat arrays, so that following a running trace
-// costs a few comparisons per bytecode: which pc comes next, which guard a
-// divergence there would fail, and which steps have nothing that can fail.
+// costs a few comparisons per reported bytecode: which pc comes next, which
+// guard a divergence there would fail, which type and bounds checks the step
+// makes, and which stretches of straight-line steps the interpreter need not
+// report at all.
 import { bcOp } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
+import { LuaClosure, NativeFunction } from "../vm/func.ts";
+import { LuaTable } from "../vm/table.ts";
+import type { LuaValue } from "../vm/value.ts";
+import type { VType } from "./irmodel.ts";
 import type { Trace } from "./trace.ts";
+
+/** What a check tests (TypeCheck in irmodel.ts, flattened). */
+export const enum CheckKind {
+  /** The type of a stack slot. */
+  slotType = 0,
+  /** The type of the value the step's load is about to read. */
+  loadType = 1,
+  /** The access's key lies inside the table's array part. */
+  keyBounds = 2,
+  /** The loop's stop (a stack slot) lies inside the table's array part. */
+  stopBounds = 3,
+}
+
+/** Type codes for checks; `int` accepts any number, `other` anything (as sameType did). */
+export const enum TypeCode { nil = 0, false_ = 1, true_ = 2, int = 3, num = 4, str = 5, tab = 6, fun = 7, other = 8 }
+
+const CODE_OF: Record<VType, TypeCode> = {
+  nil: TypeCode.nil, false: TypeCode.false_, true: TypeCode.true_, int: TypeCode.int, num: TypeCode.num,
+  str: TypeCode.str, tab: TypeCode.tab, fun: TypeCode.fun, other: TypeCode.other,
+};
+
+export function typeCodeOf(v: LuaValue): TypeCode {
+  switch (typeof v) {
+    case "number": return TypeCode.num;
+    case "undefined": return TypeCode.nil;
+    case "boolean": return v ? TypeCode.true_ : TypeCode.false_;
+    case "string": return TypeCode.str;
+    default:
+      if (v instanceof LuaTable) return TypeCode.tab;
+      if (v instanceof LuaClosure || v instanceof NativeFunction) return TypeCode.fun;
+      return TypeCode.other;
+  }
+}
+
+/** Does a value of type `actual` pass a guard recorded for `recorded`? */
+export function typeHolds(actual: TypeCode, recorded: number): boolean {
+  return actual === recorded || recorded === TypeCode.other || (recorded === TypeCode.int && actual === TypeCode.num);
+}
+
+/** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
+export interface CheckList {
+  start: Int32Array;
+  kind: Uint8Array;
+  /** Stack slot relative to the trace's base frame (slotType, stopBounds). */
+  slot: Int32Array;
+  type: Uint8Array;
+  guard: Int32Array;
+}
 
 export interface RunPlan {
   pcs: Int32Array;
   pts: Proto[];
   /** Guard of the step's comparison or loop test (0: none). */
   branch: Int32Array;
-  /** 1: the step has no type check to make in the pre-roll / in the loop part. */
-  fastPre: Uint8Array;
-  fastLoop: Uint8Array;
+  /** 1: the fast path may take the step (all but the last step of a trace that does not wrap). */
+  fast: Uint8Array;
   /** 1: the step is the trace's own J-op (running it is no new entry). */
   isJop: Uint8Array;
+  /** The pre-roll's checks and the loop part's (loop-invariant guards are not repeated there). */
+  checksPre: CheckList;
+  checksLoop: CheckList;
+  /**
+   * The first step at or after k that the interpreter must report, in the
+   * pre-roll / in the loop part. Steps before it are a straight run of
+   * pc, pc+1, ... in one prototype with nothing that can fail or branch, so
+   * the interpreter reports only when it reaches that step's pc.
+   */
+  nextPre: Int32Array;
+  nextLoop: Int32Array;
   /** After the last step the path starts again (loop, tail- or up-recursion)... */
   wraps: boolean;
   /** ...and from then on runs the loop part (after LOOP) rather than the pre-roll. */
@@ -33,7 +97,9 @@ export function runPlan(T: Trace): RunPlan {
   const wraps = T.linktype === "loop" || T.linktype === "tail-recursion" || T.linktype === "up-recursion";
   const plan: RunPlan = {
     pcs: new Int32Array(n), pts: new Array<Proto>(n), branch: new Int32Array(n),
-    fastPre: new Uint8Array(n), fastLoop: new Uint8Array(n), isJop: new Uint8Array(n),
+    fast: new Uint8Array(n), isJop: new Uint8Array(n),
+    checksPre: checkList(T, false), checksLoop: checkList(T, true),
+    nextPre: new Int32Array(n), nextLoop: new Int32Array(n),
     wraps, loopPart: T.linktype === "loop", coast: false,
   };
   T.path.forEach((st, k) => {
@@ -42,14 +108,67 @@ export function runPlan(T: Trace): RunPlan {
     plan.branch[k] = st.ir.branch;
     plan.isJop[k] = st.pt === T.pt && st.pc === T.startpc ? 1 : 0;
     // The last step of a trace that does not wrap is left to the slow path (linking, stitching, return).
-    if (k === n - 1 && !wraps) return;
-    plan.fastPre[k] = st.ir.checks.length === 0 ? 1 : 0;
-    plan.fastLoop[k] = st.ir.checks.every((c) => !T.model?.inLoopPart(c.guard)) ? 1 : 0;
+    plan.fast[k] = k === n - 1 && !wraps ? 0 : 1;
   });
+  markReported(plan, plan.nextPre, plan.checksPre);
+  markReported(plan, plan.nextLoop, plan.checksLoop);
   const closing = bcOp(T.startins);
   plan.coast = plan.loopPart && n > 0 && (closing === Op.FORL || closing === Op.ITERL) && plan.isJop[n - 1] === 1 &&
-    T.path.every((st, k) => k === n - 1 || (plan.fastLoop[k] === 1 && plan.branch[k] === 0 && st.pt === T.pt && straightLine(bcOp(st.pt.bc[st.pc]))));
+    T.path.every((st, k) => k === n - 1 || (!hasChecks(plan.checksLoop, k) && plan.branch[k] === 0 && st.pt === T.pt && straightLine(bcOp(st.pt.bc[st.pc]))));
   return plan;
+}
+
+/** The checks of every step, in the loop part only the guards repeated there. */
+function checkList(T: Trace, inLoop: boolean): CheckList {
+  const checks = T.path.map((st) => st.ir.checks.filter((c) => !inLoop || T.model?.inLoopPart(c.guard)));
+  const total = checks.reduce((s, cs) => s + cs.length, 0);
+  const list: CheckList = {
+    start: new Int32Array(T.path.length + 1), kind: new Uint8Array(total), slot: new Int32Array(total),
+    type: new Uint8Array(total), guard: new Int32Array(total),
+  };
+  let i = 0;
+  checks.forEach((cs, k) => {
+    list.start[k] = i;
+    for (const c of cs) {
+      list.kind[i] = c.abc === "key" ? CheckKind.keyBounds : c.abc === "stop" ? CheckKind.stopBounds
+        : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
+      list.slot[i] = c.slot ?? -1;
+      list.type[i] = CODE_OF[c.t];
+      list.guard[i] = c.guard;
+      i++;
+    }
+  });
+  list.start[T.path.length] = i;
+  return list;
+}
+
+function hasChecks(list: CheckList, k: number): boolean {
+  return list.start[k] !== list.start[k + 1];
+}
+
+/**
+ * Fill next[k]: k itself if step k must be reported in this part, else the
+ * next such step. A step may go unreported if the step before it surely
+ * leads to it and it cannot fail, branch or be a J-op itself: then the
+ * interpreter is sure to arrive at the next reported step's pc, and the first
+ * arrival there is that step.
+ */
+function markReported(plan: RunPlan, next: Int32Array, checks: CheckList): void {
+  const n = next.length;
+  let stop = n - 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const silent = k > 0 && flowsOn(plan, k - 1) && flowsOn(plan, k) && plan.fast[k] === 1 &&
+      plan.branch[k] === 0 && plan.isJop[k] === 0 && !hasChecks(checks, k);
+    if (!silent) stop = k;
+    next[k] = stop;
+  }
+}
+
+/** Does step k surely go on to step k + 1: a straight-line op followed by the next bytecode of its prototype? */
+function flowsOn(plan: RunPlan, k: number): boolean {
+  if (k + 1 >= plan.pcs.length || plan.pts[k + 1] !== plan.pts[k] || plan.pcs[k + 1] !== plan.pcs[k] + 1) return false;
+  const op = bcOp(plan.pts[k].bc[plan.pcs[k]]);
+  return straightLine(op) && op < Op.FUNCF;
 }
 
 /** Ops that neither branch nor call nor return (so cannot leave a straight path). */

@@ -15,10 +15,10 @@ import { builtinPolicy } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
-import { IrModel, typeOfValue, type ModelContext, type VType } from "./irmodel.ts";
+import { IrModel, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
-import { runPlan, type RunPlan } from "./runplan.ts";
+import { CheckKind, runPlan, typeCodeOf, typeHolds, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
@@ -70,27 +70,37 @@ interface Recording {
   startpc: number;
 }
 
-/** A compiled trace being run (the machine code LuaJIT would execute), followed along its path. */
-interface Running {
-  T: Trace;
-  plan: RunPlan;
-  /** plan.fastPre or plan.fastLoop, for the part being run. */
-  fast: Uint8Array;
+/**
+ * A compiled trace being run (the machine code LuaJIT would execute), followed
+ * along its path. A class, so that every instance has one shape: the fast path
+ * reads it for nearly every bytecode the interpreter reports.
+ */
+class Running {
+  readonly plan: RunPlan;
+  /** plan.nextPre / checksPre or plan.nextLoop / checksLoop, for the part being run. */
+  next: Int32Array;
+  checks: CheckList;
   /** Next path step expected. */
   cursor: number;
   /** In the loop part (after LOOP) rather than the pre-roll. */
-  inLoop: boolean;
-  /** Stack index of the trace's first frame. */
-  base0: number;
+  inLoop = false;
   /** The guard a divergence right now would fail, and whether it was the loop copy. */
-  guard: number;
-  guardInLoop: boolean;
+  guard = 0;
+  guardInLoop = false;
   /** The step just followed was the trace's own J-op: the interpreter running it is no re-entry. */
-  atJop: boolean;
+  atJop = false;
   /** In a straight-line loop part: bytecodes are not reported until the loop is left (RunPlan.coast). */
-  coasting: boolean;
+  coasting = false;
   /** A stitched trace continues when the builtin at (pt, pc - 1) returns. */
-  stitch?: { traceno: number; pt: Proto; pc: number };
+  stitch: { traceno: number; pt: Proto; pc: number } | undefined = undefined;
+
+  /** base0: stack index of the trace's first frame. */
+  constructor(readonly T: Trace, cursor: number, readonly base0: number) {
+    this.plan = T.plan ?? (T.plan = runPlan(T));
+    this.next = this.plan.nextPre;
+    this.checks = this.plan.checksPre;
+    this.cursor = cursor;
+  }
 }
 
 interface PenaltySlot {
@@ -168,6 +178,7 @@ export class JitSim implements JitHooks {
   private updateCounting(): void {
     this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0 && this.run === null;
     this.S.recording = this.rec !== null || (this.run !== null && !this.run.coasting);
+    this.S.stopPc = -1;
   }
 
   /** DIVERGENCE ("Penalty randomness"): a seedable xorshift instead of LuaJIT's per-process PRNG. */
@@ -302,27 +313,61 @@ export class JitSim implements JitHooks {
   record(L: LuaThread, pt: Proto, pc: number): void {
     const r = this.run;
     if (r !== null) {
-      // Fast path: the running trace's next step, with nothing there that could fail.
+      // Fast path: the running trace's next step is what the interpreter reached.
       const c = r.cursor;
-      if (r.fast[c] === 1 && r.plan.pcs[c] === pc && r.plan.pts[c] === pt) {
-        const g = r.plan.branch[c];
+      const plan = r.plan;
+      if (plan.fast[c] === 1 && plan.pcs[c] === pc && plan.pts[c] === pt) {
+        if (r.checks.start[c] !== r.checks.start[c + 1] && !this.checksHold(r, c, L, pt, pc)) return;
+        const g = plan.branch[c];
         if (g !== 0) {
           r.guard = g;
           r.guardInLoop = r.inLoop;
         }
-        r.atJop = r.plan.isJop[c] === 1;
-        if (c + 1 < r.fast.length) {
-          r.cursor = c + 1;
-        } else {
-          this.wrap(r);
-        }
+        r.atJop = plan.isJop[c] === 1;
+        if (c + 1 < plan.pcs.length) this.moveTo(r, c + 1);
+        else this.wrap(r);
         return;
       }
     }
     this.recordSlow(L, pt, pc);
   }
 
+  /** Make step c's type and bounds checks; on a failure take its exit and return false. */
+  private checksHold(r: Running, c: number, L: LuaThread, pt: Proto, pc: number): boolean {
+    const chk = r.checks;
+    const stack = L.stack;
+    const base = L.frames[L.depth].base;
+    for (let i = chk.start[c]; i < chk.start[c + 1]; i++) {
+      let ok: boolean;
+      switch (chk.kind[i]) {
+        case CheckKind.slotType: ok = typeHolds(typeCodeOf(stack[r.base0 + chk.slot[i]]), chk.type[i]); break;
+        case CheckKind.loadType: ok = typeHolds(typeCodeOf(peekLoad(L, pt, pc, base)), chk.type[i]); break;
+        case CheckKind.keyBounds: ok = boundsHold(stack, pt.bc[pc], base, undefined); break;
+        default: ok = boundsHold(stack, pt.bc[pc], base, stack[r.base0 + chk.slot[i]]);
+      }
+      if (!ok) {
+        this.takeExit(L, r.T, chk.guard[i], r.inLoop, pt, pc);
+        return false;
+      }
+      r.guard = chk.guard[i];
+      r.guardInLoop = r.inLoop;
+    }
+    return true;
+  }
+
+  /**
+   * Expect step k next. If it starts a straight stretch, skip to the stretch's
+   * end and have the interpreter report only when it gets there (the skipped
+   * steps hold no J-op, so atJop stays what the last followed step made it).
+   */
+  private moveTo(r: Running, k: number): void {
+    const stop = r.next[k];
+    r.cursor = stop;
+    this.S.stopPc = stop !== k ? r.plan.pcs[stop] : -1;
+  }
+
   private recordSlow(L: LuaThread, pt: Proto, pc: number): void {
+    this.S.stopPc = -1; // the stretch asked for (if any) has ended here
     const R = this.rec;
     if (R === null) {
       if (this.run !== null) this.follow(L, pt, pc);
@@ -500,21 +545,26 @@ export class JitSim implements JitHooks {
     this.startRun(T, bcOp(T.startins) === Op.ITERN ? 1 : 0, L.ci.base);
   }
 
-  private startRun(T: Trace, cursor: number, base0: number): void {
-    const plan = T.plan ?? (T.plan = runPlan(T));
-    this.run = { T, plan, fast: plan.fastPre, cursor, inLoop: false, base0, guard: 0, guardInLoop: false, atJop: false, coasting: false };
+  /** Run T from step `cursor`; `now`: the interpreter is at that step already (it is followed next). */
+  private startRun(T: Trace, cursor: number, base0: number, now = false): void {
+    const r = new Running(T, cursor, base0);
+    this.run = r;
     this.updateCounting();
+    if (!now) this.moveTo(r, cursor);
   }
 
   /** The path starts again: the loop part of a loop trace (where a straight-line one coasts). */
   private wrap(r: Running): void {
-    r.cursor = 0;
     r.inLoop = r.plan.loopPart;
-    r.fast = r.inLoop ? r.plan.fastLoop : r.plan.fastPre;
+    r.next = r.inLoop ? r.plan.nextLoop : r.plan.nextPre;
+    r.checks = r.inLoop ? r.plan.checksLoop : r.plan.checksPre;
     if (r.plan.coast) {
+      r.cursor = 0;
       r.coasting = true;
       r.atJop = true;
       this.updateCounting();
+    } else {
+      this.moveTo(r, 0);
     }
   }
 
@@ -545,7 +595,7 @@ export class JitSim implements JitHooks {
         this.endRun();
         return;
       }
-      this.startRun(T2, 0, L.ci.base);
+      this.startRun(T2, 0, L.ci.base, true);
       this.follow(L, pt, pc);
       return;
     }
@@ -556,25 +606,16 @@ export class JitSim implements JitHooks {
       this.takeExit(L, T, r.guard, r.guardInLoop, pt, pc);
       return;
     }
-    const checks = st.ir.checks;
-    const model = T.model as IrModel;
-    for (let i = 0; i < checks.length; i++) {
-      const c = checks[i];
-      if (r.inLoop && !model.inLoopPart(c.guard)) continue; // an invariant guard is not repeated
-      const ok = c.abc !== undefined ? boundsHold(L, pt, pc, c.abc === "stop" ? L.stack[r.base0 + (c.slot as number)] : undefined)
-        : sameType(typeOfValue(c.slot !== null ? L.stack[r.base0 + c.slot] : peekLoad(L, pt, pc)), c.t);
-      if (!ok) {
-        this.takeExit(L, T, c.guard, r.inLoop, pt, pc);
-        return;
-      }
-      r.guard = c.guard;
-      r.guardInLoop = r.inLoop;
-    }
+    if (!this.checksHold(r, r.cursor, L, pt, pc)) return;
     if (st.ir.branch) {
       r.guard = st.ir.branch;
       r.guardInLoop = r.inLoop;
     }
-    if (++r.cursor < T.path.length) return;
+    if (r.cursor + 1 < T.path.length) {
+      this.moveTo(r, r.cursor + 1);
+      return;
+    }
+    r.cursor++;
     switch (T.linktype) {
       case "loop": case "tail-recursion": case "up-recursion":
         this.wrap(r);
@@ -601,7 +642,7 @@ export class JitSim implements JitHooks {
     if (side !== undefined) {
       const Ts = this.traces[side];
       if (Ts !== undefined && Ts.path.length > 0) {
-        this.startRun(Ts, Ts.entryStep, L.ci.base);
+        this.startRun(Ts, Ts.entryStep, L.ci.base, true);
         this.follow(L, pt, pc);
       }
       return;
@@ -1089,34 +1130,31 @@ function firstPc(ins: number, pc: number): number {
   }
 }
 
-function sameType(actual: VType, recorded: VType): boolean {
-  return actual === recorded || (recorded === "int" && actual === "num") || recorded === "other";
-}
-
-/** Does the array bounds check of the table access at pc hold (for its key, or for a loop's stop)? */
-function boundsHold(L: LuaThread, pt: Proto, pc: number, stop: LuaValue): boolean {
-  const ins = pt.bc[pc];
+/**
+ * Does the array bounds check of table access `ins` hold (for its key, or for
+ * a loop's stop)? base: the frame's stack base.
+ */
+function boundsHold(stack: LuaValue[], ins: number, base: number, stop: LuaValue): boolean {
   const op = bcOp(ins);
-  const t = L.stack[L.ci.base + bcB(ins)];
+  const t = stack[base + bcB(ins)];
   if (!(t instanceof LuaTable)) return false;
-  const k = stop !== undefined ? stop : op === Op.TGETB || op === Op.TSETB ? bcC(ins) : L.stack[L.ci.base + bcC(ins)];
-  return typeof k === "number" && Number.isInteger(k) && k >= 0 && k < t.arr.length;
+  const k = stop !== undefined ? stop : op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
+  return typeof k === "number" && k >= 0 && k < t.arr.length && Math.floor(k) === k;
 }
 
-/** The value a load instruction is about to read (raw, as a guard on its type sees it). */
-function peekLoad(L: LuaThread, pt: Proto, pc: number): LuaValue {
+/** The value the load instruction at pc is about to read (raw, as a guard on its type sees it). */
+function peekLoad(L: LuaThread, pt: Proto, pc: number, base: number): LuaValue {
   const ins = pt.bc[pc];
   const stack = L.stack;
-  const base = L.ci.base;
-  const tab = (v: LuaValue): LuaTable | undefined => (v instanceof LuaTable ? v : undefined);
   switch (bcOp(ins)) {
-    case Op.TGETV: return tab(stack[base + bcB(ins)])?.get(stack[base + bcC(ins)]);
-    case Op.TGETB: return tab(stack[base + bcB(ins)])?.get(bcC(ins));
-    case Op.TGETS: return tab(stack[base + bcB(ins)])?.get(pt.kgc[bcC(ins)] as string);
-    case Op.GGET: return L.ci.closure?.env.get(pt.kgc[bcD(ins)] as string);
-    case Op.UGET: {
-      return L.ci.closure?.upvals[bcD(ins)]?.get();
+    case Op.TGETV: case Op.TGETB: case Op.TGETS: {
+      const t = stack[base + bcB(ins)];
+      if (!(t instanceof LuaTable)) return undefined;
+      const op = bcOp(ins);
+      return op === Op.TGETV ? t.get(stack[base + bcC(ins)]) : op === Op.TGETB ? t.getInt(bcC(ins)) : t.get(pt.kgc[bcC(ins)] as string);
     }
+    case Op.GGET: return L.ci.closure?.env.get(pt.kgc[bcD(ins)] as string);
+    case Op.UGET: return L.ci.closure?.upvals[bcD(ins)]?.get();
     default: return undefined;
   }
 }

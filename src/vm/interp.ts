@@ -186,6 +186,8 @@ function finishReturn(L: LuaThread, ci: CallInfo, src: number, n: number, prepen
  */
 export function execute(L: LuaThread, entryDepth: number): void {
   for (;;) {
+    // Nested runs and recovered errors leave any straight stretch: report everything again.
+    L.state.stopPc = -1;
     try {
       run(L, entryDepth);
       return;
@@ -214,8 +216,9 @@ function run(L: LuaThread, entryDepth: number): void {
     let stack = L.stack;
     let pc = ci.pc;
     for (;;) {
-      if (S.recording) {
-        // The recorder sees each instruction before it runs (and may patch it).
+      if (S.recording && (S.stopPc < 0 || S.stopPc === pc)) {
+        // The recorder sees each instruction before it runs (and may patch it);
+        // a running trace may ask only for the end of a straight stretch (stopPc).
         ci.pc = pc;
         (S.jit as JitHooks).record(L, pt, pc);
         stack = L.stack;

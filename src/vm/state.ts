@@ -80,6 +80,11 @@ export class LuaState {
   jit: JitHooks | null = null;
   /** The simulator is recording a trace: the interpreter reports every instruction. */
   recording = false;
+  /**
+   * While recording: -1, or the only pc the interpreter needs to report next
+   * (a running trace is in a stretch of bytecode where nothing can diverge).
+   */
+  stopPc = -1;
   /** Hot counting is on (a simulator is attached and the JIT is on). */
   counting = false;
   /** What jit.status(), jit.opt.start and jit.attach see and change. */
