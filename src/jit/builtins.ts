@@ -1,5 +1,8 @@
 // Which builtins the recorder can record, and which end a trace (the
-// LJLIB_REC annotations of lib_*.c and recff_nyi in lj_ffrecord.c).
+// LJLIB_REC annotations of lib_*.c, and recff_nyi/recff_nyiu in lj_ffrecord.c
+// for the calls of recorded builtins that the recorder leaves to the interpreter).
+import { scanNumber } from "../lang/strscan.ts";
+import type { LuaValue } from "../vm/value.ts";
 
 /** Builtins with a recorder (LJLIB_REC) in LuaJIT 2.1: a trace continues across them. */
 const RECORDED = new Set([
@@ -30,4 +33,56 @@ export function builtinPolicy(name: string): BuiltinPolicy {
   if (RECORDED.has(name)) return "record";
   if (NEVER_STITCHED.has(name)) return "return";
   return "stitch";
+}
+
+/** Pattern-matching characters (lj_str_haspattern): string.find with one of them searches a pattern. */
+const PATTERN_CHARS = /[\^$*+?.([%-]/;
+
+/**
+ * Is this call of a recorded builtin a variant its recorder does not compile
+ * (recff_nyiu, which is recff_nyi in 2.1: the trace stitches across it)?
+ * args: the argument values; nargs: how many were passed (-1: unknown).
+ * hasTostring: args[0] has a __tostring metamethod (a metacall is recorded).
+ */
+export function unrecordedVariant(name: string, args: readonly LuaValue[], nargs: number, hasTostring: boolean): boolean {
+  const [a0, a1, , a3] = args;
+  switch (name) {
+    case "string.find":
+      // Only a plain search, or a pattern without special characters, is compiled.
+      return typeof a1 === "string" && !(nargs > 3 && a3 !== undefined && a3 !== false) && PATTERN_CHARS.test(a1);
+    case "string.format":
+      return typeof a0 === "string" && formatNyi(a0, args.slice(1));
+    case "tostring":
+      return typeof a0 === "object" && !hasTostring;
+    case "tonumber":
+      // Only base 10, and only a string that converts (else an inverted STRTO would be needed).
+      if (nargs > 1 && a1 !== undefined) return a1 !== 10;
+      return typeof a0 === "string" && scanNumber(a0, false) === undefined;
+    case "getfenv":
+      return a0 !== 0;
+    case "table.insert":
+      return nargs === 3;
+    default:
+      return false;
+  }
+}
+
+/** Does recff_format give up on this format (%s of a non-string, %p, a bad directive)? */
+function formatNyi(fmt: string, args: readonly LuaValue[]): boolean {
+  let arg = 0;
+  for (let i = 0; i < fmt.length; i++) {
+    if (fmt[i] !== "%") continue;
+    i++;
+    if (fmt[i] === "%") continue;
+    while (i < fmt.length && "-+ #0".includes(fmt[i])) i++;
+    while (i < fmt.length && /[0-9.]/.test(fmt[i])) i++;
+    const conv = fmt[i];
+    const v = args[arg++];
+    if (conv === "s" || conv === "q") {
+      if (typeof v !== "string") return true;
+    } else if (!conv || !"diouxXaAeEfFgGc".includes(conv)) {
+      return true;
+    }
+  }
+  return false;
 }

@@ -116,7 +116,7 @@ export class IrModel {
   /** Base of the trace's first frame: type checks are relative to it. */
   readonly base0: number;
   /** Results of a builtin call land in these slots at the next bytecode. */
-  private pendingResults: { from: number; ref: number } | null = null;
+  private pendingResults: { from: number; ref: number; guard?: number } | null = null;
   constructor(base0: number) {
     this.base0 = base0;
   }
@@ -185,6 +185,11 @@ export class IrModel {
     return val;
   }
 
+  /** Does stack slot `slot` hold a constant of the trace (not a loaded or computed value)? */
+  isConstant(slot: number): boolean {
+    return this.slots.get(slot)?.ref === 0;
+  }
+
   /** Scalar evolution of the root loop's index (J->scev): lets bounds checks be hoisted. */
   private scev: { idx: number; stopSlot: number } | null = null;
 
@@ -239,7 +244,7 @@ export class IrModel {
   }
 
   /** Before each recorded bytecode (the top of lj_record_ins). */
-  private begin(ctx: ModelContext): void {
+  private begin(ctx: ModelContext, out: StepIr): void {
     const f = this.pendingFixup;
     if (f !== null) {
       // rec_comp_fixup: the exit resumes at the branch the recording did not take.
@@ -254,7 +259,10 @@ export class IrModel {
     const p = this.pendingResults;
     if (p !== null) {
       this.pendingResults = null;
-      this.write(p.from, { ref: p.ref, t: typeOfValue(ctx.stack[p.from]) });
+      const t = typeOfValue(ctx.stack[p.from]);
+      this.write(p.from, { ref: p.ref, t });
+      // A guard on what the builtin returned fails if it returns another kind of value.
+      if (p.guard !== undefined) out.checks.push({ slot: p.from - this.base0, t, guard: p.guard, abc: undefined });
     }
   }
 
@@ -262,8 +270,8 @@ export class IrModel {
 
   /** Record one bytecode (called before the interpreter runs it). */
   step(ctx: ModelContext, ins: number): StepIr {
-    this.begin(ctx);
     const out: StepIr = { branch: 0, checks: [] };
+    this.begin(ctx, out);
     const { stack, base } = ctx;
     const op = bcOp(ins);
     const a = bcA(ins);
@@ -455,7 +463,7 @@ export class IrModel {
         const nargs = op === Op.CALL || op === Op.CALLT ? (op === Op.CALL ? bcC(ins) - 1 : bcD(ins) - 1) : op === Op.ITERC ? 2 : -1;
         const args: number[] = [];
         for (let i = 0; i < nargs; i++) args.push(slotVal(fslot + 2 + i).ref);
-        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args);
+        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args, stack.slice(base + fslot + 2, base + fslot + 2 + args.length));
         break;
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
@@ -593,12 +601,26 @@ export class IrModel {
     }
   }
 
-  /** A call of a builtin the recorder compiles (lj_ffrecord.c): its results are new values. */
-  private builtin(fn: NativeFunction, dest: number, args: number[]): void {
+  /**
+   * A call of a builtin the recorder compiles (lj_ffrecord.c): its results are
+   * new values. args: the arguments' references; vals: the first arguments' values.
+   */
+  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[]): void {
     switch (fn.name) {
       case "type": case "select": case "assert": case "rawequal":
         this.pendingResults = { from: dest, ref: 0 };
         return;
+      case "string.find": {
+        // recff_string_find: a snapshot before the next bytecode; guards on the start
+        // position and on the pattern (unless constant or plain), and on whether it was found.
+        this.needsnap = true;
+        if (args[0] > 0) this.emit(true, [args[0]]);
+        const plain = vals.length > 3 && vals[3] !== undefined && vals[3] !== false;
+        if (!plain && args[1] > 0) this.emit(true, [args[1]]);
+        const found = this.emit(true, [this.emit(false, args)]);
+        this.pendingResults = { from: dest, ref: found, guard: found };
+        return;
+      }
       default: {
         // The result depends on the arguments: recomputed in the loop part when they change.
         const ref = this.emit(false, args);

@@ -11,7 +11,7 @@ import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
 import { LuaTable } from "../vm/table.ts";
 import { FrameKind, type LuaThread } from "../vm/thread.ts";
-import { builtinPolicy } from "./builtins.ts";
+import { builtinPolicy, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
@@ -739,7 +739,8 @@ export class JitSim implements JitHooks {
 
   /** A call of a builtin while recording (lj_ffrecord_func / recff_nyi). */
   private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction): void {
-    const policy = builtinPolicy(fn.name);
+    let policy = builtinPolicy(fn.name);
+    if (policy === "record" && this.unrecordedCall(R, L, pt, pc, fn)) policy = "stitch";
     if (policy === "record") {
       // pcall(f) runs f from a builtin's frame: an unrecorded builtin there cannot be stitched.
       const inner = L.stack[L.ci.base + bcA(pt.bc[pc]) + 2];
@@ -759,6 +760,22 @@ export class JitSim implements JitHooks {
       return;
     }
     this.stop("return", 0, fn.name);
+  }
+
+  /** Is this call of a recorded builtin one of the variants its recorder leaves to the interpreter (recff_nyiu)? */
+  private unrecordedCall(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction): boolean {
+    const ins = pt.bc[pc];
+    const op = bcOp(ins);
+    if (op === Op.ITERC) return false;
+    const first = L.ci.base + bcA(ins) + 2;
+    const nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : -1;
+    // CALLM passes C fixed arguments and then the multiple results of the call before (not known here).
+    const known = nargs >= 0 ? nargs : op === Op.CALLM ? bcC(ins) : 0;
+    const args = [0, 1, 2, 3].map((i) => (i < known ? L.stack[first + i] : undefined));
+    // select(n, ...) is compiled for a constant n only (select(n, ...) of a vararg function is rec_varg's).
+    if (fn.name === "select") return nargs >= 0 && args[0] !== "#" && !R.model.isConstant(first);
+    const mt = args[0] instanceof LuaTable ? args[0].metatable : undefined;
+    return unrecordedVariant(fn.name, args, nargs, mt !== undefined && mt.get("__tostring") !== undefined);
   }
 
   private maybeStartStitch(R: Recording, L: LuaThread, pt: Proto, pc: number): void {

@@ -15,7 +15,6 @@ const diffDir = join(repoRoot, "test/fixtures/jit-diff");
 
 /** Programs whose -jv output still differs from LuaJIT's, with the reason (docs/divergences.md). */
 const KNOWN_DIVERGENCES: Record<string, string> = {
-  "oracle/misc_string_ops": "builtin guards (string.find result, string.byte bounds) are not modelled",
   "jit-diff/br_nil_check": "exit number of a side trace's own loop part",
   "jit-diff/iter_ipairs_repeated": "the ipairs loop's final exit uses the loop snapshot",
   "jit-diff/iter_pairs_mixed": "next() key type guards are not modelled",
