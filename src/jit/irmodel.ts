@@ -23,6 +23,7 @@ import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { LuaTable } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { forEvent } from "./forloop.ts";
+import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strrange.ts";
 
 /** Value types as the recorder specialises them (IRT_*; int only for narrowed loop indices). */
 export type VType = "nil" | "false" | "true" | "int" | "num" | "str" | "tab" | "fun" | "other";
@@ -81,6 +82,8 @@ export interface TypeCheck {
    * inside the table's array part; "stop" — the loop's stop (slot) is.
    */
   abc: "key" | "stop" | undefined;
+  /** Instead of a type: string.sub/byte's range guards, from the string in `slot` on (strrange.ts). */
+  range?: { flags: number; code: number };
 }
 
 /** What one recorded bytecode contributed: its guards, for exits taken there. */
@@ -463,7 +466,7 @@ export class IrModel {
         const nargs = op === Op.CALL || op === Op.CALLT ? (op === Op.CALL ? bcC(ins) - 1 : bcD(ins) - 1) : op === Op.ITERC ? 2 : -1;
         const args: number[] = [];
         for (let i = 0; i < nargs; i++) args.push(slotVal(fslot + 2 + i).ref);
-        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args, stack.slice(base + fslot + 2, base + fslot + 2 + args.length));
+        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args, stack.slice(base + fslot + 2, base + fslot + 2 + args.length), out);
         break;
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
@@ -605,11 +608,24 @@ export class IrModel {
    * A call of a builtin the recorder compiles (lj_ffrecord.c): its results are
    * new values. args: the arguments' references; vals: the first arguments' values.
    */
-  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[]): void {
+  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr): void {
     switch (fn.name) {
       case "type": case "select": case "assert": case "rawequal":
         this.pendingResults = { from: dest, ref: 0 };
         return;
+      case "string.sub": case "string.byte": {
+        // recff_string_range: guards on how start, end and the length compare (one snapshot for all).
+        const sub = fn.name === "string.sub";
+        const same = sub ? args.length > 2 && args[1] === args[2] : !(args.length > 2 && vals[2] !== undefined);
+        const flags = (sub ? RANGE_SUB : 0) | (same ? RANGE_SAME : 0) | (args.length > 1 ? RANGE_ARG1 : 0) | (args.length > 2 ? RANGE_ARG2 : 0);
+        const code = rangeCase(flags, vals[0], vals[1], vals[2]);
+        if (code >= 0 && args.some((r) => r > 0)) {
+          const guard = this.emit(true, args);
+          out.checks.push({ slot: dest + 2 - this.base0, t: "other", guard, abc: undefined, range: { flags, code } });
+        }
+        this.pendingResults = { from: dest, ref: this.emit(false, args) };
+        return;
+      }
       case "string.find": {
         // recff_string_find: a snapshot before the next bytecode; guards on the start
         // position and on the pattern (unless constant or plain), and on whether it was found.

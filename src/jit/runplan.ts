@@ -22,6 +22,8 @@ export const enum CheckKind {
   keyBounds = 2,
   /** The loop's stop (a stack slot) lies inside the table's array part. */
   stopBounds = 3,
+  /** string.sub/byte's arguments (from a stack slot on) fall in the recorded case (strrange.ts). */
+  strRange = 4,
 }
 
 /** Type codes for checks; `int` accepts any number, `other` anything (as sameType did). */
@@ -58,6 +60,8 @@ export interface CheckList {
   slot: Int32Array;
   type: Uint8Array;
   guard: Int32Array;
+  /** strRange: the recorded case and the call's flags. */
+  param: Int32Array;
 }
 
 export interface RunPlan {
@@ -124,16 +128,17 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
   const total = checks.reduce((s, cs) => s + cs.length, 0);
   const list: CheckList = {
     start: new Int32Array(T.path.length + 1), kind: new Uint8Array(total), slot: new Int32Array(total),
-    type: new Uint8Array(total), guard: new Int32Array(total),
+    type: new Uint8Array(total), guard: new Int32Array(total), param: new Int32Array(total),
   };
   let i = 0;
   checks.forEach((cs, k) => {
     list.start[k] = i;
     for (const c of cs) {
-      list.kind[i] = c.abc === "key" ? CheckKind.keyBounds : c.abc === "stop" ? CheckKind.stopBounds
-        : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
+      list.kind[i] = c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
+        : c.abc === "stop" ? CheckKind.stopBounds : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
-      list.type[i] = CODE_OF[c.t];
+      list.type[i] = c.range !== undefined ? c.range.flags : CODE_OF[c.t];
+      list.param[i] = c.range !== undefined ? c.range.code : 0;
       list.guard[i] = c.guard;
       i++;
     }

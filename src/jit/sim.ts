@@ -18,6 +18,7 @@ import { forEvent, type LoopEv } from "./forloop.ts";
 import { IrModel, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
+import { rangeCase } from "./strrange.ts";
 import { CheckKind, runPlan, typeCodeOf, typeHolds, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
@@ -343,7 +344,11 @@ export class JitSim implements JitHooks {
         case CheckKind.slotType: ok = typeHolds(typeCodeOf(stack[r.base0 + chk.slot[i]]), chk.type[i]); break;
         case CheckKind.loadType: ok = typeHolds(typeCodeOf(peekLoad(L, pt, pc, base)), chk.type[i]); break;
         case CheckKind.keyBounds: ok = boundsHold(stack, pt.bc[pc], base, undefined); break;
-        default: ok = boundsHold(stack, pt.bc[pc], base, stack[r.base0 + chk.slot[i]]);
+        case CheckKind.stopBounds: ok = boundsHold(stack, pt.bc[pc], base, stack[r.base0 + chk.slot[i]]); break;
+        default: {
+          const at = r.base0 + chk.slot[i];
+          ok = rangeCase(chk.type[i], stack[at], stack[at + 1], stack[at + 2]) === chk.param[i];
+        }
       }
       if (!ok) {
         this.takeExit(L, r.T, chk.guard[i], r.inLoop, pt, pc);

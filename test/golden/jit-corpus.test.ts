@@ -19,7 +19,6 @@ const KNOWN_DIVERGENCES: Record<string, string> = {
   "jit-diff/iter_ipairs_repeated": "the ipairs loop's final exit uses the loop snapshot",
   "jit-diff/iter_pairs_mixed": "next() key type guards are not modelled",
   "jit-diff/opt_hotexit1": "exit counting of a stitched trace ending at a builtin",
-  "jit-diff/str_sub_loop": "string.sub range guards are not modelled",
   "jit-diff/type_elem_bool": "exit number of a side trace's own loop part",
 };
 
