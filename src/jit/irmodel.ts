@@ -20,7 +20,7 @@ import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
-import { LuaTable } from "../vm/table.ts";
+import { LuaTable, iterOut } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { forEvent } from "./forloop.ts";
 import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strrange.ts";
@@ -84,6 +84,8 @@ export interface TypeCheck {
   abc: "key" | "stop" | undefined;
   /** Instead of a type: string.sub/byte's range guards, from the string in `slot` on (strrange.ts). */
   range?: { flags: number; code: number };
+  /** With slot null at an ITERN: the type of the next key / value it will find (lj_record_next). */
+  next?: "key" | "val";
 }
 
 /** What one recorded bytecode contributed: its guards, for exits taken there. */
@@ -439,22 +441,38 @@ export class IrModel {
         this.write(base + a - 1, slotVal(a));
         break;
       case Op.ITERN: {
+        // rec_itern / lj_record_next: lj_vm_next(table, index) gives the next index; the next
+        // key's type is guarded (a nil key ends the loop), and the value's if the loop uses it.
         this.snapAdd(ctx.pt, ctx.pc);
         const t = slotVal(a - 2);
-        const k = this.emit(true, [t.ref]);
-        this.write(base + a - 1, { ref: k, t: "num" });
-        this.write(base + a, { ref: this.emit(true, [t.ref, k], -1, Mem.hash), t: typeOfValue(stack[base + a]) });
-        this.write(base + a + 1, { ref: this.emit(true, [t.ref, k], -1, Mem.hash), t: "other" });
-        out.branch = k;
+        const ctrl = slotVal(a - 1);
+        const found = nextPair(stack[base + a - 2], stack[base + a - 1]);
+        const call = this.emit(false, [t.ref, ctrl.ref]);
+        const idx = this.emit(false, [call]);
+        const keyType = typeOfValue(found.key);
+        const key = this.emit(true, [call], -1, Mem.hash);
+        out.checks.push({ slot: null, t: keyType, guard: key, abc: undefined, next: "key" });
+        out.branch = key;
+        this.write(base + a - 1, { ref: idx, t: "num" });
+        this.write(base + a, { ref: key, t: keyType });
+        if (bcB(ins) >= 3 && found.key !== undefined) {
+          const valType = typeOfValue(found.val);
+          const val = this.emit(true, [call], -1, Mem.hash);
+          out.checks.push({ slot: null, t: valType, guard: val, abc: undefined, next: "val" });
+          this.write(base + a + 1, { ref: val, t: valType });
+        } else {
+          this.write(base + a + 1, this.konst("nil"));
+        }
         this.needsnap = true;
         break;
       }
       case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
         const fslot = a;
         if (op === Op.ITERC) {
+          // The iterator, state and control are copied up (with FR2's frame slot between).
           this.write(base + a, slotVal(a - 3));
-          this.write(base + a + 1, slotVal(a - 2));
-          this.write(base + a + 2, slotVal(a - 1));
+          this.write(base + a + 2, slotVal(a - 2));
+          this.write(base + a + 3, slotVal(a - 1));
         }
         const fv = op === Op.ITERC ? stack[base + a - 3] : stack[base + fslot];
         const f = op === Op.ITERC ? (this.slots.get(base + a) as Val) : slotVal(fslot);
@@ -466,7 +484,8 @@ export class IrModel {
         const nargs = op === Op.CALL || op === Op.CALLT ? (op === Op.CALL ? bcC(ins) - 1 : bcD(ins) - 1) : op === Op.ITERC ? 2 : -1;
         const args: number[] = [];
         for (let i = 0; i < nargs; i++) args.push(slotVal(fslot + 2 + i).ref);
-        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args, stack.slice(base + fslot + 2, base + fslot + 2 + args.length), out);
+        const first = op === Op.ITERC ? base + a - 2 : base + fslot + 2; // ITERC's copies are not made yet
+        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args, stack.slice(first, first + args.length), out, ctx);
         break;
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
@@ -608,11 +627,20 @@ export class IrModel {
    * A call of a builtin the recorder compiles (lj_ffrecord.c): its results are
    * new values. args: the arguments' references; vals: the first arguments' values.
    */
-  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr): void {
+  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr, ctx: ModelContext): void {
     switch (fn.name) {
       case "type": case "select": case "assert": case "rawequal":
         this.pendingResults = { from: dest, ref: 0 };
         return;
+      case "ipairs_aux": {
+        // recff_ipairs_aux: an indexed load of t[i + 1] (bounds check and type guard, as TGETV).
+        const [tab, i] = vals;
+        if (!(tab instanceof LuaTable) || typeof i !== "number") break;
+        const key = { ref: this.emit(false, [args[1]]), t: "int" as VType };
+        this.indexAccess(ctx, out, { ref: args[0], t: "tab" }, key, tab, i + 1, null, dest + 1 - ctx.base);
+        this.pendingResults = { from: dest, ref: key.ref };
+        return;
+      }
       case "string.sub": case "string.byte": {
         // recff_string_range: guards on how start, end and the length compare (one snapshot for all).
         const sub = fn.name === "string.sub";
@@ -709,6 +737,12 @@ export class IrModel {
   snapAt(n: number): { pt: Proto; pc: number } | undefined {
     return this.snaps[n < this.snaps.length && !this.copyOf.has(n) ? n : this.copyOf.get(n) ?? -1];
   }
+}
+
+/** The pair next() finds after control index `ctrl` of table `t` (key undefined at the end). */
+export function nextPair(t: LuaValue, ctrl: LuaValue): { key: LuaValue; val: LuaValue } {
+  if (!(t instanceof LuaTable) || typeof ctrl !== "number" || t.iterate(ctrl) < 0) return { key: undefined, val: undefined };
+  return { key: iterOut.key, val: iterOut.val };
 }
 
 /** Ops whose A operand is a destination slot (find_kinit looks for the last write). */

@@ -24,6 +24,9 @@ export const enum CheckKind {
   stopBounds = 3,
   /** string.sub/byte's arguments (from a stack slot on) fall in the recorded case (strrange.ts). */
   strRange = 4,
+  /** The type of the next key / value an ITERN finds. */
+  nextKey = 5,
+  nextVal = 6,
 }
 
 /** Type codes for checks; `int` accepts any number, `other` anything (as sameType did). */
@@ -134,7 +137,8 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
   checks.forEach((cs, k) => {
     list.start[k] = i;
     for (const c of cs) {
-      list.kind[i] = c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
+      list.kind[i] = c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
+        : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
         : c.abc === "stop" ? CheckKind.stopBounds : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
       list.type[i] = c.range !== undefined ? c.range.flags : CODE_OF[c.t];

@@ -15,7 +15,7 @@ import { builtinPolicy, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
-import { IrModel, type ModelContext } from "./irmodel.ts";
+import { IrModel, nextPair, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { rangeCase } from "./strrange.ts";
@@ -69,6 +69,8 @@ interface Recording {
   path: PathStep[];
   /** J->startpc: where reaching the start again closes a loop; -1 for side traces that cannot form one. */
   startpc: number;
+  /** A side trace starting at a JLOOP the exit restored to its original instruction (lj_snap_restore): that pc. */
+  restoredPc?: number;
 }
 
 /**
@@ -133,6 +135,8 @@ export class JitSim implements JitHooks {
   private rec: Recording | null = null;
   private readonly monitor = new InvariantMonitor();
   private run: Running | null = null;
+  /** An exit just resumed the interpreter at this JLOOP: running it does not enter its trace. */
+  private exitedAt: { pt: Proto; pc: number } | null = null;
   private prng: number;
   private readonly keys = new Map<Proto, ProtoKey>();
 
@@ -345,6 +349,12 @@ export class JitSim implements JitHooks {
         case CheckKind.loadType: ok = typeHolds(typeCodeOf(peekLoad(L, pt, pc, base)), chk.type[i]); break;
         case CheckKind.keyBounds: ok = boundsHold(stack, pt.bc[pc], base, undefined); break;
         case CheckKind.stopBounds: ok = boundsHold(stack, pt.bc[pc], base, stack[r.base0 + chk.slot[i]]); break;
+        case CheckKind.nextKey: case CheckKind.nextVal: {
+          const a = base + bcA(pt.bc[pc]);
+          const found = nextPair(stack[a - 2], stack[a - 1]);
+          ok = typeHolds(typeCodeOf(chk.kind[i] === CheckKind.nextKey ? found.key : found.val), chk.type[i]);
+          break;
+        }
         default: {
           const at = r.base0 + chk.slot[i];
           ok = rangeCase(chk.type[i], stack[at], stack[at + 1], stack[at + 2]) === chk.param[i];
@@ -397,7 +407,11 @@ export class JitSim implements JitHooks {
     // A side trace that returned below its first frame counts frames from there on (J->retdepth).
     if (L.depth < R.depth0 && T.kind !== "root") R.depth0 = L.depth;
     const framedepth = L.depth - R.depth0;
-    const ins = pt.bc[pc];
+    let ins = pt.bc[pc];
+    if (R.restoredPc === pc && pt === T.pt) {
+      ins = this.startIns(pt, pc); // the interpreter runs the original ITERN/return here, and so is it recorded
+      R.restoredPc = undefined;
+    }
     const op = bcOp(ins);
     if (framedepth <= 0 && R.bcExtent >= 0 && (pt !== T.pt || pc < R.bcMin || pc >= R.bcMin + R.bcExtent)) {
       throw new TraceAbort("LLEAVE", undefined);
@@ -542,12 +556,25 @@ export class JitSim implements JitHooks {
 
   /** A J-op enters its trace (the interpreter jumps into the machine code). */
   enter(L: LuaThread, pt: Proto, pc: number): void {
-    if (this.rec !== null) return;
+    const skip = this.exitedAt;
+    this.exitedAt = null;
+    if (this.rec !== null || (skip !== null && skip.pt === pt && skip.pc === pc)) return;
     const T = this.traces[bcD(pt.bc[pc])];
     if (T === undefined || T.pt !== pt || T.startpc !== pc || T.path.length === 0) return;
     const r = this.run;
     if (r !== null && r.T === T && r.atJop) return; // the trace runs through its own loop instruction
-    this.startRun(T, bcOp(T.startins) === Op.ITERN ? 1 : 0, L.ci.base);
+    if (bcOp(T.startins) !== Op.ITERN) {
+      this.startRun(T, 0, L.ci.base);
+      return;
+    }
+    // The trace starts with the ITERN the interpreter is about to run: its guards come first.
+    this.startRun(T, 0, L.ci.base, true);
+    const run = this.run as Running;
+    if (!this.checksHold(run, 0, L, pt, pc)) return;
+    run.guard = run.plan.branch[0];
+    run.guardInLoop = false;
+    run.atJop = true;
+    this.moveTo(run, 1);
   }
 
   /** Run T from step `cursor`; `now`: the interpreter is at that step already (it is followed next). */
@@ -575,6 +602,7 @@ export class JitSim implements JitHooks {
 
   /** A coasting trace's loop instruction was left: its loop test is the guard that fails. */
   loopLeft(pt: Proto, pc: number): void {
+    this.exitedAt = null;
     const r = this.run;
     if (r === null || !r.coasting || r.T.pt !== pt || r.T.startpc !== pc) return;
     r.coasting = false;
@@ -642,6 +670,13 @@ export class JitSim implements JitHooks {
   private takeExit(L: LuaThread, T: Trace, guard: number, inLoop: boolean, pt: Proto, pc: number): void {
     const cursor = this.run?.cursor ?? 0;
     this.endRun();
+    // lj_snap_restore: an exit to a JLOOP standing for an ITERN or a return runs the original
+    // instruction in the interpreter (it does not enter the trace again).
+    const there = pt.bc[pc];
+    if (bcOp(there) === Op.JLOOP) {
+      const orig = bcOp(this.startIns(pt, pc));
+      if (orig === Op.ITERN || (orig >= Op.RETM && orig <= Op.RET1)) this.exitedAt = { pt, pc };
+    }
     const exitno = T.model !== null ? T.model.exitOf(guard, inLoop) : 0;
     const side = T.sides.get(exitno);
     if (side !== undefined) {
@@ -699,6 +734,7 @@ export class JitSim implements JitHooks {
       T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: at.prefix,
       // Only an exit-0 side trace of a root trace may loop back to its own start (lj_record_setup).
       startpc: exitno === 0 && parent.kind === "root" ? at.pc : -1,
+      restoredPc: this.exitedAt !== null && this.exitedAt.pt === pt && this.exitedAt.pc === pc ? pc : undefined,
     };
     this.rec = R;
     this.updateCounting();
@@ -1158,10 +1194,23 @@ function firstPc(ins: number, pc: number): number {
  */
 function boundsHold(stack: LuaValue[], ins: number, base: number, stop: LuaValue): boolean {
   const op = bcOp(ins);
+  if (op === Op.ITERC) return ipairsLoad(stack, ins, base) !== NOT_IN_ARRAY;
   const t = stack[base + bcB(ins)];
   if (!(t instanceof LuaTable)) return false;
   const k = stop !== undefined ? stop : op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
   return typeof k === "number" && k >= 0 && k < t.arr.length && Math.floor(k) === k;
+}
+
+const NOT_IN_ARRAY = Symbol("not in the array part");
+
+/** ipairs_aux called by ITERC: the array slot t[i + 1] it reads (only ipairs_aux calls get such checks). */
+function ipairsLoad(stack: LuaValue[], ins: number, base: number): LuaValue | typeof NOT_IN_ARRAY {
+  const a = base + bcA(ins);
+  const t = stack[a - 2];
+  const i = stack[a - 1];
+  if (!(t instanceof LuaTable) || typeof i !== "number") return NOT_IN_ARRAY;
+  const k = i + 1;
+  return k >= 0 && k < t.arr.length && Math.floor(k) === k ? t.arr[k] : NOT_IN_ARRAY;
 }
 
 /** The value the load instruction at pc is about to read (raw, as a guard on its type sees it). */
@@ -1177,6 +1226,10 @@ function peekLoad(L: LuaThread, pt: Proto, pc: number, base: number): LuaValue {
     }
     case Op.GGET: return L.ci.closure?.env.get(pt.kgc[bcD(ins)] as string);
     case Op.UGET: return L.ci.closure?.upvals[bcD(ins)]?.get();
+    case Op.ITERC: {
+      const v = ipairsLoad(stack, ins, base);
+      return v === NOT_IN_ARRAY ? undefined : v;
+    }
     default: return undefined;
   }
 }
