@@ -218,10 +218,10 @@ export class IrModel {
   }
 
   /** rec_for_loop for a loop entered at its FORL: the index is an int SLOAD, stop/step constants or checked loads. */
-  private forLoopInit(ctx: ModelContext, fori: number, ra: number, root: boolean): void {
+  private forLoopInit(ctx: ModelContext, fori: number, ra: number, root: boolean, checks: TypeCheck[] = []): void {
     const slot = ctx.base + ra;
-    const checks: TypeCheck[] = [];
     for (const i of [1, 2]) {
+      if (this.slots.has(slot + i)) continue; // fori_arg: a known value is used as it is
       if (!this.isConstInit(ctx.pt, fori, ra + i)) {
         const v = this.read(slot + i, ctx.stack[slot + i], checks);
         if (i === 1 && root) this.emit(true, [v.ref]); // range check of a variable stop
@@ -424,9 +424,12 @@ export class IrModel {
       }
       case Op.FORL: case Op.JFORL: case Op.IFORL: {
         const ra = base + a;
+        // rec_for_loop for a loop this trace did not enter at its FORI (a side trace's loop):
+        // stop and step from their constant initialisers, the index an unchecked load.
+        if (!this.slots.has(ra)) this.forLoopInit(ctx, ctx.pc + ((ins >>> 16) - BCBIAS_J), a, false, out.checks);
         const idx = slotVal(a);
-        const stop = this.slots.get(ra + 1) ?? this.read(ra + 1, stack[ra + 1], out.checks);
-        const step = this.slots.get(ra + 2) ?? this.read(ra + 2, stack[ra + 2], out.checks);
+        const stop = this.slots.get(ra + 1) as Val;
+        const step = this.slots.get(ra + 2) as Val;
         const next = { ref: this.emit(false, [idx.ref, step.ref]), t: idx.t };
         this.write(ra, next);
         this.write(ra + 3, next);

@@ -74,7 +74,10 @@ export interface RunPlan {
   branch: Int32Array;
   /** 1: the fast path may take the step (all but the last step of a trace that does not wrap). */
   fast: Uint8Array;
-  /** 1: the step is the trace's own J-op (running it is no new entry). */
+  /**
+   * 1: the step is a J-op the trace runs through (its own, or the one a side
+   * trace's own loop closes at): running it is no new entry.
+   */
   isJop: Uint8Array;
   /** The pre-roll's checks and the loop part's (loop-invariant guards are not repeated there). */
   checksPre: CheckList;
@@ -113,7 +116,7 @@ export function runPlan(T: Trace): RunPlan {
     plan.pcs[k] = st.pc;
     plan.pts[k] = st.pt;
     plan.branch[k] = st.ir.branch;
-    plan.isJop[k] = st.pt === T.pt && st.pc === T.startpc ? 1 : 0;
+    plan.isJop[k] = (st.pt === T.pt && st.pc === T.startpc) || (k === n - 1 && T.linktype === "loop") ? 1 : 0;
     // The last step of a trace that does not wrap is left to the slow path (linking, stitching, return).
     plan.fast[k] = k === n - 1 && !wraps ? 0 : 1;
   });

@@ -425,7 +425,8 @@ export class JitSim implements JitHooks {
       this.stop("loop", T.traceno, this.key(pt), pc);
       return;
     }
-    const stepIr = R.model.step(this.modelContext(L, pt, pc, framedepth), ins);
+    // The model reads a JFORL's loop jump, which its D no longer holds: give it the FORL.
+    const stepIr = R.model.step(this.modelContext(L, pt, pc, framedepth), op === Op.JFORL ? setOp(this.startIns(pt, pc), Op.JFORL) : ins);
     R.path.push({ pt, pc, ir: stepIr });
     switch (op) {
       case Op.FORL: case Op.ITERL: case Op.ITERN: case Op.LOOP:
@@ -562,7 +563,7 @@ export class JitSim implements JitHooks {
     const T = this.traces[bcD(pt.bc[pc])];
     if (T === undefined || T.pt !== pt || T.startpc !== pc || T.path.length === 0) return;
     const r = this.run;
-    if (r !== null && r.T === T && r.atJop) return; // the trace runs through its own loop instruction
+    if (r !== null && r.atJop) return; // the running trace goes through this loop instruction
     if (bcOp(T.startins) !== Op.ITERN) {
       this.startRun(T, 0, L.ci.base);
       return;
@@ -634,7 +635,7 @@ export class JitSim implements JitHooks {
     }
     const T = r.T;
     const st = T.path[r.cursor];
-    r.atJop = pt === T.pt && pc === T.startpc;
+    r.atJop = st !== undefined && st.pt === pt && st.pc === pc && r.plan.isJop[r.cursor] === 1;
     if (st === undefined || st.pt !== pt || st.pc !== pc) {
       this.takeExit(L, T, r.guard, r.guardInLoop, pt, pc);
       return;

@@ -17,7 +17,6 @@ const diffDir = join(repoRoot, "test/fixtures/jit-diff");
 const KNOWN_DIVERGENCES: Record<string, string> = {
   "jit-diff/br_nil_check": "exit number of a side trace's own loop part",
   "jit-diff/opt_hotexit1": "exit counting of a stitched trace ending at a builtin",
-  "jit-diff/type_elem_bool": "exit number of a side trace's own loop part",
 };
 
 function argsOf(src: string): string[] {
