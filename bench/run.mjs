@@ -102,7 +102,7 @@ for (const name of programs) {
 
 const base = opt.overhead ? "ljscope -joff" : "luajit -joff";
 const cols = runners.map((r) => r.name);
-const pad = (s, n) => String(s).padStart(n);
+const pad = (s, n) => " " + String(s).padStart(n - 1);
 console.log(`median wall seconds of ${opt.runs} runs${opt.quick ? " (quick sizes)" : ""}; ratio = time / ${base}`);
 console.log("program".padEnd(14) + cols.map((c) => pad(c, 14)).join("") + (results[programs[0]]?.[base] ? cols.filter((c) => c !== base).map((c) => pad(`${c}/${base.split(" ")[0]}`, 18)).join("") : ""));
 const logs = Object.fromEntries(cols.map((c) => [c, []]));

@@ -185,7 +185,7 @@ export class IrModel {
     const t = typeOfValue(v);
     const ref = this.emit(true, [], slot);
     checks.push({ slot: slot - this.base0, t, guard: ref, abc: undefined });
-    const val = { ref, t };
+    const val = loaded(ref, t);
     this.slots.set(slot, val);
     return val;
   }
@@ -365,7 +365,7 @@ export class IrModel {
         const uref = this.cseLoad(`uref:${fn}:${bcD(ins)}`, true, [fn], Mem.none);
         const t = typeOfValue(ctx.closure?.upvals[bcD(ins)]?.get());
         const ref = this.cseLoad(`uload:${uref}`, true, [uref], Mem.upval);
-        this.write(base + a, { ref, t });
+        this.write(base + a, loaded(ref, t));
         out.checks.push({ slot: null, t, guard: ref, abc: undefined });
         break;
       }
@@ -457,12 +457,12 @@ export class IrModel {
         out.checks.push({ slot: null, t: keyType, guard: key, abc: undefined, next: "key" });
         out.branch = key;
         this.write(base + a - 1, { ref: idx, t: "num" });
-        this.write(base + a, { ref: key, t: keyType });
+        this.write(base + a, loaded(key, keyType));
         if (bcB(ins) >= 3 && found.key !== undefined) {
           const valType = typeOfValue(found.val);
           const val = this.emit(true, [call], -1, Mem.hash);
           out.checks.push({ slot: null, t: valType, guard: val, abc: undefined, next: "val" });
-          this.write(base + a + 1, { ref: val, t: valType });
+          this.write(base + a + 1, loaded(val, valType));
         } else {
           this.write(base + a + 1, this.konst("nil"));
         }
@@ -568,7 +568,7 @@ export class IrModel {
     if (store === null) {
       const ref = this.cseLoad(`hload:${key}`, true, [href], Mem.hash);
       const t = typeOfValue(peek);
-      this.write(ctx.base + a, { ref, t });
+      this.write(ctx.base + a, loaded(ref, t));
       out.checks.push({ slot: null, t, guard: ref, abc: undefined });
     } else {
       this.emit(false, [href, store.ref]);
@@ -602,7 +602,7 @@ export class IrModel {
         const v = (tab as LuaTable).arr[kv as number];
         out.checks.push({ slot: null, t: typeOfValue(v), guard: ref, abc: undefined });
         if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
-        this.write(ctx.base + a, { ref, t: typeOfValue(v) });
+        this.write(ctx.base + a, loaded(ref, typeOfValue(v)));
       } else {
         if ((tab as LuaTable).arr[kv as number] === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
         this.emit(false, [aref, store.ref]);
@@ -617,7 +617,7 @@ export class IrModel {
       const v = tab instanceof LuaTable ? tab.get(kv) : undefined;
       out.checks.push({ slot: null, t: typeOfValue(v), guard: ref, abc: undefined });
       if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
-      this.write(ctx.base + a, { ref, t: typeOfValue(v) });
+      this.write(ctx.base + a, loaded(ref, typeOfValue(v)));
     } else {
       this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
       this.emit(false, [href, store.ref]);
@@ -740,6 +740,14 @@ export class IrModel {
   snapAt(n: number): { pt: Proto; pc: number } | undefined {
     return this.snaps[n < this.snaps.length && !this.copyOf.has(n) ? n : this.copyOf.get(n) ?? -1];
   }
+}
+
+/**
+ * What a guarded load leaves in its slot: nil, false and true become
+ * constants once the guard has checked the type (TREF_PRI in lj_record.c).
+ */
+function loaded(ref: number, t: VType): { ref: number; t: VType } {
+  return t === "nil" || t === "false" || t === "true" ? { ref: 0, t } : { ref, t };
 }
 
 /** The pair next() finds after control index `ctrl` of table `t` (key undefined at the end). */

@@ -15,7 +15,6 @@ const diffDir = join(repoRoot, "test/fixtures/jit-diff");
 
 /** Programs whose -jv output still differs from LuaJIT's, with the reason (docs/divergences.md). */
 const KNOWN_DIVERGENCES: Record<string, string> = {
-  "jit-diff/br_nil_check": "exit number of a side trace's own loop part",
   "jit-diff/opt_hotexit1": "exit counting of a stitched trace ending at a builtin",
 };
 
