@@ -63,8 +63,6 @@ interface Recording {
   bcExtent: number;
   loopunroll: number;
   loopref: number;
-  /** Stitching: waiting for the builtin at (pt, pc, depth) to return. */
-  stitchAfter?: { pt: Proto; pc: number; depth: number; prev: number };
   model: IrModel;
   path: PathStep[];
   /** J->startpc: where reaching the start again closes a loop; -1 for side traces that cannot form one. */
@@ -94,8 +92,8 @@ class Running {
   atJop = false;
   /** In a straight-line loop part: bytecodes are not reported until the loop is left (RunPlan.coast). */
   coasting = false;
-  /** A stitched trace continues when the builtin at (pt, pc - 1) returns. */
-  stitch: { traceno: number; pt: Proto; pc: number } | undefined = undefined;
+  /** The trace called a builtin at (pt, pc - 1) in frame `depth`; what follows is stitched. */
+  stitch: { pt: Proto; pc: number; depth: number } | undefined = undefined;
 
   /** base0: stack index of the trace's first frame. */
   constructor(readonly T: Trace, cursor: number, readonly base0: number) {
@@ -391,10 +389,6 @@ export class JitSim implements JitHooks {
     }
     if (L !== R.L) return;
     try {
-      if (R.stitchAfter !== undefined) {
-        this.maybeStartStitch(R, L, pt, pc);
-        return;
-      }
       this.recordIns(R, L, pt, pc);
     } catch (e) {
       if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, e.pc ?? pc);
@@ -623,12 +617,18 @@ export class JitSim implements JitHooks {
   private follow(L: LuaThread, pt: Proto, pc: number): void {
     const r = this.run as Running;
     if (r.stitch !== undefined) {
+      // lj_cont_stitch: the builtin returned. Go on in the stitched trace, or record it
+      // (link 0); a trace linking to itself had its stitched trace aborted (blacklisted).
       const st = r.stitch;
-      const T2 = this.traces[st.traceno];
-      if (T2 === undefined || st.pt !== pt || st.pc !== pc || T2.path.length === 0) {
-        this.endRun();
+      const prev = r.T;
+      this.endRun();
+      if (st.pt !== pt || st.pc !== pc || st.depth !== L.depth || this.traces[prev.traceno] !== prev) return;
+      if (prev.link === 0) {
+        this.startStitch(L, prev, pt, pc);
         return;
       }
+      const T2 = this.traces[prev.link];
+      if (T2 === undefined || T2 === prev || T2.path.length === 0) return;
       this.startRun(T2, 0, L.ci.base, true);
       this.follow(L, pt, pc);
       return;
@@ -655,7 +655,7 @@ export class JitSim implements JitHooks {
         this.wrap(r);
         break;
       case "stitch":
-        r.stitch = { traceno: T.link, pt, pc: pc + 1 };
+        r.stitch = { pt, pc: pc + 1, depth: L.depth };
         break;
       case "root":
         // Linked at a loop op: if the loop is left instead of entering the linked trace,
@@ -794,11 +794,9 @@ export class JitSim implements JitHooks {
     // recff_nyi: a stitched trace cannot start with an op taking a variable number of values.
     const after = bcOp(pt.bc[pc + 1]);
     if (policy === "stitch" && after !== Op.CALLM && after !== Op.CALLMT && after !== Op.RETM && after !== Op.TSETM) {
-      const prev = R.T.traceno;
+      // The trace calls the builtin with a continuation frame (lj_cont_stitch): the next
+      // trace is recorded when the compiled trace runs and the builtin returns (follow).
       this.stop("stitch", 0, fn.name);
-      // The stitched trace starts when the builtin returns (lj_cont_stitch).
-      this.rec = { ...R, T: R.T, stitchAfter: { pt, pc, depth: L.depth, prev } };
-      this.updateCounting();
       return;
     }
     this.stop("return", 0, fn.name);
@@ -820,13 +818,9 @@ export class JitSim implements JitHooks {
     return unrecordedVariant(fn.name, args, nargs, mt !== undefined && mt.get("__tostring") !== undefined);
   }
 
-  private maybeStartStitch(R: Recording, L: LuaThread, pt: Proto, pc: number): void {
-    const w = R.stitchAfter as NonNullable<Recording["stitchAfter"]>;
-    this.rec = null;
-    this.updateCounting();
-    if (L.depth !== w.depth || pt !== w.pt || pc !== w.pc + 1) return; // the builtin did not return normally
-    const prevTrace = this.traces[w.prev];
-    if (prevTrace === undefined) return;
+  /** lj_trace_stitch: record the trace that goes on after `prev`'s builtin call (at pc - 1) returned. */
+  private startStitch(L: LuaThread, prev: Trace, pt: Proto, pc: number): void {
+    const w = { pc: pc - 1, prev: prev.traceno };
     const traceno = this.findFree();
     if (traceno === 0) {
       this.flushAll();
