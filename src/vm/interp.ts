@@ -210,15 +210,23 @@ function run(L: LuaThread, entryDepth: number): void {
     const kgc = pt.kgc;
     const knum = pt.knum;
     const khash = pt.khash ?? constantHashes(pt);
-    const base = ci.base;
+    // `| 0`: V8 then keeps these as untagged int32 instead of re-checking a Smi at each use.
+    const base = ci.base | 0;
     let stack = L.stack;
-    let pc = ci.pc;
+    let pc = ci.pc | 0;
+    // S.recording and S.counting change only in calls out of this loop (hooks,
+    // natives, metamethods): pure instructions `continue`, and the rest reach
+    // the re-read after the switch. That keeps two loads off every instruction.
+    let recording = S.recording;
+    let counting = S.counting;
     for (;;) {
-      if (S.recording) {
+      if (recording) {
         // The recorder sees each instruction before it runs (and may patch it).
         ci.pc = pc;
         (S.jit as JitHooks).record(L, pt, pc);
         stack = L.stack;
+        recording = S.recording;
+        counting = S.counting;
       }
       const ins = bc[pc++];
       const op = ins & 0xff;
@@ -228,41 +236,41 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.ISLT: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          if (typeof x === "number" && typeof y === "number" ? x < y : compareSlow(L, ci, pc, x, y, op)) {
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          } else {
-            pc++;
+          if (typeof x === "number" && typeof y === "number") {
+            pc += x < y ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            continue;
           }
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISGE: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          if (typeof x === "number" && typeof y === "number" ? !(x < y) : compareSlow(L, ci, pc, x, y, op)) {
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          } else {
-            pc++;
+          if (typeof x === "number" && typeof y === "number") {
+            pc += !(x < y) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            continue;
           }
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISLE: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          if (typeof x === "number" && typeof y === "number" ? x <= y : compareSlow(L, ci, pc, x, y, op)) {
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          } else {
-            pc++;
+          if (typeof x === "number" && typeof y === "number") {
+            pc += x <= y ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            continue;
           }
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISGT: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          if (typeof x === "number" && typeof y === "number" ? !(x <= y) : compareSlow(L, ci, pc, x, y, op)) {
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          } else {
-            pc++;
+          if (typeof x === "number" && typeof y === "number") {
+            pc += !(x <= y) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            continue;
           }
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISEQV: case BC.ISNEV: {
@@ -273,29 +281,27 @@ function run(L: LuaThread, entryDepth: number): void {
             ci.pc = pc;
             L.top = base + pt.framesize;
             r = meta.equals(L, x, y);
+            pc += r === (op === BC.ISEQV) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            break;
           }
-          if (r === (op === BC.ISEQV)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += r === (op === BC.ISEQV) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          continue;
         }
         case BC.ISEQS: case BC.ISNES: {
           const r = stack[base + a] === kgc[ins >>> 16];
-          if (r === (op === BC.ISEQS)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += r === (op === BC.ISEQS) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          continue;
         }
         case BC.ISEQN: case BC.ISNEN: {
           const r = stack[base + a] === knum[ins >>> 16];
-          if (r === (op === BC.ISEQN)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += r === (op === BC.ISEQN) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          continue;
         }
         case BC.ISEQP: case BC.ISNEP: {
           const d = ins >>> 16;
           const r = stack[base + a] === (d === 0 ? undefined : d === 2);
-          if (r === (op === BC.ISEQP)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += r === (op === BC.ISEQP) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          continue;
         }
         case BC.ISTC: case BC.ISFC: {
           const v = stack[base + (ins >>> 16)];
@@ -305,102 +311,169 @@ function run(L: LuaThread, entryDepth: number): void {
           } else {
             pc++;
           }
-          break;
+          continue;
         }
         case BC.IST: case BC.ISF: {
           const v = stack[base + (ins >>> 16)];
-          if ((v !== undefined && v !== false) === (op === BC.IST)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += (v !== undefined && v !== false) === (op === BC.IST) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          continue;
         }
 
         // -- Unary ops -----------------------------------------------------------------
         case BC.MOV:
           stack[base + a] = stack[base + (ins >>> 16)];
-          break;
+          continue;
         case BC.NOT: {
           const v = stack[base + (ins >>> 16)];
           stack[base + a] = v === undefined || v === false;
-          break;
+          continue;
         }
         case BC.UNM: {
           const d = ins >>> 16;
           const v = stack[base + d];
           if (typeof v === "number") {
             stack[base + a] = -v;
-          } else {
-            ci.pc = pc;
-            L.top = base + pt.framesize;
-            stack[base + a] = meta.unm(L, v, d);
+            continue;
           }
+          ci.pc = pc;
+          L.top = base + pt.framesize;
+          stack[base + a] = meta.unm(L, v, d);
           break;
         }
         case BC.LEN: {
           const d = ins >>> 16;
           const v = stack[base + d];
-          if (typeof v === "string") stack[base + a] = v.length;
-          else if (v instanceof LuaTable) stack[base + a] = v.length();
-          else {
-            ci.pc = pc;
-            L.top = base + pt.framesize;
-            stack[base + a] = meta.len(L, v, d);
+          if (typeof v === "string") {
+            stack[base + a] = v.length;
+            continue;
           }
+          if (v instanceof LuaTable) {
+            stack[base + a] = v.length();
+            continue;
+          }
+          ci.pc = pc;
+          L.top = base + pt.framesize;
+          stack[base + a] = meta.len(L, v, d);
           break;
         }
 
-        // -- Arithmetic ------------------------------------------------------------------
+        // -- Arithmetic: one case per opcode, so the fast path is a type check and the op.
         case BC.ADDVN: {
           const x = stack[base + (ins >>> 24)];
-          if (typeof x === "number") { stack[base + a] = x + knum[(ins >>> 16) & 0xff]; break; }
+          if (typeof x === "number") { stack[base + a] = x + knum[(ins >>> 16) & 0xff]; continue; }
           ci.pc = pc; L.top = base + pt.framesize;
           stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 0, ins >>> 24, -1);
           break;
         }
-        case BC.SUBVN: case BC.MULVN: case BC.DIVVN: case BC.MODVN: {
-          const b = ins >>> 24;
-          const x = stack[base + b];
-          const y = knum[(ins >>> 16) & 0xff];
-          if (typeof x === "number") {
-            stack[base + a] = op === BC.SUBVN ? x - y : op === BC.MULVN ? x * y : op === BC.DIVVN ? x / y : luaMod(x, y);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, x, y, op - BC.ADDVN, b, -1);
-          }
+        case BC.SUBVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = x - knum[(ins >>> 16) & 0xff]; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 1, ins >>> 24, -1);
           break;
         }
-        case BC.ADDNV: case BC.SUBNV: case BC.MULNV: case BC.DIVNV: case BC.MODNV: {
-          const b = ins >>> 24;
-          const x = stack[base + b];
-          const y = knum[(ins >>> 16) & 0xff];
-          if (typeof x === "number") {
-            stack[base + a] = op === BC.ADDNV ? y + x : op === BC.SUBNV ? y - x : op === BC.MULNV ? y * x
-              : op === BC.DIVNV ? y / x : luaMod(y, x);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, y, x, op - BC.ADDNV, -1, b);
-          }
+        case BC.MULVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = x * knum[(ins >>> 16) & 0xff]; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 2, ins >>> 24, -1);
+          break;
+        }
+        case BC.DIVVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = x / knum[(ins >>> 16) & 0xff]; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 3, ins >>> 24, -1);
+          break;
+        }
+        case BC.MODVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = luaMod(x, knum[(ins >>> 16) & 0xff]); continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 4, ins >>> 24, -1);
+          break;
+        }
+        case BC.ADDNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = knum[(ins >>> 16) & 0xff] + x; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 0, -1, ins >>> 24);
+          break;
+        }
+        case BC.SUBNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = knum[(ins >>> 16) & 0xff] - x; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 1, -1, ins >>> 24);
+          break;
+        }
+        case BC.MULNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = knum[(ins >>> 16) & 0xff] * x; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 2, -1, ins >>> 24);
+          break;
+        }
+        case BC.DIVNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = knum[(ins >>> 16) & 0xff] / x; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 3, -1, ins >>> 24);
+          break;
+        }
+        case BC.MODNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = luaMod(knum[(ins >>> 16) & 0xff], x); continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 4, -1, ins >>> 24);
           break;
         }
         case BC.ADDVV: {
           const x = stack[base + (ins >>> 24)];
           const y = stack[base + ((ins >>> 16) & 0xff)];
-          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x + y; break; }
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x + y; continue; }
           ci.pc = pc; L.top = base + pt.framesize;
           stack[base + a] = meta.arith(L, x, y, 0, ins >>> 24, (ins >>> 16) & 0xff);
           break;
         }
-        case BC.SUBVV: case BC.MULVV: case BC.DIVVV: case BC.MODVV: case BC.POW: {
-          const b = ins >>> 24;
-          const c = (ins >>> 16) & 0xff;
-          const x = stack[base + b];
-          const y = stack[base + c];
-          if (typeof x === "number" && typeof y === "number") {
-            stack[base + a] = op === BC.SUBVV ? x - y : op === BC.MULVV ? x * y : op === BC.DIVVV ? x / y
-              : op === BC.MODVV ? luaMod(x, y) : Math.pow(x, y);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, x, y, op === BC.POW ? 5 : op - BC.ADDVV, b, c);
-          }
+        case BC.SUBVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x - y; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 1, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case BC.MULVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x * y; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 2, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case BC.DIVVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x / y; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 3, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case BC.MODVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = luaMod(x, y); continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 4, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case BC.POW: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = Math.pow(x, y); continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 5, ins >>> 24, (ins >>> 16) & 0xff);
           break;
         }
         case BC.CAT: {
@@ -410,84 +483,85 @@ function run(L: LuaThread, entryDepth: number): void {
           const y = stack[base + c];
           if (c === b + 1 && typeof x === "string" && typeof y === "string") {
             stack[base + a] = x + y;
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.concat(L, base + b, base + c);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.concat(L, base + b, base + c);
           break;
         }
 
         // -- Constants -------------------------------------------------------------------
         case BC.KSTR:
           stack[base + a] = kgc[ins >>> 16] as string;
-          break;
+          continue;
         case BC.KSHORT:
           stack[base + a] = ins >> 16;
-          break;
+          continue;
         case BC.KNUM:
           stack[base + a] = knum[ins >>> 16];
-          break;
+          continue;
         case BC.KPRI: {
           const d = ins >>> 16;
           stack[base + a] = d === 0 ? undefined : d === 2;
-          break;
+          continue;
         }
         case BC.KNIL: {
           const d = ins >>> 16;
           for (let i = a; i <= d; i++) stack[base + i] = undefined;
-          break;
+          continue;
         }
 
         // -- Upvalues and closures ---------------------------------------------------------
         case BC.UGET:
           stack[base + a] = cl.upvals[ins >>> 16].get();
-          break;
+          continue;
         case BC.USETV:
           cl.upvals[a].set(stack[base + (ins >>> 16)]);
-          break;
+          continue;
         case BC.USETS:
           cl.upvals[a].set(kgc[ins >>> 16] as string);
-          break;
+          continue;
         case BC.USETN:
           cl.upvals[a].set(knum[ins >>> 16]);
-          break;
+          continue;
         case BC.USETP: {
           const d = ins >>> 16;
           cl.upvals[a].set(d === 0 ? undefined : d === 2);
-          break;
+          continue;
         }
         case BC.UCLO:
           if (L.openUpvals !== null) closeUpvals(L, base + a);
           pc += (ins >>> 16) - BCBIAS_J;
-          break;
+          continue;
         case BC.FNEW: {
           const child = kgc[ins >>> 16] as Proto;
           const uvd = child.uv;
-          const upvals = new Array<Upval>(uvd.length);
+          const upvals: Upval[] = []; // pushed: packed, not holey
           for (let i = 0; i < uvd.length; i++) {
             const v = uvd[i];
-            upvals[i] = v & PROTO_UV_LOCAL ? findUpval(L, base + (v & 0xff)) : cl.upvals[v];
+            upvals.push(v & PROTO_UV_LOCAL ? findUpval(L, base + (v & 0xff)) : cl.upvals[v]);
           }
           stack[base + a] = new LuaClosure(child, upvals, cl.env);
-          break;
+          continue;
         }
 
         // -- Tables ------------------------------------------------------------------------
         case BC.TNEW:
           stack[base + a] = LuaTable.fromTNEW(ins >>> 16);
-          break;
+          continue;
         case BC.TDUP:
           stack[base + a] = LuaTable.fromTemplate(kgc[ins >>> 16] as TemplateTable);
-          break;
+          continue;
         case BC.GGET: {
           const env = cl.env;
           const key = kgc[ins >>> 16] as string;
-          let v = env.getStrH(key, khash[ins >>> 16]);
-          if (v === undefined && env.metatable !== undefined) {
-            ci.pc = pc; L.top = base + pt.framesize;
-            v = meta.index(L, env, key, -1);
+          const v = env.getStrH(key, khash[ins >>> 16]);
+          if (v !== undefined || env.metatable === undefined) {
+            stack[base + a] = v;
+            continue;
           }
-          stack[base + a] = v;
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.index(L, env, key, -1);
           break;
         }
         case BC.GSET: {
@@ -495,63 +569,95 @@ function run(L: LuaThread, entryDepth: number): void {
           const key = kgc[ins >>> 16] as string;
           if (env.metatable === undefined) {
             env.setStrH(key, khash[ins >>> 16], stack[base + a]);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            meta.setIndex(L, env, key, stack[base + a], -1);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          meta.setIndex(L, env, key, stack[base + a], -1);
           break;
         }
-        case BC.TGETV: case BC.TGETR: {
+        case BC.TGETV: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = stack[base + ((ins >>> 16) & 0xff)];
-          let v: LuaValue;
-          if (t instanceof LuaTable && ((v = t.get(k)) !== undefined || t.metatable === undefined || op === BC.TGETR)) {
-            stack[base + a] = v;
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.index(L, t, k, b);
+          if (t instanceof LuaTable) {
+            let v: LuaValue;
+            if (typeof k === "number") {
+              // The array part inline: the common t[i].
+              const i = k | 0;
+              v = i === k && i >= 0 && i < t.asize ? t.arr[i] : t.get(k);
+            } else {
+              v = t.get(k);
+            }
+            if (v !== undefined || t.metatable === undefined) {
+              stack[base + a] = v;
+              continue;
+            }
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.index(L, t, k, b);
+          break;
+        }
+        case BC.TGETR: {
+          const t = stack[base + (ins >>> 24)];
+          const k = stack[base + ((ins >>> 16) & 0xff)];
+          if (t instanceof LuaTable) {
+            stack[base + a] = t.get(k);
+            continue;
+          }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.index(L, t, k, ins >>> 24);
           break;
         }
         case BC.TGETS: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
-          let v: LuaValue;
-          if (t instanceof LuaTable && ((v = t.getStrH(k, khash[(ins >>> 16) & 0xff])) !== undefined || t.metatable === undefined)) {
-            stack[base + a] = v;
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.index(L, t, k, b);
+          if (t instanceof LuaTable) {
+            const v = t.getStrH(k, khash[(ins >>> 16) & 0xff]);
+            if (v !== undefined || t.metatable === undefined) {
+              stack[base + a] = v;
+              continue;
+            }
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.index(L, t, k, b);
           break;
         }
         case BC.TGETB: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = (ins >>> 16) & 0xff;
-          let v: LuaValue;
-          if (t instanceof LuaTable && ((v = t.getInt(k)) !== undefined || t.metatable === undefined)) {
-            stack[base + a] = v;
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.index(L, t, k, b);
+          if (t instanceof LuaTable) {
+            const v = k < t.asize ? t.arr[k] : t.getInt(k);
+            if (v !== undefined || t.metatable === undefined) {
+              stack[base + a] = v;
+              continue;
+            }
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.index(L, t, k, b);
           break;
         }
         case BC.TSETV: case BC.TSETR: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = stack[base + ((ins >>> 16) & 0xff)];
-          ci.pc = pc;
           if (t instanceof LuaTable && (t.metatable === undefined || op === BC.TSETR)) {
+            if (typeof k === "number") {
+              // The array part inline: the common t[i] = v.
+              const i = k | 0;
+              if (i === k && i >= 0 && i < t.asize) {
+                t.arr[i] = stack[base + a];
+                continue;
+              }
+            }
+            ci.pc = pc; // for the error of a nil or NaN key
             if (typeof k === "number" || typeof k === "string") t.set(k, stack[base + a]);
             else meta.rawSet(L, t, k, stack[base + a]);
-          } else {
-            L.top = base + pt.framesize;
-            meta.setIndex(L, t, k, stack[base + a], b);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          meta.setIndex(L, t, k, stack[base + a], b);
           break;
         }
         case BC.TSETS: {
@@ -560,10 +666,10 @@ function run(L: LuaThread, entryDepth: number): void {
           const k = kgc[(ins >>> 16) & 0xff] as string;
           if (t instanceof LuaTable && t.metatable === undefined) {
             t.setStrH(k, khash[(ins >>> 16) & 0xff], stack[base + a]);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            meta.setIndex(L, t, k, stack[base + a], b);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          meta.setIndex(L, t, k, stack[base + a], b);
           break;
         }
         case BC.TSETB: {
@@ -571,11 +677,12 @@ function run(L: LuaThread, entryDepth: number): void {
           const t = stack[base + b];
           const k = (ins >>> 16) & 0xff;
           if (t instanceof LuaTable && t.metatable === undefined) {
-            t.setInt(k, stack[base + a]);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            meta.setIndex(L, t, k, stack[base + a], b);
+            if (k < t.asize) t.arr[k] = stack[base + a];
+            else t.setInt(k, stack[base + a]);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          meta.setIndex(L, t, k, stack[base + a], b);
           break;
         }
         case BC.TSETM: {
@@ -587,7 +694,7 @@ function run(L: LuaThread, entryDepth: number): void {
             if (idx + n > t.asize) t.reasize(idx + n);
             for (let i = 0; i < n; i++) t.setInt(idx++, stack[base + a + i]);
           }
-          break;
+          continue;
         }
 
         // -- Calls -------------------------------------------------------------------------------
@@ -689,7 +796,7 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.ITERN: {
           // Specialised next(): A-2 is the table, A-1 a traversal cursor. On
           // success it jumps with the following ITERL's target, as LuaJIT does.
-          if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
+          if (counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const t = stack[base + a - 2] as LuaTable;
           const nxt = t.iterate(stack[base + a - 1] as number);
           if (nxt >= 0) {
@@ -728,7 +835,7 @@ function run(L: LuaThread, entryDepth: number): void {
           } else {
             for (let i = 0; i < nwant; i++) stack[dst + i] = i < nvar ? stack[src + i] : undefined;
           }
-          break;
+          continue;
         }
 
         // -- Returns -------------------------------------------------------------------------------
@@ -752,8 +859,24 @@ function run(L: LuaThread, entryDepth: number): void {
           continue outer;
         }
 
-        // -- Loops ---------------------------------------------------------------------------------
-        case BC.FORI: case BC.JFORI: {
+        // -- Loops: the plain ops `continue` unless they called out (hot counting, the budget). --
+        case BC.FORI: {
+          const ra = base + a;
+          const idx = stack[ra];
+          const stop = stack[ra + 1];
+          const step = stack[ra + 2];
+          if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") {
+            ci.pc = pc;
+            forPrepError(L, idx, stop);
+          }
+          if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
+            stack[ra + 3] = idx;
+          } else {
+            pc += (ins >>> 16) - BCBIAS_J;
+          }
+          continue;
+        }
+        case BC.JFORI: {
           const ra = base + a;
           const idx = stack[ra];
           const stop = stack[ra + 1];
@@ -765,55 +888,75 @@ function run(L: LuaThread, entryDepth: number): void {
           if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
             stack[ra + 3] = idx;
             // JFORI enters the loop's trace (the JFORL right before its exit target).
-            if (op === BC.JFORI) (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - BCBIAS_J);
+            (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - BCBIAS_J);
           } else {
             pc += (ins >>> 16) - BCBIAS_J;
           }
           break;
         }
-        case BC.FORL: case BC.IFORL: case BC.JFORL: {
-          let d = ins >>> 16;
-          if (op === BC.FORL) {
-            if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
-          } else if (op === BC.JFORL) {
-            d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16; // D holds the trace number
-          }
+        case BC.FORL: case BC.IFORL: {
+          const hot = op === BC.FORL && counting;
+          if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const ra = base + a;
           const step = stack[ra + 2] as number;
           const idx = (stack[ra] as number) + step;
           if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
             stack[ra] = idx;
             stack[ra + 3] = idx;
-            if (op === BC.JFORL) (S.jit as JitHooks).enter(L, pt, pc - 1);
+            pc += (ins >>> 16) - BCBIAS_J;
+            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); break; }
+          }
+          if (hot) break;
+          continue;
+        }
+        case BC.JFORL: {
+          const d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16; // D holds the trace number
+          const ra = base + a;
+          const step = stack[ra + 2] as number;
+          const idx = (stack[ra] as number) + step;
+          if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
+            stack[ra] = idx;
+            stack[ra + 3] = idx;
+            (S.jit as JitHooks).enter(L, pt, pc - 1);
             pc += d - BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
-          } else if (op === BC.JFORL) {
+          } else {
             (S.jit as JitHooks).loopLeft(pt, pc - 1);
           }
           break;
         }
-        case BC.ITERL: case BC.IITERL: case BC.JITERL: {
-          let d = ins >>> 16;
-          if (op === BC.ITERL) {
-            if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
-          } else if (op === BC.JITERL) {
-            d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16;
-          }
+        case BC.ITERL: case BC.IITERL: {
+          const hot = op === BC.ITERL && counting;
+          if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const v = stack[base + a];
           if (v !== undefined) {
             stack[base + a - 1] = v;
-            if (op === BC.JITERL) (S.jit as JitHooks).enter(L, pt, pc - 1);
+            pc += (ins >>> 16) - BCBIAS_J;
+            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); break; }
+          }
+          if (hot) break;
+          continue;
+        }
+        case BC.JITERL: {
+          const d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16;
+          const v = stack[base + a];
+          if (v !== undefined) {
+            stack[base + a - 1] = v;
+            (S.jit as JitHooks).enter(L, pt, pc - 1);
             pc += d - BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
-          } else if (op === BC.JITERL) {
+          } else {
             (S.jit as JitHooks).loopLeft(pt, pc - 1);
           }
           break;
         }
-        case BC.LOOP: case BC.ILOOP:
-          if (op === BC.LOOP && S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
-          if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
-          break;
+        case BC.LOOP: case BC.ILOOP: {
+          const hot = op === BC.LOOP && counting;
+          if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
+          if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); break; }
+          if (hot) break;
+          continue;
+        }
         case BC.JLOOP: {
           // A trace started here: run the instruction it replaced.
           const orig = (S.jit as JitHooks).startIns(pt, pc - 1);
@@ -842,22 +985,24 @@ function run(L: LuaThread, entryDepth: number): void {
         }
         case BC.JMP:
           pc += (ins >>> 16) - BCBIAS_J;
-          break;
+          continue;
 
         // -- Function headers ----------------------------------------------------------------------
         case BC.FUNCF:
-          if (S.counting) { ci.pc = pc; countHot(L, pt, 0, 1); }
-          break;
+          if (counting) { ci.pc = pc; countHot(L, pt, 0, 1); break; }
+          continue;
         case BC.JFUNCF:
           (S.jit as JitHooks).enter(L, pt, pc - 1);
           break;
         case BC.IFUNCF: case BC.FUNCV: case BC.IFUNCV: case BC.JFUNCV:
-          break;
+          continue;
 
         default:
           ci.pc = pc;
           throw new Error(`ljscope: cannot interpret opcode ${op} at pc ${pc - 1}`);
       }
+      recording = S.recording;
+      counting = S.counting;
     }
   }
 }
