@@ -708,7 +708,7 @@ function run(L: LuaThread, entryDepth: number): void {
           else { nargs = (ins >>> 16) + multres; nresults = -1; }
           const fidx = base + a;
           ci.pc = pc;
-          if (--S.ticks <= 0) budgetExhausted(L);
+          if (--S.ticks <= 0) { sliceEnd(L); stack = L.stack; }
           let fn = stack[fidx];
           if (!(fn instanceof LuaClosure) && !(fn instanceof NativeFunction)) {
             L.top = fidx + 2 + nargs;
@@ -804,7 +804,7 @@ function run(L: LuaThread, entryDepth: number): void {
             stack[base + a] = iterOut.key;
             stack[base + a + 1] = iterOut.val;
             pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           } else {
             pc++;
           }
@@ -904,7 +904,7 @@ function run(L: LuaThread, entryDepth: number): void {
             stack[ra] = idx;
             stack[ra + 3] = idx;
             pc += (ins >>> 16) - BCBIAS_J;
-            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); break; }
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); break; }
           }
           if (hot) break;
           continue;
@@ -919,7 +919,7 @@ function run(L: LuaThread, entryDepth: number): void {
             stack[ra + 3] = idx;
             (S.jit as JitHooks).enter(L, pt, pc - 1);
             pc += d - BCBIAS_J;
-            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           } else {
             (S.jit as JitHooks).loopLeft(pt, pc - 1);
           }
@@ -932,7 +932,7 @@ function run(L: LuaThread, entryDepth: number): void {
           if (v !== undefined) {
             stack[base + a - 1] = v;
             pc += (ins >>> 16) - BCBIAS_J;
-            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); break; }
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); break; }
           }
           if (hot) break;
           continue;
@@ -944,7 +944,7 @@ function run(L: LuaThread, entryDepth: number): void {
             stack[base + a - 1] = v;
             (S.jit as JitHooks).enter(L, pt, pc - 1);
             pc += d - BCBIAS_J;
-            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           } else {
             (S.jit as JitHooks).loopLeft(pt, pc - 1);
           }
@@ -953,7 +953,7 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.LOOP: case BC.ILOOP: {
           const hot = op === BC.LOOP && counting;
           if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
-          if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); break; }
+          if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); break; }
           if (hot) break;
           continue;
         }
@@ -980,7 +980,7 @@ function run(L: LuaThread, entryDepth: number): void {
             multres = L.top - L.frames[L.depth + 1].funcIdx;
             continue outer;
           }
-          if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           break;
         }
         case BC.JMP:
@@ -1003,6 +1003,7 @@ function run(L: LuaThread, entryDepth: number): void {
       }
       recording = S.recording;
       counting = S.counting;
+      stack = L.stack; // sliceEnd may have moved it
     }
   }
 }
@@ -1042,6 +1043,29 @@ function countHot(L: LuaThread, pt: Proto, pc: number, dec: number): void {
   const v = hc[pc] - dec;
   if (v < 0) (L.state.jit as JitHooks).hot(L, pt, pc);
   else hc[pc] = v;
+}
+
+/** Stacks up to this many slots are renewed each tick slice (a copy is a few microseconds). */
+const RENEW_MAX_SLOTS = 16384;
+
+/**
+ * A tick slice is used up: refill it (or halt), and give the main thread's
+ * stack a fresh copy. Why: the stack lives as long as the run, so V8 soon
+ * moves it to the old generation, and from then on every store of a new
+ * HeapNumber (any double that is not a small integer) into it takes the write
+ * barrier's slow path, a remembered-set insert. Stores into a young array skip
+ * that; float-heavy loops run about a fifth faster. Only the outermost loop
+ * does this (cCalls 1: runMain's call), when no native below it holds the old
+ * array; open upvalues are repointed. Coroutine stacks are left alone.
+ */
+function sliceEnd(L: LuaThread): void {
+  budgetExhausted(L);
+  const S = L.state;
+  const old = L.stack;
+  if (S.cCalls !== 1 || L !== S.main || old.length > RENEW_MAX_SLOTS) return;
+  const stack = old.slice();
+  L.stack = stack;
+  for (let uv = L.openUpvals; uv !== null; uv = uv.nextOpen) uv.stack = stack;
 }
 
 /** Hashes of a proto's string constants, computed once: field and global access skip hashing. */
