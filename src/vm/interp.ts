@@ -749,7 +749,6 @@ function run(L: LuaThread, entryDepth: number): void {
               return;
             }
             finishNative(L, fidx, fidx + 2, n, isTail ? -1 : nresults);
-            stack = L.stack;
           }
           multres = L.top - fidx;
           if (isTail) {
@@ -788,7 +787,6 @@ function run(L: LuaThread, entryDepth: number): void {
             L.pendingResults = nresults;
             return;
           }
-          stack = L.stack;
           finishNative(L, fidx, fidx + 2, n, nresults);
           L.top = base + pt.framesize;
           break;
