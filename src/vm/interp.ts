@@ -561,7 +561,7 @@ function run(L: LuaThread, entryDepth: number): void {
             continue;
           }
           ci.pc = pc; L.top = base + pt.framesize;
-          stack[base + a] = meta.index(L, env, key, -1);
+          stack[base + a] = meta.indexStr(L, env, key, khash[ins >>> 16], -1);
           break;
         }
         case BC.GSET: {
@@ -572,7 +572,7 @@ function run(L: LuaThread, entryDepth: number): void {
             continue;
           }
           ci.pc = pc; L.top = base + pt.framesize;
-          meta.setIndex(L, env, key, stack[base + a], -1);
+          meta.setIndexStr(L, env, key, khash[ins >>> 16], stack[base + a], -1);
           break;
         }
         case BC.TGETV: {
@@ -620,7 +620,7 @@ function run(L: LuaThread, entryDepth: number): void {
             }
           }
           ci.pc = pc; L.top = base + pt.framesize;
-          stack[base + a] = meta.index(L, t, k, b);
+          stack[base + a] = meta.indexStr(L, t, k, khash[(ins >>> 16) & 0xff], b);
           break;
         }
         case BC.TGETB: {
@@ -669,7 +669,7 @@ function run(L: LuaThread, entryDepth: number): void {
             continue;
           }
           ci.pc = pc; L.top = base + pt.framesize;
-          meta.setIndex(L, t, k, stack[base + a], b);
+          meta.setIndexStr(L, t, k, khash[(ins >>> 16) & 0xff], stack[base + a], b);
           break;
         }
         case BC.TSETB: {
@@ -1101,7 +1101,7 @@ function finishNative(L: LuaThread, fidx: number, src: number, n: number, nresul
  */
 function resolveCall(L: LuaThread, fidx: number, nargs: number, slot: number): LuaClosure | NativeFunction {
   const obj = L.stack[fidx];
-  const mo = meta.metaLookup(L, obj, "__call");
+  const mo = meta.metaLookup(L, obj, "__call", meta.H_CALL);
   if (!(mo instanceof LuaClosure) && !(mo instanceof NativeFunction)) return opTypeError(L, slot, obj, ERRMSG.OPCALL);
   L.ensureStack(fidx + 4 + nargs);
   const stack = L.stack;
