@@ -217,10 +217,12 @@ function run(L: LuaThread, entryDepth: number): void {
     // S.recording and S.counting change only in calls out of this loop (hooks,
     // natives, metamethods): pure instructions `continue`, and the rest reach
     // the re-read after the switch. That keeps two loads off every instruction.
+    // They are tested with `=== true`: in on-stack-replaced code V8 does not
+    // know they are booleans, and a plain truth test becomes a generic ToBoolean.
     let recording = S.recording;
     let counting = S.counting;
     for (;;) {
-      if (recording) {
+      if (recording === true) {
         // The recorder sees each instruction before it runs (and may patch it).
         ci.pc = pc;
         (S.jit as JitHooks).record(L, pt, pc);
@@ -794,7 +796,7 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.ITERN: {
           // Specialised next(): A-2 is the table, A-1 a traversal cursor. On
           // success it jumps with the following ITERL's target, as LuaJIT does.
-          if (counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
+          if (counting === true) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const t = stack[base + a - 2] as LuaTable;
           const nxt = t.iterate(stack[base + a - 1] as number);
           if (nxt >= 0) {
@@ -893,7 +895,7 @@ function run(L: LuaThread, entryDepth: number): void {
           break;
         }
         case BC.FORL: case BC.IFORL: {
-          const hot = op === BC.FORL && counting;
+          const hot = op === BC.FORL && counting === true;
           if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const ra = base + a;
           const step = stack[ra + 2] as number;
@@ -924,7 +926,7 @@ function run(L: LuaThread, entryDepth: number): void {
           break;
         }
         case BC.ITERL: case BC.IITERL: {
-          const hot = op === BC.ITERL && counting;
+          const hot = op === BC.ITERL && counting === true;
           if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const v = stack[base + a];
           if (v !== undefined) {
@@ -949,7 +951,7 @@ function run(L: LuaThread, entryDepth: number): void {
           break;
         }
         case BC.LOOP: case BC.ILOOP: {
-          const hot = op === BC.LOOP && counting;
+          const hot = op === BC.LOOP && counting === true;
           if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); break; }
           if (hot) break;
@@ -987,7 +989,7 @@ function run(L: LuaThread, entryDepth: number): void {
 
         // -- Function headers ----------------------------------------------------------------------
         case BC.FUNCF:
-          if (counting) { ci.pc = pc; countHot(L, pt, 0, 1); break; }
+          if (counting === true) { ci.pc = pc; countHot(L, pt, 0, 1); break; }
           continue;
         case BC.JFUNCF:
           (S.jit as JitHooks).enter(L, pt, pc - 1);
