@@ -187,8 +187,7 @@ function finishReturn(L: LuaThread, ci: CallInfo, src: number, n: number, prepen
 export function execute(L: LuaThread, entryDepth: number): void {
   for (;;) {
     try {
-      run(L, entryDepth);
-      return;
+      if (run(L, entryDepth)) return;
     } catch (e) {
       if (!recover(L, e, entryDepth)) throw e;
       if (L.depth < entryDepth) return;
@@ -199,7 +198,13 @@ export function execute(L: LuaThread, entryDepth: number): void {
 /** A frame ended with a tail call that could not reuse it: return whatever the callee returned. */
 export const TAILRET = -2;
 
-function run(L: LuaThread, entryDepth: number): void {
+/**
+ * Run until the frame at entryDepth returns (true). A loop back-edge that
+ * ends a tick slice returns false instead, to be called again: V8 first
+ * compiles this loop on-stack-replaced, where it cannot type the values
+ * that enter at the loop header, and calls let it compile a normal version.
+ */
+function run(L: LuaThread, entryDepth: number): boolean {
   const S = L.state;
   let multres = L.multres;
   outer: for (;;) {
@@ -748,14 +753,14 @@ function run(L: LuaThread, entryDepth: number): void {
               // coroutine.yield: suspend; resume delivers its arguments as this call's results.
               L.pendingCall = fidx;
               L.pendingResults = isTail ? TAILRET : nresults;
-              return;
+              return true;
             }
             finishNative(L, fidx, fidx + 2, n, isTail ? -1 : nresults);
           }
           multres = L.top - fidx;
           if (isTail) {
             // Return the native's results from this frame.
-            if (returnFrom(L, ci, fidx, multres, entryDepth)) return;
+            if (returnFrom(L, ci, fidx, multres, entryDepth)) return true;
             multres = L.top - L.frames[L.depth + 1].funcIdx;
             continue outer;
           }
@@ -787,7 +792,7 @@ function run(L: LuaThread, entryDepth: number): void {
           if (n < 0) {
             L.pendingCall = fidx;
             L.pendingResults = nresults;
-            return;
+            return true;
           }
           finishNative(L, fidx, fidx + 2, n, nresults);
           L.top = base + pt.framesize;
@@ -854,7 +859,7 @@ function run(L: LuaThread, entryDepth: number): void {
             continue outer;
           }
           const n = op === BC.RET0 ? 0 : op === BC.RET1 ? 1 : op === BC.RET ? (ins >>> 16) - 1 : (ins >>> 16) + multres;
-          if (returnFrom(L, ci, base + a, n, entryDepth)) return;
+          if (returnFrom(L, ci, base + a, n, entryDepth)) return true;
           multres = L.top - L.frames[L.depth + 1].funcIdx;
           continue outer;
         }
@@ -904,7 +909,7 @@ function run(L: LuaThread, entryDepth: number): void {
             stack[ra] = idx;
             stack[ra + 3] = idx;
             pc += (ins >>> 16) - BCBIAS_J;
-            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); break; }
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); L.multres = multres; return false; }
           }
           if (hot) break;
           continue;
@@ -932,7 +937,7 @@ function run(L: LuaThread, entryDepth: number): void {
           if (v !== undefined) {
             stack[base + a - 1] = v;
             pc += (ins >>> 16) - BCBIAS_J;
-            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); break; }
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); L.multres = multres; return false; }
           }
           if (hot) break;
           continue;
@@ -953,7 +958,7 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.LOOP: case BC.ILOOP: {
           const hot = op === BC.LOOP && counting === true;
           if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
-          if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); break; }
+          if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); L.multres = multres; return false; }
           if (hot) break;
           continue;
         }
@@ -976,7 +981,7 @@ function run(L: LuaThread, entryDepth: number): void {
             }
           } else if (oop === BC.RET0 || oop === BC.RET1 || oop === BC.RET) {
             const n = oop === BC.RET0 ? 0 : oop === BC.RET1 ? 1 : (orig >>> 16) - 1;
-            if (returnFrom(L, ci, base + ((orig >>> 8) & 0xff), n, entryDepth)) return;
+            if (returnFrom(L, ci, base + ((orig >>> 8) & 0xff), n, entryDepth)) return true;
             multres = L.top - L.frames[L.depth + 1].funcIdx;
             continue outer;
           }
