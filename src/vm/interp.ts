@@ -706,6 +706,16 @@ function run(L: LuaThread, entryDepth: number): boolean {
 
         // -- Calls -------------------------------------------------------------------------------
         case BC.CALLM: case BC.CALL: case BC.CALLMT: case BC.CALLT: {
+          if (op === BC.CALL) {
+            // The common call of a Lua function first; anything else takes the general path.
+            const fn = stack[base + a];
+            if (fn instanceof LuaClosure) {
+              ci.pc = pc;
+              if (--S.ticks <= 0) sliceEnd(L);
+              pushLuaFrame(L, fn, base + a, ((ins >>> 16) & 0xff) - 1, (ins >>> 24) - 1, FrameKind.LUA);
+              continue outer;
+            }
+          }
           const isTail = op === BC.CALLMT || op === BC.CALLT;
           let nargs: number;
           let nresults: number;
