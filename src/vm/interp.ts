@@ -9,7 +9,7 @@ import { LuaError, LuaHalt, argError, opTypeError, runtimeError } from "./errors
 import { callAtIdx, callValue1 } from "./call.ts";
 import { LuaClosure, NativeFunction, Upval } from "./func.ts";
 import * as meta from "./meta.ts";
-import { LuaTable, TableError, iterOut } from "./table.ts";
+import { LuaTable, NodeSlot, TableError, iterOut } from "./table.ts";
 import { strHash } from "./hash.ts";
 import { FrameKind, LJ_STACK_MAX, type CallInfo, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
@@ -620,7 +620,14 @@ function run(L: LuaThread, entryDepth: number): boolean {
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
           if (t instanceof LuaTable) {
-            const v = t.getStrH(k, khash[(ins >>> 16) & 0xff]);
+            // The hash chain walk of LuaTable.getStrH, inline: field reads are this common.
+            const node = t.node;
+            let n = (khash[(ins >>> 16) & 0xff] & t.hmask) << 2;
+            let v: LuaValue;
+            do {
+              if (node[n] === k) { v = node[n + NodeSlot.VAL]; break; }
+              n = node[n + NodeSlot.NEXT] as number;
+            } while (n >= 0);
             if (v !== undefined || t.metatable === undefined) {
               stack[base + a] = v;
               continue;
@@ -672,7 +679,14 @@ function run(L: LuaThread, entryDepth: number): boolean {
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
           if (t instanceof LuaTable && t.metatable === undefined) {
-            t.setStrH(k, khash[(ins >>> 16) & 0xff], stack[base + a]);
+            // An existing key is updated inline (LuaTable.setStrH's chain walk); a new one is inserted there.
+            const node = t.node;
+            let n = (khash[(ins >>> 16) & 0xff] & t.hmask) << 2;
+            do {
+              if (node[n] === k) { node[n + NodeSlot.VAL] = stack[base + a]; break; }
+              n = node[n + NodeSlot.NEXT] as number;
+            } while (n >= 0);
+            if (n < 0) t.setStrH(k, khash[(ins >>> 16) & 0xff], stack[base + a]);
             continue;
           }
           ci.pc = pc; L.top = base + pt.framesize;
