@@ -1,7 +1,6 @@
 // The bytecode interpreter: one dispatch loop over instruction words with
 // LuaJIT's semantics for every opcode (vm_x64.dasc, lj_vm*.c). Lua-to-Lua
 // calls, returns, pcall and coroutine yields never recurse in JS.
-import { BCBIAS_J } from "../bc/ins.ts";
 import { PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
 import { luaMod } from "../util/arith.ts";
@@ -35,6 +34,15 @@ const enum BC {
   JFORL = 81, ITERL = 82, IITERL = 83, JITERL = 84, LOOP = 85, ILOOP = 86, JLOOP = 87, JMP = 88,
   FUNCF = 89, IFUNCF = 90, JFUNCF = 91, FUNCV = 92, IFUNCV = 93, JFUNCV = 94, FUNCC = 95,
   FUNCCW = 96,
+}
+
+/**
+ * Constants of other modules the loop uses at almost every jump, as
+ * compile-time constants: esbuild turns module-level consts into `var`s,
+ * which V8 loads at each use. test/unit/interp-opcodes.test.ts checks them.
+ */
+const enum K {
+  BCBIAS_J = 0x8000,
 }
 
 // -- Frames ----------------------------------------------------------------------
@@ -244,40 +252,40 @@ function run(L: LuaThread, entryDepth: number): boolean {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
           if (typeof x === "number" && typeof y === "number") {
-            pc += x < y ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            pc += x < y ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
             continue;
           }
-          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISGE: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
           if (typeof x === "number" && typeof y === "number") {
-            pc += !(x < y) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            pc += !(x < y) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
             continue;
           }
-          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISLE: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
           if (typeof x === "number" && typeof y === "number") {
-            pc += x <= y ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            pc += x <= y ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
             continue;
           }
-          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISGT: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
           if (typeof x === "number" && typeof y === "number") {
-            pc += !(x <= y) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            pc += !(x <= y) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
             continue;
           }
-          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISEQV: case BC.ISNEV: {
@@ -288,33 +296,33 @@ function run(L: LuaThread, entryDepth: number): boolean {
             ci.pc = pc;
             L.top = base + pt.framesize;
             r = meta.equals(L, x, y);
-            pc += r === (op === BC.ISEQV) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+            pc += r === (op === BC.ISEQV) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
             break;
           }
-          pc += r === (op === BC.ISEQV) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += r === (op === BC.ISEQV) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           continue;
         }
         case BC.ISEQS: case BC.ISNES: {
           const r = stack[base + a] === kgc[ins >>> 16];
-          pc += r === (op === BC.ISEQS) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += r === (op === BC.ISEQS) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           continue;
         }
         case BC.ISEQN: case BC.ISNEN: {
           const r = stack[base + a] === knum[ins >>> 16];
-          pc += r === (op === BC.ISEQN) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += r === (op === BC.ISEQN) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           continue;
         }
         case BC.ISEQP: case BC.ISNEP: {
           const d = ins >>> 16;
           const r = stack[base + a] === (d === 0 ? undefined : d === 2);
-          pc += r === (op === BC.ISEQP) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += r === (op === BC.ISEQP) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           continue;
         }
         case BC.ISTC: case BC.ISFC: {
           const v = stack[base + (ins >>> 16)];
           if ((v !== undefined && v !== false) === (op === BC.ISTC)) {
             stack[base + a] = v;
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+            pc += (bc[pc] >>> 16) - K.BCBIAS_J + 1;
           } else {
             pc++;
           }
@@ -322,7 +330,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
         }
         case BC.IST: case BC.ISF: {
           const v = stack[base + (ins >>> 16)];
-          pc += (v !== undefined && v !== false) === (op === BC.IST) ? (bc[pc] >>> 16) - BCBIAS_J + 1 : 1;
+          pc += (v !== undefined && v !== false) === (op === BC.IST) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           continue;
         }
 
@@ -538,7 +546,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
         }
         case BC.UCLO:
           if (L.openUpvals !== null) closeUpvals(L, base + a);
-          pc += (ins >>> 16) - BCBIAS_J;
+          pc += (ins >>> 16) - K.BCBIAS_J;
           continue;
         case BC.FNEW: {
           const child = kgc[ins >>> 16] as Proto;
@@ -832,7 +840,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             stack[base + a - 1] = nxt;
             stack[base + a] = iterOut.key;
             stack[base + a + 1] = iterOut.val;
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+            pc += (bc[pc] >>> 16) - K.BCBIAS_J + 1;
             if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           } else {
             pc++;
@@ -848,7 +856,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             despecialize(pt, pc - 1, ins);
             S.jit?.despecialised?.(pt, pc - 1);
           }
-          pc += (ins >>> 16) - BCBIAS_J;
+          pc += (ins >>> 16) - K.BCBIAS_J;
           break;
         }
         case BC.VARG: {
@@ -901,7 +909,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
             stack[ra + 3] = idx;
           } else {
-            pc += (ins >>> 16) - BCBIAS_J;
+            pc += (ins >>> 16) - K.BCBIAS_J;
           }
           continue;
         }
@@ -917,9 +925,9 @@ function run(L: LuaThread, entryDepth: number): boolean {
           if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
             stack[ra + 3] = idx;
             // JFORI enters the loop's trace (the JFORL right before its exit target).
-            (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - BCBIAS_J);
+            (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - K.BCBIAS_J);
           } else {
-            pc += (ins >>> 16) - BCBIAS_J;
+            pc += (ins >>> 16) - K.BCBIAS_J;
           }
           break;
         }
@@ -932,7 +940,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
             stack[ra] = idx;
             stack[ra + 3] = idx;
-            pc += (ins >>> 16) - BCBIAS_J;
+            pc += (ins >>> 16) - K.BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); L.multres = multres; return false; }
           }
           if (hot) break;
@@ -947,7 +955,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             stack[ra] = idx;
             stack[ra + 3] = idx;
             (S.jit as JitHooks).enter(L, pt, pc - 1);
-            pc += d - BCBIAS_J;
+            pc += d - K.BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           } else {
             (S.jit as JitHooks).loopLeft(pt, pc - 1);
@@ -960,7 +968,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           const v = stack[base + a];
           if (v !== undefined) {
             stack[base + a - 1] = v;
-            pc += (ins >>> 16) - BCBIAS_J;
+            pc += (ins >>> 16) - K.BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); L.multres = multres; return false; }
           }
           if (hot) break;
@@ -972,7 +980,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           if (v !== undefined) {
             stack[base + a - 1] = v;
             (S.jit as JitHooks).enter(L, pt, pc - 1);
-            pc += d - BCBIAS_J;
+            pc += d - K.BCBIAS_J;
             if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           } else {
             (S.jit as JitHooks).loopLeft(pt, pc - 1);
@@ -999,7 +1007,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
               stack[base + oa - 1] = nxt;
               stack[base + oa] = iterOut.key;
               stack[base + oa + 1] = iterOut.val;
-              pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+              pc += (bc[pc] >>> 16) - K.BCBIAS_J + 1;
             } else {
               pc++;
             }
@@ -1013,7 +1021,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           break;
         }
         case BC.JMP:
-          pc += (ins >>> 16) - BCBIAS_J;
+          pc += (ins >>> 16) - K.BCBIAS_J;
           continue;
 
         // -- Function headers ----------------------------------------------------------------------
@@ -1146,7 +1154,7 @@ function resolveCall(L: LuaThread, fidx: number, nargs: number, slot: number): L
 function despecialize(pt: Proto, isnextPc: number, ins: number): void {
   const bc = pt.bc;
   bc[isnextPc] = ((ins & ~0xff) | BC.JMP) >>> 0;
-  const itern = isnextPc + 1 + ((ins >>> 16) - BCBIAS_J);
+  const itern = isnextPc + 1 + ((ins >>> 16) - K.BCBIAS_J);
   if ((bc[itern] & 0xff) === BC.ITERN) bc[itern] = ((bc[itern] & ~0xff) | BC.ITERC) >>> 0;
 }
 
