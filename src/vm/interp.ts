@@ -37,12 +37,13 @@ const enum BC {
 }
 
 /**
- * Constants of other modules the loop uses at almost every jump, as
- * compile-time constants: esbuild turns module-level consts into `var`s,
- * which V8 loads at each use. test/unit/interp-opcodes.test.ts checks them.
+ * Constants the loop uses at every jump or return, as compile-time constants:
+ * esbuild turns module-level consts into `var`s, which V8 loads at each use.
+ * BCBIAS_J copies src/bc/ins.ts (test/unit/interp-opcodes.test.ts checks it).
  */
 const enum K {
   BCBIAS_J = 0x8000,
+  TAILRET = -2,
 }
 
 // -- Frames ----------------------------------------------------------------------
@@ -204,7 +205,7 @@ export function execute(L: LuaThread, entryDepth: number): void {
 }
 
 /** A frame ended with a tail call that could not reuse it: return whatever the callee returned. */
-export const TAILRET = -2;
+export const TAILRET = K.TAILRET;
 
 /**
  * Run until the frame at entryDepth returns (true). A loop back-edge that
@@ -775,7 +776,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           }
           // Native function (pcall/xpcall become frames).
           if (fn === pcallMarker || fn === xpcallMarker) {
-            if (enterPcall(L, fidx, nargs, isTail ? TAILRET : nresults, fn === xpcallMarker)) continue outer;
+            if (enterPcall(L, fidx, nargs, isTail ? K.TAILRET : nresults, fn === xpcallMarker)) continue outer;
             finishNative(L, fidx, fidx, L.top - fidx, isTail ? -1 : nresults);
           } else {
             L.top = fidx + 2 + nargs;
@@ -784,7 +785,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             if (n < 0) {
               // coroutine.yield: suspend; resume delivers its arguments as this call's results.
               L.pendingCall = fidx;
-              L.pendingResults = isTail ? TAILRET : nresults;
+              L.pendingResults = isTail ? K.TAILRET : nresults;
               return true;
             }
             finishNative(L, fidx, fidx + 2, n, isTail ? -1 : nresults);
@@ -877,7 +878,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
 
         // -- Returns -------------------------------------------------------------------------------
         case BC.RETM: case BC.RET: case BC.RET0: case BC.RET1: {
-          if (ci.kind === FrameKind.LUA && L.depth > entryDepth && ci.nresults !== TAILRET && op !== BC.RETM) {
+          if (ci.kind === FrameKind.LUA && L.depth > entryDepth && ci.nresults !== K.TAILRET && op !== BC.RETM) {
             // Fast path: a plain Lua frame returning a fixed number of values.
             const n = op === BC.RET1 ? 1 : op === BC.RET0 ? 0 : (ins >>> 16) - 1;
             const dst = ci.funcIdx;
@@ -1055,7 +1056,7 @@ export function returnFrom(L: LuaThread, ci: CallInfo, src: number, n: number, e
     const prepend = !isError && (ci.kind === FrameKind.PCALL || ci.kind === FrameKind.XPCALL);
     isError = false;
     const wasDepth = L.depth;
-    const tailret = ci.nresults === TAILRET;
+    const tailret = ci.nresults === K.TAILRET;
     if (tailret) ci.nresults = -1;
     finishReturn(L, ci, src, n, prepend);
     if (wasDepth === entryDepth) return true;
