@@ -101,6 +101,9 @@ export function finishFunction(fs: FuncState, line: number, chunkname: string): 
     uv: fs.uvtmp.slice(0, fs.nuv),
     uvnames: fs.uvmap.slice(0, fs.nuv).map((vidx) => ps.vstack[vidx].name as string),
     varinfo: collectVarInfo(fs),
+    // Present from the start, so that filling them in later keeps the object's shape (V8 map).
+    khash: undefined,
+    hotcount: undefined,
   };
   ps.vtop = fs.vbase;
   ps.fs = fs.prev;

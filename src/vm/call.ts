@@ -4,7 +4,7 @@ import { ERRMSG } from "../lang/errmsg.ts";
 import { opTypeError, runtimeError } from "./errors.ts";
 import { LuaClosure, NativeFunction } from "./func.ts";
 import { execute, pushLuaFrame } from "./interp.ts";
-import { metaLookup } from "./meta.ts";
+import { H_CALL, metaLookup } from "./meta.ts";
 import { FrameKind, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 
@@ -19,7 +19,7 @@ export function callAtIdx(L: LuaThread, fidx: number, nargs: number): number {
   let fn = L.stack[fidx];
   if (!(fn instanceof LuaClosure) && !(fn instanceof NativeFunction)) {
     // __call: the object becomes the first argument.
-    const mo = metaLookup(L, fn, "__call");
+    const mo = metaLookup(L, fn, "__call", H_CALL);
     if (mo === undefined) return opTypeError(L, -1, fn, ERRMSG.OPCALL);
     const stack = L.stack;
     L.ensureStack(fidx + 3 + nargs);

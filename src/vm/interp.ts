@@ -1,7 +1,6 @@
 // The bytecode interpreter: one dispatch loop over instruction words with
 // LuaJIT's semantics for every opcode (vm_x64.dasc, lj_vm*.c). Lua-to-Lua
 // calls, returns, pcall and coroutine yields never recurse in JS.
-import { BCBIAS_J } from "../bc/ins.ts";
 import { PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
 import { luaMod } from "../util/arith.ts";
@@ -9,7 +8,7 @@ import { LuaError, LuaHalt, argError, opTypeError, runtimeError } from "./errors
 import { callAtIdx, callValue1 } from "./call.ts";
 import { LuaClosure, NativeFunction, Upval } from "./func.ts";
 import * as meta from "./meta.ts";
-import { LuaTable, TableError, iterOut } from "./table.ts";
+import { LuaTable, NodeSlot, TableError, iterOut } from "./table.ts";
 import { strHash } from "./hash.ts";
 import { FrameKind, LJ_STACK_MAX, type CallInfo, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
@@ -35,6 +34,16 @@ const enum BC {
   JFORL = 81, ITERL = 82, IITERL = 83, JITERL = 84, LOOP = 85, ILOOP = 86, JLOOP = 87, JMP = 88,
   FUNCF = 89, IFUNCF = 90, JFUNCF = 91, FUNCV = 92, IFUNCV = 93, JFUNCV = 94, FUNCC = 95,
   FUNCCW = 96,
+}
+
+/**
+ * Constants the loop uses at every jump or return, as compile-time constants:
+ * esbuild turns module-level consts into `var`s, which V8 loads at each use.
+ * BCBIAS_J copies src/bc/ins.ts (test/unit/interp-opcodes.test.ts checks it).
+ */
+const enum K {
+  BCBIAS_J = 0x8000,
+  TAILRET = -2,
 }
 
 // -- Frames ----------------------------------------------------------------------
@@ -189,8 +198,7 @@ export function execute(L: LuaThread, entryDepth: number): void {
     // Nested runs and recovered errors leave any straight stretch: report everything again.
     L.state.stopPc = -1;
     try {
-      run(L, entryDepth);
-      return;
+      if (run(L, entryDepth)) return;
     } catch (e) {
       if (!recover(L, e, entryDepth)) throw e;
       if (L.depth < entryDepth) return;
@@ -199,9 +207,15 @@ export function execute(L: LuaThread, entryDepth: number): void {
 }
 
 /** A frame ended with a tail call that could not reuse it: return whatever the callee returned. */
-export const TAILRET = -2;
+export const TAILRET = K.TAILRET;
 
-function run(L: LuaThread, entryDepth: number): void {
+/**
+ * Run until the frame at entryDepth returns (true). A loop back-edge that
+ * ends a tick slice returns false instead, to be called again: V8 first
+ * compiles this loop on-stack-replaced, where it cannot type the values
+ * that enter at the loop header, and calls let it compile a normal version.
+ */
+function run(L: LuaThread, entryDepth: number): boolean {
   const S = L.state;
   let multres = L.multres;
   outer: for (;;) {
@@ -212,16 +226,26 @@ function run(L: LuaThread, entryDepth: number): void {
     const kgc = pt.kgc;
     const knum = pt.knum;
     const khash = pt.khash ?? constantHashes(pt);
-    const base = ci.base;
+    // `| 0`: V8 then keeps these as untagged int32 instead of re-checking a Smi at each use.
+    const base = ci.base | 0;
     let stack = L.stack;
-    let pc = ci.pc;
+    let pc = ci.pc | 0;
+    // S.recording and S.counting change only in calls out of this loop (hooks,
+    // natives, metamethods): pure instructions `continue`, and the rest reach
+    // the re-read after the switch. That keeps two loads off every instruction.
+    // They are tested with `=== true`: in on-stack-replaced code V8 does not
+    // know they are booleans, and a plain truth test becomes a generic ToBoolean.
+    let recording = S.recording;
+    let counting = S.counting;
     for (;;) {
-      if (S.recording && (S.stopPc < 0 || S.stopPc === pc)) {
+      if (recording === true && (S.stopPc < 0 || S.stopPc === pc)) {
         // The recorder sees each instruction before it runs (and may patch it);
         // a running trace may ask only for the end of a straight stretch (stopPc).
         ci.pc = pc;
         (S.jit as JitHooks).record(L, pt, pc);
         stack = L.stack;
+        recording = S.recording;
+        counting = S.counting;
       }
       const ins = bc[pc++];
       const op = ins & 0xff;
@@ -231,41 +255,41 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.ISLT: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          if (typeof x === "number" && typeof y === "number" ? x < y : compareSlow(L, ci, pc, x, y, op)) {
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          } else {
-            pc++;
+          if (typeof x === "number" && typeof y === "number") {
+            pc += x < y ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+            continue;
           }
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISGE: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          if (typeof x === "number" && typeof y === "number" ? !(x < y) : compareSlow(L, ci, pc, x, y, op)) {
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          } else {
-            pc++;
+          if (typeof x === "number" && typeof y === "number") {
+            pc += !(x < y) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+            continue;
           }
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISLE: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          if (typeof x === "number" && typeof y === "number" ? x <= y : compareSlow(L, ci, pc, x, y, op)) {
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          } else {
-            pc++;
+          if (typeof x === "number" && typeof y === "number") {
+            pc += x <= y ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+            continue;
           }
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISGT: {
           const x = stack[base + a];
           const y = stack[base + (ins >>> 16)];
-          if (typeof x === "number" && typeof y === "number" ? !(x <= y) : compareSlow(L, ci, pc, x, y, op)) {
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          } else {
-            pc++;
+          if (typeof x === "number" && typeof y === "number") {
+            pc += !(x <= y) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+            continue;
           }
+          pc += compareSlow(L, ci, pc, x, y, op) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
           break;
         }
         case BC.ISEQV: case BC.ISNEV: {
@@ -276,134 +300,199 @@ function run(L: LuaThread, entryDepth: number): void {
             ci.pc = pc;
             L.top = base + pt.framesize;
             r = meta.equals(L, x, y);
+            pc += r === (op === BC.ISEQV) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+            break;
           }
-          if (r === (op === BC.ISEQV)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += r === (op === BC.ISEQV) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+          continue;
         }
         case BC.ISEQS: case BC.ISNES: {
           const r = stack[base + a] === kgc[ins >>> 16];
-          if (r === (op === BC.ISEQS)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += r === (op === BC.ISEQS) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+          continue;
         }
         case BC.ISEQN: case BC.ISNEN: {
           const r = stack[base + a] === knum[ins >>> 16];
-          if (r === (op === BC.ISEQN)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += r === (op === BC.ISEQN) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+          continue;
         }
         case BC.ISEQP: case BC.ISNEP: {
           const d = ins >>> 16;
           const r = stack[base + a] === (d === 0 ? undefined : d === 2);
-          if (r === (op === BC.ISEQP)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += r === (op === BC.ISEQP) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+          continue;
         }
         case BC.ISTC: case BC.ISFC: {
           const v = stack[base + (ins >>> 16)];
           if ((v !== undefined && v !== false) === (op === BC.ISTC)) {
             stack[base + a] = v;
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+            pc += (bc[pc] >>> 16) - K.BCBIAS_J + 1;
           } else {
             pc++;
           }
-          break;
+          continue;
         }
         case BC.IST: case BC.ISF: {
           const v = stack[base + (ins >>> 16)];
-          if ((v !== undefined && v !== false) === (op === BC.IST)) pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-          else pc++;
-          break;
+          pc += (v !== undefined && v !== false) === (op === BC.IST) ? (bc[pc] >>> 16) - K.BCBIAS_J + 1 : 1;
+          continue;
         }
 
         // -- Unary ops -----------------------------------------------------------------
         case BC.MOV:
           stack[base + a] = stack[base + (ins >>> 16)];
-          break;
+          continue;
         case BC.NOT: {
           const v = stack[base + (ins >>> 16)];
           stack[base + a] = v === undefined || v === false;
-          break;
+          continue;
         }
         case BC.UNM: {
           const d = ins >>> 16;
           const v = stack[base + d];
           if (typeof v === "number") {
             stack[base + a] = -v;
-          } else {
-            ci.pc = pc;
-            L.top = base + pt.framesize;
-            stack[base + a] = meta.unm(L, v, d);
+            continue;
           }
+          ci.pc = pc;
+          L.top = base + pt.framesize;
+          stack[base + a] = meta.unm(L, v, d);
           break;
         }
         case BC.LEN: {
           const d = ins >>> 16;
           const v = stack[base + d];
-          if (typeof v === "string") stack[base + a] = v.length;
-          else if (v instanceof LuaTable) stack[base + a] = v.length();
-          else {
-            ci.pc = pc;
-            L.top = base + pt.framesize;
-            stack[base + a] = meta.len(L, v, d);
+          if (typeof v === "string") {
+            stack[base + a] = v.length;
+            continue;
           }
+          if (v instanceof LuaTable) {
+            stack[base + a] = v.length();
+            continue;
+          }
+          ci.pc = pc;
+          L.top = base + pt.framesize;
+          stack[base + a] = meta.len(L, v, d);
           break;
         }
 
-        // -- Arithmetic ------------------------------------------------------------------
+        // -- Arithmetic: one case per opcode, so the fast path is a type check and the op.
         case BC.ADDVN: {
           const x = stack[base + (ins >>> 24)];
-          if (typeof x === "number") { stack[base + a] = x + knum[(ins >>> 16) & 0xff]; break; }
+          if (typeof x === "number") { stack[base + a] = x + knum[(ins >>> 16) & 0xff]; continue; }
           ci.pc = pc; L.top = base + pt.framesize;
           stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 0, ins >>> 24, -1);
           break;
         }
-        case BC.SUBVN: case BC.MULVN: case BC.DIVVN: case BC.MODVN: {
-          const b = ins >>> 24;
-          const x = stack[base + b];
-          const y = knum[(ins >>> 16) & 0xff];
-          if (typeof x === "number") {
-            stack[base + a] = op === BC.SUBVN ? x - y : op === BC.MULVN ? x * y : op === BC.DIVVN ? x / y : luaMod(x, y);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, x, y, op - BC.ADDVN, b, -1);
-          }
+        case BC.SUBVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = x - knum[(ins >>> 16) & 0xff]; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 1, ins >>> 24, -1);
           break;
         }
-        case BC.ADDNV: case BC.SUBNV: case BC.MULNV: case BC.DIVNV: case BC.MODNV: {
-          const b = ins >>> 24;
-          const x = stack[base + b];
-          const y = knum[(ins >>> 16) & 0xff];
-          if (typeof x === "number") {
-            stack[base + a] = op === BC.ADDNV ? y + x : op === BC.SUBNV ? y - x : op === BC.MULNV ? y * x
-              : op === BC.DIVNV ? y / x : luaMod(y, x);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, y, x, op - BC.ADDNV, -1, b);
-          }
+        case BC.MULVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = x * knum[(ins >>> 16) & 0xff]; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 2, ins >>> 24, -1);
+          break;
+        }
+        case BC.DIVVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = x / knum[(ins >>> 16) & 0xff]; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 3, ins >>> 24, -1);
+          break;
+        }
+        case BC.MODVN: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = luaMod(x, knum[(ins >>> 16) & 0xff]); continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, knum[(ins >>> 16) & 0xff], 4, ins >>> 24, -1);
+          break;
+        }
+        case BC.ADDNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = knum[(ins >>> 16) & 0xff] + x; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 0, -1, ins >>> 24);
+          break;
+        }
+        case BC.SUBNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = knum[(ins >>> 16) & 0xff] - x; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 1, -1, ins >>> 24);
+          break;
+        }
+        case BC.MULNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = knum[(ins >>> 16) & 0xff] * x; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 2, -1, ins >>> 24);
+          break;
+        }
+        case BC.DIVNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = knum[(ins >>> 16) & 0xff] / x; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 3, -1, ins >>> 24);
+          break;
+        }
+        case BC.MODNV: {
+          const x = stack[base + (ins >>> 24)];
+          if (typeof x === "number") { stack[base + a] = luaMod(knum[(ins >>> 16) & 0xff], x); continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, knum[(ins >>> 16) & 0xff], x, 4, -1, ins >>> 24);
           break;
         }
         case BC.ADDVV: {
           const x = stack[base + (ins >>> 24)];
           const y = stack[base + ((ins >>> 16) & 0xff)];
-          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x + y; break; }
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x + y; continue; }
           ci.pc = pc; L.top = base + pt.framesize;
           stack[base + a] = meta.arith(L, x, y, 0, ins >>> 24, (ins >>> 16) & 0xff);
           break;
         }
-        case BC.SUBVV: case BC.MULVV: case BC.DIVVV: case BC.MODVV: case BC.POW: {
-          const b = ins >>> 24;
-          const c = (ins >>> 16) & 0xff;
-          const x = stack[base + b];
-          const y = stack[base + c];
-          if (typeof x === "number" && typeof y === "number") {
-            stack[base + a] = op === BC.SUBVV ? x - y : op === BC.MULVV ? x * y : op === BC.DIVVV ? x / y
-              : op === BC.MODVV ? luaMod(x, y) : Math.pow(x, y);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.arith(L, x, y, op === BC.POW ? 5 : op - BC.ADDVV, b, c);
-          }
+        case BC.SUBVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x - y; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 1, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case BC.MULVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x * y; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 2, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case BC.DIVVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = x / y; continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 3, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case BC.MODVV: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = luaMod(x, y); continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 4, ins >>> 24, (ins >>> 16) & 0xff);
+          break;
+        }
+        case BC.POW: {
+          const x = stack[base + (ins >>> 24)];
+          const y = stack[base + ((ins >>> 16) & 0xff)];
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = Math.pow(x, y); continue; }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.arith(L, x, y, 5, ins >>> 24, (ins >>> 16) & 0xff);
           break;
         }
         case BC.CAT: {
@@ -413,84 +502,85 @@ function run(L: LuaThread, entryDepth: number): void {
           const y = stack[base + c];
           if (c === b + 1 && typeof x === "string" && typeof y === "string") {
             stack[base + a] = x + y;
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.concat(L, base + b, base + c);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.concat(L, base + b, base + c);
           break;
         }
 
         // -- Constants -------------------------------------------------------------------
         case BC.KSTR:
           stack[base + a] = kgc[ins >>> 16] as string;
-          break;
+          continue;
         case BC.KSHORT:
           stack[base + a] = ins >> 16;
-          break;
+          continue;
         case BC.KNUM:
           stack[base + a] = knum[ins >>> 16];
-          break;
+          continue;
         case BC.KPRI: {
           const d = ins >>> 16;
           stack[base + a] = d === 0 ? undefined : d === 2;
-          break;
+          continue;
         }
         case BC.KNIL: {
           const d = ins >>> 16;
           for (let i = a; i <= d; i++) stack[base + i] = undefined;
-          break;
+          continue;
         }
 
         // -- Upvalues and closures ---------------------------------------------------------
         case BC.UGET:
           stack[base + a] = cl.upvals[ins >>> 16].get();
-          break;
+          continue;
         case BC.USETV:
           cl.upvals[a].set(stack[base + (ins >>> 16)]);
-          break;
+          continue;
         case BC.USETS:
           cl.upvals[a].set(kgc[ins >>> 16] as string);
-          break;
+          continue;
         case BC.USETN:
           cl.upvals[a].set(knum[ins >>> 16]);
-          break;
+          continue;
         case BC.USETP: {
           const d = ins >>> 16;
           cl.upvals[a].set(d === 0 ? undefined : d === 2);
-          break;
+          continue;
         }
         case BC.UCLO:
           if (L.openUpvals !== null) closeUpvals(L, base + a);
-          pc += (ins >>> 16) - BCBIAS_J;
-          break;
+          pc += (ins >>> 16) - K.BCBIAS_J;
+          continue;
         case BC.FNEW: {
           const child = kgc[ins >>> 16] as Proto;
           const uvd = child.uv;
-          const upvals = new Array<Upval>(uvd.length);
+          const upvals: Upval[] = []; // pushed: packed, not holey
           for (let i = 0; i < uvd.length; i++) {
             const v = uvd[i];
-            upvals[i] = v & PROTO_UV_LOCAL ? findUpval(L, base + (v & 0xff)) : cl.upvals[v];
+            upvals.push(v & PROTO_UV_LOCAL ? findUpval(L, base + (v & 0xff)) : cl.upvals[v]);
           }
           stack[base + a] = new LuaClosure(child, upvals, cl.env);
-          break;
+          continue;
         }
 
         // -- Tables ------------------------------------------------------------------------
         case BC.TNEW:
           stack[base + a] = LuaTable.fromTNEW(ins >>> 16);
-          break;
+          continue;
         case BC.TDUP:
           stack[base + a] = LuaTable.fromTemplate(kgc[ins >>> 16] as TemplateTable);
-          break;
+          continue;
         case BC.GGET: {
           const env = cl.env;
           const key = kgc[ins >>> 16] as string;
-          let v = env.getStrH(key, khash[ins >>> 16]);
-          if (v === undefined && env.metatable !== undefined) {
-            ci.pc = pc; L.top = base + pt.framesize;
-            v = meta.index(L, env, key, -1);
+          const v = env.getStrH(key, khash[ins >>> 16]);
+          if (v !== undefined || env.metatable === undefined) {
+            stack[base + a] = v;
+            continue;
           }
-          stack[base + a] = v;
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.indexStr(L, env, key, khash[ins >>> 16], -1);
           break;
         }
         case BC.GSET: {
@@ -498,63 +588,102 @@ function run(L: LuaThread, entryDepth: number): void {
           const key = kgc[ins >>> 16] as string;
           if (env.metatable === undefined) {
             env.setStrH(key, khash[ins >>> 16], stack[base + a]);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            meta.setIndex(L, env, key, stack[base + a], -1);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          meta.setIndexStr(L, env, key, khash[ins >>> 16], stack[base + a], -1);
           break;
         }
-        case BC.TGETV: case BC.TGETR: {
+        case BC.TGETV: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = stack[base + ((ins >>> 16) & 0xff)];
-          let v: LuaValue;
-          if (t instanceof LuaTable && ((v = t.get(k)) !== undefined || t.metatable === undefined || op === BC.TGETR)) {
-            stack[base + a] = v;
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.index(L, t, k, b);
+          if (t instanceof LuaTable) {
+            let v: LuaValue;
+            if (typeof k === "number") {
+              // The array part inline: the common t[i].
+              const i = k | 0;
+              v = i === k && i >= 0 && i < t.asize ? t.arr[i] : t.get(k);
+            } else {
+              v = t.get(k);
+            }
+            if (v !== undefined || t.metatable === undefined) {
+              stack[base + a] = v;
+              continue;
+            }
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.index(L, t, k, b);
+          break;
+        }
+        case BC.TGETR: {
+          const t = stack[base + (ins >>> 24)];
+          const k = stack[base + ((ins >>> 16) & 0xff)];
+          if (t instanceof LuaTable) {
+            stack[base + a] = t.get(k);
+            continue;
+          }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.index(L, t, k, ins >>> 24);
           break;
         }
         case BC.TGETS: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
-          let v: LuaValue;
-          if (t instanceof LuaTable && ((v = t.getStrH(k, khash[(ins >>> 16) & 0xff])) !== undefined || t.metatable === undefined)) {
-            stack[base + a] = v;
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.index(L, t, k, b);
+          if (t instanceof LuaTable) {
+            // The hash chain walk of LuaTable.getStrH, inline: field reads are this common.
+            const node = t.node;
+            let n = (khash[(ins >>> 16) & 0xff] & t.hmask) << 2;
+            let v: LuaValue;
+            do {
+              if (node[n] === k) { v = node[n + NodeSlot.VAL]; break; }
+              n = node[n + NodeSlot.NEXT] as number;
+            } while (n >= 0);
+            if (v !== undefined || t.metatable === undefined) {
+              stack[base + a] = v;
+              continue;
+            }
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.indexStr(L, t, k, khash[(ins >>> 16) & 0xff], b);
           break;
         }
         case BC.TGETB: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = (ins >>> 16) & 0xff;
-          let v: LuaValue;
-          if (t instanceof LuaTable && ((v = t.getInt(k)) !== undefined || t.metatable === undefined)) {
-            stack[base + a] = v;
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            stack[base + a] = meta.index(L, t, k, b);
+          if (t instanceof LuaTable) {
+            const v = k < t.asize ? t.arr[k] : t.getInt(k);
+            if (v !== undefined || t.metatable === undefined) {
+              stack[base + a] = v;
+              continue;
+            }
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.index(L, t, k, b);
           break;
         }
         case BC.TSETV: case BC.TSETR: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = stack[base + ((ins >>> 16) & 0xff)];
-          ci.pc = pc;
           if (t instanceof LuaTable && (t.metatable === undefined || op === BC.TSETR)) {
+            if (typeof k === "number") {
+              // The array part inline: the common t[i] = v.
+              const i = k | 0;
+              if (i === k && i >= 0 && i < t.asize) {
+                t.arr[i] = stack[base + a];
+                continue;
+              }
+            }
+            ci.pc = pc; // for the error of a nil or NaN key
             if (typeof k === "number" || typeof k === "string") t.set(k, stack[base + a]);
             else meta.rawSet(L, t, k, stack[base + a]);
-          } else {
-            L.top = base + pt.framesize;
-            meta.setIndex(L, t, k, stack[base + a], b);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          meta.setIndex(L, t, k, stack[base + a], b);
           break;
         }
         case BC.TSETS: {
@@ -562,11 +691,18 @@ function run(L: LuaThread, entryDepth: number): void {
           const t = stack[base + b];
           const k = kgc[(ins >>> 16) & 0xff] as string;
           if (t instanceof LuaTable && t.metatable === undefined) {
-            t.setStrH(k, khash[(ins >>> 16) & 0xff], stack[base + a]);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            meta.setIndex(L, t, k, stack[base + a], b);
+            // An existing key is updated inline (LuaTable.setStrH's chain walk); a new one is inserted there.
+            const node = t.node;
+            let n = (khash[(ins >>> 16) & 0xff] & t.hmask) << 2;
+            do {
+              if (node[n] === k) { node[n + NodeSlot.VAL] = stack[base + a]; break; }
+              n = node[n + NodeSlot.NEXT] as number;
+            } while (n >= 0);
+            if (n < 0) t.setStrH(k, khash[(ins >>> 16) & 0xff], stack[base + a]);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          meta.setIndexStr(L, t, k, khash[(ins >>> 16) & 0xff], stack[base + a], b);
           break;
         }
         case BC.TSETB: {
@@ -574,11 +710,12 @@ function run(L: LuaThread, entryDepth: number): void {
           const t = stack[base + b];
           const k = (ins >>> 16) & 0xff;
           if (t instanceof LuaTable && t.metatable === undefined) {
-            t.setInt(k, stack[base + a]);
-          } else {
-            ci.pc = pc; L.top = base + pt.framesize;
-            meta.setIndex(L, t, k, stack[base + a], b);
+            if (k < t.asize) t.arr[k] = stack[base + a];
+            else t.setInt(k, stack[base + a]);
+            continue;
           }
+          ci.pc = pc; L.top = base + pt.framesize;
+          meta.setIndex(L, t, k, stack[base + a], b);
           break;
         }
         case BC.TSETM: {
@@ -590,11 +727,21 @@ function run(L: LuaThread, entryDepth: number): void {
             if (idx + n > t.asize) t.reasize(idx + n);
             for (let i = 0; i < n; i++) t.setInt(idx++, stack[base + a + i]);
           }
-          break;
+          continue;
         }
 
         // -- Calls -------------------------------------------------------------------------------
         case BC.CALLM: case BC.CALL: case BC.CALLMT: case BC.CALLT: {
+          if (op === BC.CALL) {
+            // The common call of a Lua function first; anything else takes the general path.
+            const fn = stack[base + a];
+            if (fn instanceof LuaClosure) {
+              ci.pc = pc;
+              if (--S.ticks <= 0) sliceEnd(L);
+              pushLuaFrame(L, fn, base + a, ((ins >>> 16) & 0xff) - 1, (ins >>> 24) - 1, FrameKind.LUA);
+              continue outer;
+            }
+          }
           const isTail = op === BC.CALLMT || op === BC.CALLT;
           let nargs: number;
           let nresults: number;
@@ -604,7 +751,7 @@ function run(L: LuaThread, entryDepth: number): void {
           else { nargs = (ins >>> 16) + multres; nresults = -1; }
           const fidx = base + a;
           ci.pc = pc;
-          if (--S.ticks <= 0) budgetExhausted(L);
+          if (--S.ticks <= 0) { sliceEnd(L); stack = L.stack; }
           let fn = stack[fidx];
           if (!(fn instanceof LuaClosure) && !(fn instanceof NativeFunction)) {
             L.top = fidx + 2 + nargs;
@@ -632,7 +779,7 @@ function run(L: LuaThread, entryDepth: number): void {
           }
           // Native function (pcall/xpcall become frames).
           if (fn === pcallMarker || fn === xpcallMarker) {
-            if (enterPcall(L, fidx, nargs, isTail ? TAILRET : nresults, fn === xpcallMarker)) continue outer;
+            if (enterPcall(L, fidx, nargs, isTail ? K.TAILRET : nresults, fn === xpcallMarker)) continue outer;
             finishNative(L, fidx, fidx, L.top - fidx, isTail ? -1 : nresults);
           } else {
             L.top = fidx + 2 + nargs;
@@ -641,16 +788,15 @@ function run(L: LuaThread, entryDepth: number): void {
             if (n < 0) {
               // coroutine.yield: suspend; resume delivers its arguments as this call's results.
               L.pendingCall = fidx;
-              L.pendingResults = isTail ? TAILRET : nresults;
-              return;
+              L.pendingResults = isTail ? K.TAILRET : nresults;
+              return true;
             }
             finishNative(L, fidx, fidx + 2, n, isTail ? -1 : nresults);
-            stack = L.stack;
           }
           multres = L.top - fidx;
           if (isTail) {
             // Return the native's results from this frame.
-            if (returnFrom(L, ci, fidx, multres, entryDepth)) return;
+            if (returnFrom(L, ci, fidx, multres, entryDepth)) return true;
             multres = L.top - L.frames[L.depth + 1].funcIdx;
             continue outer;
           }
@@ -682,9 +828,8 @@ function run(L: LuaThread, entryDepth: number): void {
           if (n < 0) {
             L.pendingCall = fidx;
             L.pendingResults = nresults;
-            return;
+            return true;
           }
-          stack = L.stack;
           finishNative(L, fidx, fidx + 2, n, nresults);
           L.top = base + pt.framesize;
           break;
@@ -692,15 +837,15 @@ function run(L: LuaThread, entryDepth: number): void {
         case BC.ITERN: {
           // Specialised next(): A-2 is the table, A-1 a traversal cursor. On
           // success it jumps with the following ITERL's target, as LuaJIT does.
-          if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
+          if (counting === true) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const t = stack[base + a - 2] as LuaTable;
           const nxt = t.iterate(stack[base + a - 1] as number);
           if (nxt >= 0) {
             stack[base + a - 1] = nxt;
             stack[base + a] = iterOut.key;
             stack[base + a + 1] = iterOut.val;
-            pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
-            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+            pc += (bc[pc] >>> 16) - K.BCBIAS_J + 1;
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           } else {
             pc++;
           }
@@ -715,7 +860,7 @@ function run(L: LuaThread, entryDepth: number): void {
             despecialize(pt, pc - 1, ins);
             S.jit?.despecialised?.(pt, pc - 1);
           }
-          pc += (ins >>> 16) - BCBIAS_J;
+          pc += (ins >>> 16) - K.BCBIAS_J;
           break;
         }
         case BC.VARG: {
@@ -731,12 +876,12 @@ function run(L: LuaThread, entryDepth: number): void {
           } else {
             for (let i = 0; i < nwant; i++) stack[dst + i] = i < nvar ? stack[src + i] : undefined;
           }
-          break;
+          continue;
         }
 
         // -- Returns -------------------------------------------------------------------------------
         case BC.RETM: case BC.RET: case BC.RET0: case BC.RET1: {
-          if (ci.kind === FrameKind.LUA && L.depth > entryDepth && ci.nresults !== TAILRET && op !== BC.RETM) {
+          if (ci.kind === FrameKind.LUA && L.depth > entryDepth && ci.nresults !== K.TAILRET && op !== BC.RETM) {
             // Fast path: a plain Lua frame returning a fixed number of values.
             const n = op === BC.RET1 ? 1 : op === BC.RET0 ? 0 : (ins >>> 16) - 1;
             const dst = ci.funcIdx;
@@ -750,13 +895,29 @@ function run(L: LuaThread, entryDepth: number): void {
             continue outer;
           }
           const n = op === BC.RET0 ? 0 : op === BC.RET1 ? 1 : op === BC.RET ? (ins >>> 16) - 1 : (ins >>> 16) + multres;
-          if (returnFrom(L, ci, base + a, n, entryDepth)) return;
+          if (returnFrom(L, ci, base + a, n, entryDepth)) return true;
           multres = L.top - L.frames[L.depth + 1].funcIdx;
           continue outer;
         }
 
-        // -- Loops ---------------------------------------------------------------------------------
-        case BC.FORI: case BC.JFORI: {
+        // -- Loops: the plain ops `continue` unless they called out (hot counting, the budget). --
+        case BC.FORI: {
+          const ra = base + a;
+          const idx = stack[ra];
+          const stop = stack[ra + 1];
+          const step = stack[ra + 2];
+          if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") {
+            ci.pc = pc;
+            forPrepError(L, idx, stop);
+          }
+          if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
+            stack[ra + 3] = idx;
+          } else {
+            pc += (ins >>> 16) - K.BCBIAS_J;
+          }
+          continue;
+        }
+        case BC.JFORI: {
           const ra = base + a;
           const idx = stack[ra];
           const stop = stack[ra + 1];
@@ -768,55 +929,75 @@ function run(L: LuaThread, entryDepth: number): void {
           if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
             stack[ra + 3] = idx;
             // JFORI enters the loop's trace (the JFORL right before its exit target).
-            if (op === BC.JFORI) (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - BCBIAS_J);
+            (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - K.BCBIAS_J);
           } else {
-            pc += (ins >>> 16) - BCBIAS_J;
+            pc += (ins >>> 16) - K.BCBIAS_J;
           }
           break;
         }
-        case BC.FORL: case BC.IFORL: case BC.JFORL: {
-          let d = ins >>> 16;
-          if (op === BC.FORL) {
-            if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
-          } else if (op === BC.JFORL) {
-            d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16; // D holds the trace number
-          }
+        case BC.FORL: case BC.IFORL: {
+          const hot = op === BC.FORL && counting === true;
+          if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const ra = base + a;
           const step = stack[ra + 2] as number;
           const idx = (stack[ra] as number) + step;
           if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
             stack[ra] = idx;
             stack[ra + 3] = idx;
-            if (op === BC.JFORL) (S.jit as JitHooks).enter(L, pt, pc - 1);
-            pc += d - BCBIAS_J;
-            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
-          } else if (op === BC.JFORL) {
+            pc += (ins >>> 16) - K.BCBIAS_J;
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); L.multres = multres; return false; }
+          }
+          if (hot) break;
+          continue;
+        }
+        case BC.JFORL: {
+          const d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16; // D holds the trace number
+          const ra = base + a;
+          const step = stack[ra + 2] as number;
+          const idx = (stack[ra] as number) + step;
+          if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
+            stack[ra] = idx;
+            stack[ra + 3] = idx;
+            (S.jit as JitHooks).enter(L, pt, pc - 1);
+            pc += d - K.BCBIAS_J;
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
+          } else {
             (S.jit as JitHooks).loopLeft(pt, pc - 1);
           }
           break;
         }
-        case BC.ITERL: case BC.IITERL: case BC.JITERL: {
-          let d = ins >>> 16;
-          if (op === BC.ITERL) {
-            if (S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
-          } else if (op === BC.JITERL) {
-            d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16;
-          }
+        case BC.ITERL: case BC.IITERL: {
+          const hot = op === BC.ITERL && counting === true;
+          if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
           const v = stack[base + a];
           if (v !== undefined) {
             stack[base + a - 1] = v;
-            if (op === BC.JITERL) (S.jit as JitHooks).enter(L, pt, pc - 1);
-            pc += d - BCBIAS_J;
-            if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
-          } else if (op === BC.JITERL) {
+            pc += (ins >>> 16) - K.BCBIAS_J;
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); L.multres = multres; return false; }
+          }
+          if (hot) break;
+          continue;
+        }
+        case BC.JITERL: {
+          const d = (S.jit as JitHooks).startIns(pt, pc - 1) >>> 16;
+          const v = stack[base + a];
+          if (v !== undefined) {
+            stack[base + a - 1] = v;
+            (S.jit as JitHooks).enter(L, pt, pc - 1);
+            pc += d - K.BCBIAS_J;
+            if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
+          } else {
             (S.jit as JitHooks).loopLeft(pt, pc - 1);
           }
           break;
         }
-        case BC.LOOP: case BC.ILOOP:
-          if (op === BC.LOOP && S.counting) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
-          if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
-          break;
+        case BC.LOOP: case BC.ILOOP: {
+          const hot = op === BC.LOOP && counting === true;
+          if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
+          if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); L.multres = multres; return false; }
+          if (hot) break;
+          continue;
+        }
         case BC.JLOOP: {
           // A trace started here: run the instruction it replaced.
           const orig = (S.jit as JitHooks).startIns(pt, pc - 1);
@@ -830,37 +1011,40 @@ function run(L: LuaThread, entryDepth: number): void {
               stack[base + oa - 1] = nxt;
               stack[base + oa] = iterOut.key;
               stack[base + oa + 1] = iterOut.val;
-              pc += (bc[pc] >>> 16) - BCBIAS_J + 1;
+              pc += (bc[pc] >>> 16) - K.BCBIAS_J + 1;
             } else {
               pc++;
             }
           } else if (oop === BC.RET0 || oop === BC.RET1 || oop === BC.RET) {
             const n = oop === BC.RET0 ? 0 : oop === BC.RET1 ? 1 : (orig >>> 16) - 1;
-            if (returnFrom(L, ci, base + ((orig >>> 8) & 0xff), n, entryDepth)) return;
+            if (returnFrom(L, ci, base + ((orig >>> 8) & 0xff), n, entryDepth)) return true;
             multres = L.top - L.frames[L.depth + 1].funcIdx;
             continue outer;
           }
-          if (--S.ticks <= 0) { ci.pc = pc; budgetExhausted(L); }
+          if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
           break;
         }
         case BC.JMP:
-          pc += (ins >>> 16) - BCBIAS_J;
-          break;
+          pc += (ins >>> 16) - K.BCBIAS_J;
+          continue;
 
         // -- Function headers ----------------------------------------------------------------------
         case BC.FUNCF:
-          if (S.counting) { ci.pc = pc; countHot(L, pt, 0, 1); }
-          break;
+          if (counting === true) { ci.pc = pc; countHot(L, pt, 0, 1); break; }
+          continue;
         case BC.JFUNCF:
           (S.jit as JitHooks).enter(L, pt, pc - 1);
           break;
         case BC.IFUNCF: case BC.FUNCV: case BC.IFUNCV: case BC.JFUNCV:
-          break;
+          continue;
 
         default:
           ci.pc = pc;
           throw new Error(`ljscope: cannot interpret opcode ${op} at pc ${pc - 1}`);
       }
+      recording = S.recording;
+      counting = S.counting;
+      stack = L.stack; // sliceEnd may have moved it
     }
   }
 }
@@ -875,7 +1059,7 @@ export function returnFrom(L: LuaThread, ci: CallInfo, src: number, n: number, e
     const prepend = !isError && (ci.kind === FrameKind.PCALL || ci.kind === FrameKind.XPCALL);
     isError = false;
     const wasDepth = L.depth;
-    const tailret = ci.nresults === TAILRET;
+    const tailret = ci.nresults === K.TAILRET;
     if (tailret) ci.nresults = -1;
     finishReturn(L, ci, src, n, prepend);
     if (wasDepth === entryDepth) return true;
@@ -900,6 +1084,29 @@ function countHot(L: LuaThread, pt: Proto, pc: number, dec: number): void {
   const v = hc[pc] - dec;
   if (v < 0) (L.state.jit as JitHooks).hot(L, pt, pc);
   else hc[pc] = v;
+}
+
+/** Stacks up to this many slots are renewed each tick slice (a copy is a few microseconds). */
+const RENEW_MAX_SLOTS = 16384;
+
+/**
+ * A tick slice is used up: refill it (or halt), and give the main thread's
+ * stack a fresh copy. Why: the stack lives as long as the run, so V8 soon
+ * moves it to the old generation, and from then on every store of a new
+ * HeapNumber (any double that is not a small integer) into it takes the write
+ * barrier's slow path, a remembered-set insert. Stores into a young array skip
+ * that; float-heavy loops run about a fifth faster. Only the outermost loop
+ * does this (cCalls 1: runMain's call), when no native below it holds the old
+ * array; open upvalues are repointed. Coroutine stacks are left alone.
+ */
+function sliceEnd(L: LuaThread): void {
+  budgetExhausted(L);
+  const S = L.state;
+  const old = L.stack;
+  if (S.cCalls !== 1 || L !== S.main || old.length > RENEW_MAX_SLOTS) return;
+  const stack = old.slice();
+  L.stack = stack;
+  for (let uv = L.openUpvals; uv !== null; uv = uv.nextOpen) uv.stack = stack;
 }
 
 /** Hashes of a proto's string constants, computed once: field and global access skip hashing. */
@@ -937,7 +1144,7 @@ function finishNative(L: LuaThread, fidx: number, src: number, n: number, nresul
  */
 function resolveCall(L: LuaThread, fidx: number, nargs: number, slot: number): LuaClosure | NativeFunction {
   const obj = L.stack[fidx];
-  const mo = meta.metaLookup(L, obj, "__call");
+  const mo = meta.metaLookup(L, obj, "__call", meta.H_CALL);
   if (!(mo instanceof LuaClosure) && !(mo instanceof NativeFunction)) return opTypeError(L, slot, obj, ERRMSG.OPCALL);
   L.ensureStack(fidx + 4 + nargs);
   const stack = L.stack;
@@ -951,7 +1158,7 @@ function resolveCall(L: LuaThread, fidx: number, nargs: number, slot: number): L
 function despecialize(pt: Proto, isnextPc: number, ins: number): void {
   const bc = pt.bc;
   bc[isnextPc] = ((ins & ~0xff) | BC.JMP) >>> 0;
-  const itern = isnextPc + 1 + ((ins >>> 16) - BCBIAS_J);
+  const itern = isnextPc + 1 + ((ins >>> 16) - K.BCBIAS_J);
   if ((bc[itern] & 0xff) === BC.ITERN) bc[itern] = ((bc[itern] & ~0xff) | BC.ITERC) >>> 0;
 }
 

@@ -7,6 +7,7 @@ import { formatNumber } from "../util/numfmt.ts";
 import { callValue1 } from "./call.ts";
 import { compareError, opTypeError, runtimeError } from "./errors.ts";
 import { isFunction } from "./func.ts";
+import { strHash } from "./hash.ts";
 import { LuaTable, TableError } from "./table.ts";
 import type { LuaThread } from "./thread.ts";
 import { isTable, isTruthy, type LuaObject, type LuaValue } from "./value.ts";
@@ -16,6 +17,15 @@ const MAX_IDXCHAIN = 100;
 
 /** Arithmetic metamethod names in ORDER ARITH. */
 const ARITH_MM = ["__add", "__sub", "__mul", "__div", "__mod", "__pow", "__unm"] as const;
+
+// Hashes of the metamethod names, computed once: lookups skip hashing them.
+const ARITH_MM_HASH = ARITH_MM.map(strHash);
+const H_INDEX = strHash("__index");
+const H_NEWINDEX = strHash("__newindex");
+const H_EQ = strHash("__eq");
+const H_LT = strHash("__lt");
+const H_LE = strHash("__le");
+export const H_CALL = strHash("__call");
 
 /** The metatable of any value (strings share one; so do the other non-table types, via debug.setmetatable). */
 export function getMetatable(L: LuaThread, o: LuaValue): LuaTable | undefined {
@@ -27,10 +37,10 @@ export function getMetatable(L: LuaThread, o: LuaValue): LuaTable | undefined {
   return L.state.typeMeta[typeof o === "number" ? "number" : typeof o === "boolean" ? "boolean" : "nil"];
 }
 
-/** lj_meta_lookup: the metamethod `name` of o, or undefined. */
-export function metaLookup(L: LuaThread, o: LuaValue, name: string): LuaValue {
+/** lj_meta_lookup: the metamethod `name` (whose strHash is h) of o, or undefined. */
+export function metaLookup(L: LuaThread, o: LuaValue, name: string, h = strHash(name)): LuaValue {
   const mt = getMetatable(L, o);
-  return mt === undefined ? undefined : mt.getStr(name);
+  return mt === undefined ? undefined : mt.getStrH(name, h);
 }
 
 /** Lua string -> number coercion for arithmetic (lj_strscan_num); undefined if not a number. */
@@ -54,15 +64,35 @@ export function rawSet(L: LuaThread, t: LuaTable, k: LuaValue, v: LuaValue): voi
 
 /** t[k] with __index (lj_meta_tget). `slot` names the indexed value in errors (-1: none). */
 export function index(L: LuaThread, o: LuaValue, k: LuaValue, slot: number): LuaValue {
+  if (typeof k === "string") return indexStr(L, o, k, strHash(k), slot);
   for (let loop = 0; loop < MAX_IDXCHAIN; loop++) {
     let mo: LuaValue;
     if (isTable(o)) {
       const v = o.get(k);
       if (v !== undefined) return v;
       const mt = o.metatable;
-      if (mt === undefined || (mo = mt.getStr("__index")) === undefined) return undefined;
+      if (mt === undefined || (mo = mt.getStrH("__index", H_INDEX)) === undefined) return undefined;
     } else {
-      mo = metaLookup(L, o, "__index");
+      mo = metaLookup(L, o, "__index", H_INDEX);
+      if (mo === undefined) opTypeError(L, loop === 0 ? slot : -1, o, ERRMSG.OPINDEX);
+    }
+    if (isFunction(mo)) return callValue1(L, mo, o, k);
+    o = mo;
+  }
+  return runtimeError(L, ERRMSG.GETLOOP);
+}
+
+/** index() for a string key whose strHash is h (method lookups through __index chains). */
+export function indexStr(L: LuaThread, o: LuaValue, k: string, h: number, slot: number): LuaValue {
+  for (let loop = 0; loop < MAX_IDXCHAIN; loop++) {
+    let mo: LuaValue;
+    if (isTable(o)) {
+      const v = o.getStrH(k, h);
+      if (v !== undefined) return v;
+      const mt = o.metatable;
+      if (mt === undefined || (mo = mt.getStrH("__index", H_INDEX)) === undefined) return undefined;
+    } else {
+      mo = metaLookup(L, o, "__index", H_INDEX);
       if (mo === undefined) opTypeError(L, loop === 0 ? slot : -1, o, ERRMSG.OPINDEX);
     }
     if (isFunction(mo)) return callValue1(L, mo, o, k);
@@ -73,16 +103,48 @@ export function index(L: LuaThread, o: LuaValue, k: LuaValue, slot: number): Lua
 
 /** t[k] = v with __newindex (lj_meta_tset). */
 export function setIndex(L: LuaThread, o: LuaValue, k: LuaValue, v: LuaValue, slot: number): void {
+  if (typeof k === "string") {
+    setIndexStr(L, o, k, strHash(k), v, slot);
+    return;
+  }
   for (let loop = 0; loop < MAX_IDXCHAIN; loop++) {
     let mo: LuaValue;
     if (isTable(o)) {
       const mt = o.metatable;
-      if (mt === undefined || o.get(k) !== undefined || (mo = mt.getStr("__newindex")) === undefined) {
+      if (mt === undefined || o.get(k) !== undefined || (mo = mt.getStrH("__newindex", H_NEWINDEX)) === undefined) {
         rawSet(L, o, k, v);
         return;
       }
     } else {
-      mo = metaLookup(L, o, "__newindex");
+      mo = metaLookup(L, o, "__newindex", H_NEWINDEX);
+      if (mo === undefined) opTypeError(L, loop === 0 ? slot : -1, o, ERRMSG.OPINDEX);
+    }
+    if (isFunction(mo)) {
+      callValue1(L, mo, o, k, v);
+      return;
+    }
+    o = mo;
+  }
+  runtimeError(L, ERRMSG.SETLOOP);
+}
+
+/** setIndex() for a string key whose strHash is h (field stores into objects with a metatable). */
+export function setIndexStr(L: LuaThread, o: LuaValue, k: string, h: number, v: LuaValue, slot: number): void {
+  for (let loop = 0; loop < MAX_IDXCHAIN; loop++) {
+    let mo: LuaValue;
+    if (isTable(o)) {
+      const mt = o.metatable;
+      if (mt === undefined || o.getStrH(k, h) !== undefined || (mo = mt.getStrH("__newindex", H_NEWINDEX)) === undefined) {
+        try {
+          o.setStrH(k, h, v);
+        } catch (e) {
+          if (e instanceof TableError) runtimeError(L, e.message);
+          throw e;
+        }
+        return;
+      }
+    } else {
+      mo = metaLookup(L, o, "__newindex", H_NEWINDEX);
       if (mo === undefined) opTypeError(L, loop === 0 ? slot : -1, o, ERRMSG.OPINDEX);
     }
     if (isFunction(mo)) {
@@ -105,9 +167,9 @@ export function arith(L: LuaThread, b: LuaValue, c: LuaValue, op: number, slotB:
   const nc = toNumber(c);
   if (nb !== undefined && nc !== undefined) return foldArith(nb, nc, op);
   const name = ARITH_MM[op];
-  let mo = metaLookup(L, b, name);
+  let mo = metaLookup(L, b, name, ARITH_MM_HASH[op]);
   if (mo === undefined) {
-    mo = metaLookup(L, c, name);
+    mo = metaLookup(L, c, name, ARITH_MM_HASH[op]);
     if (mo === undefined) {
       // Blame the first operand that is not a number.
       if (nb === undefined) return opTypeError(L, slotB, b, ERRMSG.OPARITH);
@@ -143,11 +205,11 @@ function sameMetamethod(a: LuaValue, b: LuaValue): boolean {
 export function equalObjects(L: LuaThread, a: LuaValue, b: LuaValue): boolean {
   const mt1 = getMetatable(L, a);
   if (mt1 === undefined) return false;
-  const mo = mt1.getStr("__eq");
+  const mo = mt1.getStrH("__eq", H_EQ);
   if (mo === undefined) return false;
   const mt2 = getMetatable(L, b);
   if (mt2 !== mt1) {
-    const mo2 = mt2 === undefined ? undefined : mt2.getStr("__eq");
+    const mo2 = mt2 === undefined ? undefined : mt2.getStrH("__eq", H_EQ);
     if (mo2 === undefined || !sameMetamethod(mo, mo2)) return false;
   }
   return isTruthy(callValue1(L, mo, a, b));
@@ -182,8 +244,9 @@ export function lessThan(L: LuaThread, a: LuaValue, b: LuaValue, le: boolean): b
   let negate = false;
   for (;;) {
     const name = le ? "__le" : "__lt";
-    const mo = metaLookup(L, a, name);
-    const mo2 = metaLookup(L, b, name);
+    const h = le ? H_LE : H_LT;
+    const mo = metaLookup(L, a, name, h);
+    const mo2 = metaLookup(L, b, name, h);
     if (mo === undefined || !sameMetamethod(mo, mo2)) {
       if (le) {
         // No __le: use not (b < a).

@@ -16,10 +16,10 @@ const HASH_BITS = (1 << MAX_HBITS) - 1;
  * Node layout in `LuaTable.node`: four slots per node, addressed by offset
  * (index << 2): key, value, offset of the next node in its chain (-1: none),
  * and the key's hash, kept so that moves and rehashes need not recompute it.
+ * A const enum, so that esbuild inlines the offsets (module-level consts
+ * become `var`s that V8 loads at each use); the interpreter's TGETS/TSETS use it too.
  */
-const VAL = 1;
-const NEXT = 2;
-const HASH = 3;
+export const enum NodeSlot { VAL = 1, NEXT = 2, HASH = 3 }
 
 export type TableErrorCode = "NILIDX" | "NANIDX" | "NEXTIDX" | "TABOV";
 
@@ -102,7 +102,7 @@ export class LuaTable implements LuaObject {
   /**
    * Layout, public for libraries and the explorer; treat as read-only outside
    * this file. arr.length === asize; node holds hmask + 1 nodes of four slots
-   * (see VAL/NEXT/HASH; NILNODE when hmask is 0); freetop is the offset below
+   * (see NodeSlot; NILNODE when hmask is 0); freetop is the offset below
    * which the next free node is searched.
    */
   asize = 0;
@@ -193,8 +193,8 @@ export class LuaTable implements LuaObject {
     const node = this.node;
     let n = (h & this.hmask) << 2;
     do {
-      if (node[n] === key) return node[n + VAL];
-      n = node[n + NEXT] as number;
+      if (node[n] === key) return node[n + NodeSlot.VAL];
+      n = node[n + NodeSlot.NEXT] as number;
     } while (n >= 0);
     return undefined;
   }
@@ -243,10 +243,10 @@ export class LuaTable implements LuaObject {
     let n = (h & this.hmask) << 2;
     do {
       if (node[n] === key) {
-        node[n + VAL] = v;
+        node[n + NodeSlot.VAL] = v;
         return;
       }
-      n = node[n + NEXT] as number;
+      n = node[n + NodeSlot.NEXT] as number;
     } while (n >= 0);
     this.newKey(key, h, v);
   }
@@ -261,7 +261,7 @@ export class LuaTable implements LuaObject {
     const node = this.node;
     const hmask = this.hmask;
     let n = (h & hmask) << 2;
-    if (node[n + VAL] !== undefined || hmask === 0) {
+    if (node[n + NodeSlot.VAL] !== undefined || hmask === 0) {
       // Only a nil *key* marks a free node: dead keys stay until the next rehash.
       let free = this.freetop;
       do {
@@ -273,31 +273,31 @@ export class LuaTable implements LuaObject {
         free -= 4;
       } while (node[free] !== undefined);
       this.freetop = free;
-      let c = ((node[n + HASH] as number) & hmask) << 2;
+      let c = ((node[n + NodeSlot.HASH] as number) & hmask) << 2;
       if (c !== n) {
         // The occupant is a guest from another chain: move it to the free node.
-        while (node[c + NEXT] !== n) c = node[c + NEXT] as number;
-        node[c + NEXT] = free;
+        while (node[c + NodeSlot.NEXT] !== n) c = node[c + NodeSlot.NEXT] as number;
+        node[c + NodeSlot.NEXT] = free;
         node[free] = node[n];
-        node[free + VAL] = node[n + VAL];
-        node[free + NEXT] = node[n + NEXT];
-        node[free + HASH] = node[n + HASH];
-        node[n + NEXT] = -1;
-        node[n + VAL] = undefined;
+        node[free + NodeSlot.VAL] = node[n + NodeSlot.VAL];
+        node[free + NodeSlot.NEXT] = node[n + NodeSlot.NEXT];
+        node[free + NodeSlot.HASH] = node[n + NodeSlot.HASH];
+        node[n + NodeSlot.NEXT] = -1;
+        node[n + NodeSlot.VAL] = undefined;
         // lj_tab_newkey then relinks keys left behind the moved node whose main
         // position is n. That needs a dead key matched by pointer identity after
         // its string was freed and the address reused; our keys compare by
         // value, and once n held a key of its own it never holds a guest again
         // (until a rehash), so there is never such a key to relink.
       } else {
-        node[free + NEXT] = node[n + NEXT];
-        node[n + NEXT] = free;
+        node[free + NodeSlot.NEXT] = node[n + NodeSlot.NEXT];
+        node[n + NodeSlot.NEXT] = free;
         n = free;
       }
     }
     node[n] = key === 0 ? 0 : key; // -0 is stored as 0
-    node[n + VAL] = v;
-    node[n + HASH] = h & HASH_BITS; // fits a small integer even with 31-bit Smis
+    node[n + NodeSlot.VAL] = v;
+    node[n + NodeSlot.HASH] = h & HASH_BITS; // fits a small integer even with 31-bit Smis
   }
 
   // -- Resizing ---------------------------------------------------------------
@@ -343,11 +343,11 @@ export class LuaTable implements LuaObject {
     }
     if (oldHmask > 0) {
       for (let i = 0, end = oldHmask << 2; i <= end; i += 4) {
-        const v = oldNode[i + VAL];
+        const v = oldNode[i + NodeSlot.VAL];
         if (v === undefined) continue;
         const k = oldNode[i];
         if (typeof k === "number" && k >= 0 && k < this.asize && (k | 0) === k) this.arr[k] = v;
-        else this.newKey(k, oldNode[i + HASH] as number, v);
+        else this.newKey(k, oldNode[i + NodeSlot.HASH] as number, v);
       }
     }
   }
@@ -368,7 +368,7 @@ export class LuaTable implements LuaObject {
     let total = 1 + nint;
     const node = this.node;
     for (let i = 0, end = this.hmask << 2; i <= end; i += 4) {
-      if (node[i + VAL] !== undefined) {
+      if (node[i + NodeSlot.VAL] !== undefined) {
         nint += countInt(node[i], bins);
         total++;
       }
@@ -474,7 +474,7 @@ export class LuaTable implements LuaObject {
     const node = this.node;
     for (let i = this.hmask << 2; i >= 0; i -= 4) {
       const k = node[i];
-      if (node[i + VAL] !== undefined && typeof k === "number" && k > m) m = k;
+      if (node[i + NodeSlot.VAL] !== undefined && typeof k === "number" && k > m) m = k;
     }
     return m;
   }
@@ -496,7 +496,7 @@ export class LuaTable implements LuaObject {
     let n = (hashKey(key) & this.hmask) << 2;
     do {
       if (node[n] === key) return this.asize + (n >> 2) + 1;
-      n = node[n + NEXT] as number;
+      n = node[n + NodeSlot.NEXT] as number;
     } while (n >= 0);
     return -1;
   }
@@ -519,7 +519,7 @@ export class LuaTable implements LuaObject {
     }
     const node = this.node;
     for (let j = cursor - asize, hmask = this.hmask; j <= hmask; j++) {
-      const v = node[(j << 2) + VAL];
+      const v = node[(j << 2) + NodeSlot.VAL];
       if (v !== undefined) {
         iterOut.key = node[j << 2];
         iterOut.val = v;
@@ -566,7 +566,7 @@ function buildTemplate(tpl: TemplateTable): LuaTable {
   if (kt.asize < tpl.minAsize) kt.reasize(tpl.minAsize - 1);
   const node = kt.node;
   if (kt.hmask > 0) {
-    for (let i = VAL; i < node.length; i += 4) if (node[i] === KEEP_KEY) node[i] = undefined;
+    for (let i = NodeSlot.VAL; i < node.length; i += 4) if (node[i] === KEEP_KEY) node[i] = undefined;
   }
   Object.defineProperty(tpl, BUILT, { value: kt });
   return kt;

@@ -72,7 +72,11 @@ export class LuaThread implements LuaObject {
 
   constructor(state: LuaState, size = 256) {
     this.state = state;
-    this.stack = new Array<LuaValue>(size).fill(undefined);
+    // Pushed, not `new Array(size)`: that would be a holey array, and every
+    // load from a holey array checks for the hole.
+    const stack: LuaValue[] = [];
+    for (let i = 0; i < size; i++) stack.push(undefined);
+    this.stack = stack;
   }
 
   /** Make sure stack[0 .. need-1] exist (keeps the array packed). */
