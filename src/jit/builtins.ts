@@ -38,14 +38,19 @@ export function builtinPolicy(name: string): BuiltinPolicy {
 /** Pattern-matching characters (lj_str_haspattern): string.find with one of them searches a pattern. */
 const PATTERN_CHARS = /[\^$*+?.([%-]/;
 
+/** An argument among a CALLM's multiple results, not known when the call is recorded here. */
+export const UNKNOWN_ARG: unique symbol = Symbol("unknown argument");
+
 /**
  * Is this call of a recorded builtin a variant its recorder does not compile
  * (recff_nyiu, which is recff_nyi in 2.1: the trace stitches across it)?
  * args: the argument values; nargs: how many were passed (-1: unknown).
  * hasTostring: args[0] has a __tostring metamethod (a metacall is recorded).
  */
-export function unrecordedVariant(name: string, args: readonly LuaValue[], nargs: number, hasTostring: boolean): boolean {
-  const [a0, a1, , a3] = args;
+export function unrecordedVariant(name: string, args: readonly (LuaValue | typeof UNKNOWN_ARG)[], nargs: number, hasTostring: boolean): boolean {
+  // Without the values that decide it, the call counts as compiled.
+  if (args.includes(UNKNOWN_ARG) && name !== "string.format") return false;
+  const [a0, a1, , a3] = args as LuaValue[];
   switch (name) {
     case "string.find":
       // Only a plain search, or a pattern without special characters, is compiled.
@@ -68,7 +73,7 @@ export function unrecordedVariant(name: string, args: readonly LuaValue[], nargs
 }
 
 /** Does recff_format give up on this format (%s of a non-string, %p, a bad directive)? */
-function formatNyi(fmt: string, args: readonly LuaValue[]): boolean {
+function formatNyi(fmt: string, args: readonly (LuaValue | typeof UNKNOWN_ARG)[]): boolean {
   let arg = 0;
   for (let i = 0; i < fmt.length; i++) {
     if (fmt[i] !== "%") continue;
@@ -79,7 +84,7 @@ function formatNyi(fmt: string, args: readonly LuaValue[]): boolean {
     const conv = fmt[i];
     const v = args[arg++];
     if (conv === "s" || conv === "q") {
-      if (typeof v !== "string") return true;
+      if (typeof v !== "string" && v !== UNKNOWN_ARG) return true;
     } else if (!conv || !"diouxXaAeEfFgGc".includes(conv)) {
       return true;
     }

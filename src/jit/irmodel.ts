@@ -18,7 +18,7 @@
 //    number if a guard was emitted since the previous one (LOOP is a guard).
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
-import type { Proto } from "../bc/proto.ts";
+import { PROTO_VARARG, type Proto } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
@@ -489,6 +489,7 @@ export class IrModel {
         for (let i = 0; i < nargs; i++) args.push(slotVal(fslot + 2 + i).ref);
         const first = op === Op.ITERC ? base + a - 2 : base + fslot + 2; // ITERC's copies are not made yet
         if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args, stack.slice(first, first + args.length), out, ctx);
+        else if (op === Op.CALLT && fv instanceof LuaClosure && !(fv.proto.flags & PROTO_VARARG)) this.tailCallFrame(base, fslot, nargs);
         break;
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
@@ -679,6 +680,17 @@ export class IrModel {
         }
       }
     }
+  }
+
+  /**
+   * lj_record_tailcall: the arguments move down to the frame's base, where the
+   * callee runs; nothing above them stays known.
+   */
+  private tailCallFrame(base: number, fslot: number, nargs: number): void {
+    const args: (Val | undefined)[] = [];
+    for (let i = 0; i < nargs; i++) args.push(this.slots.get(base + fslot + 2 + i));
+    for (const slot of [...this.slots.keys()]) if (slot >= base) this.slots.delete(slot);
+    args.forEach((v, i) => { if (v !== undefined) this.write(base + i, v); });
   }
 
   /** Mark where the loop body was closed (lj_record_stop's loop snapshot). */

@@ -110,7 +110,8 @@ export function runPlan(T: Trace): RunPlan {
     fast: new Uint8Array(n), isJop: new Uint8Array(n),
     checksPre: checkList(T, false), checksLoop: checkList(T, true),
     nextPre: new Int32Array(n), nextLoop: new Int32Array(n),
-    wraps, loopPart: T.linktype === "loop", coast: false,
+    // lj_record_stop runs the loop optimisation for loops and tail-recursion (back at depth 0).
+    wraps, loopPart: T.linktype === "loop" || T.linktype === "tail-recursion", coast: false,
   };
   T.path.forEach((st, k) => {
     plan.pcs[k] = st.pc;

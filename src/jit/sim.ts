@@ -4,14 +4,14 @@
 // jit.flush / GC / maxtrace undo it — with each build's flush semantics.
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp, setD, setOp } from "../bc/ins.ts";
 import { Op, opNames } from "../bc/opcodes.ts";
-import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, isProto, protoLoc, type Proto } from "../bc/proto.ts";
+import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, protoLoc, type Proto } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import type { JitHooks, JitTarget, TraceInfo } from "../vm/jithooks.ts";
 import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
 import { LuaTable } from "../vm/table.ts";
 import { FrameKind, type LuaThread } from "../vm/thread.ts";
-import { builtinPolicy, unrecordedVariant } from "./builtins.ts";
+import { builtinPolicy, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
@@ -41,8 +41,8 @@ const PENALTY_RNDBITS = 4;
 
 /** A failed recording: the reason, and where the recorder was. */
 class TraceAbort {
-  /** pc: where the recorder was (J->pc), when a loop op already moved it on. */
-  constructor(readonly err: TraceError, readonly info: string | undefined, readonly pc?: number) {}
+  /** pc (and pt): where the recorder was (J->pc), when a loop op or a tail call already moved it on. */
+  constructor(readonly err: TraceError, readonly info: string | undefined, readonly pc?: number, readonly pt?: Proto) {}
 }
 
 /** Raised inside the simulation when a prefix-assert build hits a failed lua_assert. */
@@ -62,6 +62,8 @@ interface Recording {
   bcMin: number;
   bcExtent: number;
   loopunroll: number;
+  /** Tail calls recorded so far (J->tailcalled): they count towards the loop unroll limit. */
+  tailcalled: number;
   loopref: number;
   model: IrModel;
   path: PathStep[];
@@ -275,7 +277,7 @@ export class JitSim implements JitHooks {
     this.traces[traceno] = T;
     const model = new IrModel(L.ci.base);
     const R: Recording = {
-      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [], startpc: pc,
+      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: pc,
     };
     this.rec = R;
     this.updateCounting();
@@ -391,7 +393,7 @@ export class JitSim implements JitHooks {
     try {
       this.recordIns(R, L, pt, pc);
     } catch (e) {
-      if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, e.pc ?? pc);
+      if (e instanceof TraceAbort) this.abort(e.err, e.info, e.pt ?? pt, e.pc ?? pc);
       else throw e;
     }
   }
@@ -441,7 +443,8 @@ export class JitSim implements JitHooks {
       case Op.UCLO: case Op.FNEW:
         throw new TraceAbort("NYIBC", opNames[op].padEnd(6));
       case Op.FUNCF: case Op.FUNCV:
-        if (framedepth > 0) this.enterFunc(R, L, pt, pc, framedepth, 0);
+        // Entered by a call in the trace (at depth 0: a tail call).
+        if (framedepth >= 0) this.enterFunc(R, L, pt, pc, framedepth, 0);
         break;
       case Op.JFUNCF: {
         const lnk = bcD(ins);
@@ -459,11 +462,15 @@ export class JitSim implements JitHooks {
       }
       case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
         const fn = stack[base + a - (op === Op.ITERC ? 3 : 0)];
+        // lj_record_tailcall: tail calls can form a loop, so they count towards loopunroll.
+        if ((op === Op.CALLT || op === Op.CALLMT) && ++R.tailcalled > R.loopunroll) throw new TraceAbort("LUNROLL", undefined);
         if (fn instanceof NativeFunction) this.callBuiltin(R, L, pt, pc, fn);
         else if (!(fn instanceof LuaClosure) && !(fn instanceof LuaTable)) break;
         break;
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM:
+        // lj_record_ret: a return into a pcall frame is resolved on trace only if that pcall is part of it.
+        if ((L.ci.kind === FrameKind.PCALL || L.ci.kind === FrameKind.XPCALL) && framedepth <= 1) throw new TraceAbort("NYIRETL", undefined);
         if (framedepth <= 0 && (T.kind === "root" || !this.returnsToLua(L))) this.stop("return", 0, this.key(pt));
         break;
       default:
@@ -732,7 +739,7 @@ export class JitSim implements JitHooks {
     this.traces[traceno] = T;
     const model = new IrModel(L.ci.base);
     const R: Recording = {
-      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: at.prefix,
+      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
       // Only an exit-0 side trace of a root trace may loop back to its own start (lj_record_setup).
       startpc: exitno === 0 && parent.kind === "root" ? at.pc : -1,
       restoredPc: this.exitedAt !== null && this.exitedAt.pt === pt && this.exitedAt.pc === pc ? pc : undefined,
@@ -769,7 +776,7 @@ export class JitSim implements JitHooks {
       if (c !== null && c.proto === pt) count++;
     }
     if (pt === T.pt && pc === R.startpc) {
-      if (count > this.param(P_RECUNROLL)) {
+      if (count + R.tailcalled > this.param(P_RECUNROLL)) {
         this.stop(framedepth === 0 ? "tail-recursion" : "up-recursion", T.traceno, this.key(pt));
       }
     } else if (count > this.param(P_CALLUNROLL)) {
@@ -783,6 +790,8 @@ export class JitSim implements JitHooks {
   private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction): void {
     let policy = builtinPolicy(fn.name);
     if (policy === "record" && this.unrecordedCall(R, L, pt, pc, fn)) policy = "stitch";
+    const op = bcOp(pt.bc[pc]);
+    if (policy === "record" && (op === Op.CALLT || op === Op.CALLMT) && L.depth <= R.depth0) this.tailReturn(R, L, pt);
     if (policy === "record") {
       // pcall(f) runs f from a builtin's frame: an unrecorded builtin there cannot be stitched.
       const inner = L.stack[L.ci.base + bcA(pt.bc[pc]) + 2];
@@ -802,6 +811,22 @@ export class JitSim implements JitHooks {
     this.stop("return", 0, fn.name);
   }
 
+  /**
+   * A builtin tail-called from the trace's first frame returns straight to the
+   * frame below (lj_record_ret without a RET bytecode, so not "via interpreter").
+   */
+  private tailReturn(R: Recording, L: LuaThread, pt: Proto): void {
+    if (pt.flags & PROTO_VARARG) throw new TraceAbort("NYIRETL", undefined); // a vararg frame below
+    if (!this.returnsToLua(L)) throw new TraceAbort("NYIRETL", undefined);
+    const startOp = bcOp(R.T.startins);
+    const isRet = startOp === Op.RET || startOp === Op.RET0 || startOp === Op.RET1 || startOp === Op.RETM;
+    if (R.T.kind === "root" && !isRet) {
+      // The builtin runs in the caller's place: the recorder is at the caller's return pc.
+      const caller = L.frames[L.depth - 1];
+      throw new TraceAbort("LLEAVE", undefined, caller.pc, caller.closure?.proto); // would leave the loop in a root trace
+    }
+  }
+
   /** Is this call of a recorded builtin one of the variants its recorder leaves to the interpreter (recff_nyiu)? */
   private unrecordedCall(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction): boolean {
     const ins = pt.bc[pc];
@@ -811,7 +836,7 @@ export class JitSim implements JitHooks {
     const nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : -1;
     // CALLM passes C fixed arguments and then the multiple results of the call before (not known here).
     const known = nargs >= 0 ? nargs : op === Op.CALLM ? bcC(ins) : 0;
-    const args = [0, 1, 2, 3].map((i) => (i < known ? L.stack[first + i] : undefined));
+    const args = Array.from({ length: Math.max(4, known + 1) }, (_, i) => (i < known ? L.stack[first + i] : nargs < 0 ? UNKNOWN_ARG : undefined));
     // select(n, ...) is compiled for a constant n only (select(n, ...) of a vararg function is rec_varg's).
     if (fn.name === "select") return nargs >= 0 && args[0] !== "#" && !R.model.isConstant(first);
     const mt = args[0] instanceof LuaTable ? args[0].metatable : undefined;
@@ -829,7 +854,7 @@ export class JitSim implements JitHooks {
     const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
     this.traces[traceno] = T;
     const model = new IrModel(L.ci.base);
-    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), loopref: 0, model, path: [], startpc: w.pc };
+    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: w.pc };
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
     model.start(this.modelContext(L, pt, pc), Op.CALL, 0, pc);
@@ -856,7 +881,7 @@ export class JitSim implements JitHooks {
     if (link === T.traceno) {
       const last = R.path[R.path.length - 1];
       if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
-      R.model.unrollLoop();
+      if (linktype !== "up-recursion") R.model.unrollLoop(); // only back at the same stack level
     }
     if (T.kind === "side") this.attachSide(T);
     const pt = T.pt;

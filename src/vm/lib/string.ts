@@ -126,7 +126,7 @@ function gmatch(L: LuaThread, base: number, nargs: number): number {
   const s = checkString(L, base, nargs, 1);
   const p = checkString(L, base, nargs, 2);
   const it = core.gmatch(s, p);
-  return ret1(L, base, new NativeFunction("gmatch_aux", (L2, base2) => {
+  return ret1(L, base, new NativeFunction("string.gmatch_aux", (L2, base2) => {
     let caps: Capture[] | null;
     try {
       caps = it.next();
