@@ -901,40 +901,14 @@ function run(L: LuaThread, entryDepth: number): boolean {
         }
 
         // -- Loops: the plain ops `continue` unless they called out (hot counting, the budget). --
-        case BC.FORI: {
-          const ra = base + a;
-          const idx = stack[ra];
-          const stop = stack[ra + 1];
-          const step = stack[ra + 2];
-          if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") {
-            ci.pc = pc;
-            forPrepError(L, idx, stop);
-          }
-          if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
-            stack[ra + 3] = idx;
-          } else {
-            pc += (ins >>> 16) - K.BCBIAS_J;
-          }
+        case BC.FORI:
+          if (!forEnters(L, ci, pc, stack, base + a)) pc += (ins >>> 16) - K.BCBIAS_J;
           continue;
-        }
-        case BC.JFORI: {
-          const ra = base + a;
-          const idx = stack[ra];
-          const stop = stack[ra + 1];
-          const step = stack[ra + 2];
-          if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") {
-            ci.pc = pc;
-            forPrepError(L, idx, stop);
-          }
-          if ((step as number) >= 0 ? (idx as number) <= (stop as number) : (idx as number) >= (stop as number)) {
-            stack[ra + 3] = idx;
-            // JFORI enters the loop's trace (the JFORL right before its exit target).
-            (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - K.BCBIAS_J);
-          } else {
-            pc += (ins >>> 16) - K.BCBIAS_J;
-          }
+        case BC.JFORI:
+          // JFORI enters the loop's trace (the JFORL right before its exit target).
+          if (forEnters(L, ci, pc, stack, base + a)) (S.jit as JitHooks).enter(L, pt, pc - 1 + (ins >>> 16) - K.BCBIAS_J);
+          else pc += (ins >>> 16) - K.BCBIAS_J;
           break;
-        }
         case BC.FORL: case BC.IFORL: {
           const hot = op === BC.FORL && counting === true;
           if (hot) { ci.pc = pc; countHot(L, pt, pc - 1, 2); }
@@ -1163,6 +1137,20 @@ function despecialize(pt: Proto, isnextPc: number, ins: number): void {
 }
 
 /** FORI with a non-number operand: LuaJIT does not coerce strings here. */
+/** FORI: check the loop's start, stop and step; does the loop run (the index is copied for the body)? */
+function forEnters(L: LuaThread, ci: CallInfo, pc: number, stack: LuaValue[], ra: number): boolean {
+  const idx = stack[ra];
+  const stop = stack[ra + 1];
+  const step = stack[ra + 2];
+  if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") {
+    ci.pc = pc;
+    forPrepError(L, idx, stop);
+  }
+  if (!(step >= 0 ? idx <= stop : idx >= stop)) return false; // NaN bounds do not enter
+  stack[ra + 3] = idx;
+  return true;
+}
+
 function forPrepError(L: LuaThread, idx: LuaValue, stop: LuaValue): never {
   if (typeof idx !== "number") runtimeError(L, ERRMSG.FORINIT);
   if (typeof stop !== "number") runtimeError(L, ERRMSG.FORLIM);
