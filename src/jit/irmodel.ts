@@ -23,23 +23,8 @@ import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { forEvent } from "./forloop.ts";
+import { typeOfValue, type VType } from "./vtype.ts";
 import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strrange.ts";
-
-/** Value types as the recorder specialises them (IRT_*; int only for narrowed loop indices). */
-export type VType = "nil" | "false" | "true" | "int" | "num" | "str" | "tab" | "fun" | "other";
-
-export function typeOfValue(v: LuaValue): VType {
-  switch (typeof v) {
-    case "undefined": return "nil";
-    case "boolean": return v ? "true" : "false";
-    case "number": return "num";
-    case "string": return "str";
-    default:
-      if (v instanceof LuaTable) return "tab";
-      if (v instanceof LuaClosure || v instanceof NativeFunction) return "fun";
-      return "other";
-  }
-}
 
 /** Which memory a load reads, for alias checks against stores of the same trace. */
 const enum Mem { none = 0, array = 1, hash = 2, upval = 3 }
@@ -449,17 +434,19 @@ export class IrModel {
         this.snapAdd(ctx.pt, ctx.pc);
         const t = slotVal(a - 2);
         const ctrl = slotVal(a - 1);
-        const found = nextPair(stack[base + a - 2], stack[base + a - 1]);
+        const more = nextInto(stack[base + a - 2], stack[base + a - 1]);
+        const nextKey = more ? iterOut.key : undefined;
+        const nextVal = more ? iterOut.val : undefined;
         const call = this.emit(false, [t.ref, ctrl.ref]);
         const idx = this.emit(false, [call]);
-        const keyType = typeOfValue(found.key);
+        const keyType = typeOfValue(nextKey);
         const key = this.emit(true, [call], -1, Mem.hash);
         out.checks.push({ slot: null, t: keyType, guard: key, abc: undefined, next: "key" });
         out.branch = key;
         this.write(base + a - 1, { ref: idx, t: "num" });
         this.write(base + a, loaded(key, keyType));
-        if (bcB(ins) >= 3 && found.key !== undefined) {
-          const valType = typeOfValue(found.val);
+        if (bcB(ins) >= 3 && nextKey !== undefined) {
+          const valType = typeOfValue(nextVal);
           const val = this.emit(true, [call], -1, Mem.hash);
           out.checks.push({ slot: null, t: valType, guard: val, abc: undefined, next: "val" });
           this.write(base + a + 1, loaded(val, valType));
@@ -762,10 +749,9 @@ function loaded(ref: number, t: VType): { ref: number; t: VType } {
   return t === "nil" || t === "false" || t === "true" ? { ref: 0, t } : { ref, t };
 }
 
-/** The pair next() finds after control index `ctrl` of table `t` (key undefined at the end). */
-export function nextPair(t: LuaValue, ctrl: LuaValue): { key: LuaValue; val: LuaValue } {
-  if (!(t instanceof LuaTable) || typeof ctrl !== "number" || t.iterate(ctrl) < 0) return { key: undefined, val: undefined };
-  return { key: iterOut.key, val: iterOut.val };
+/** Does next() find a pair after control index `ctrl` of table `t`? It leaves it in iterOut. */
+export function nextInto(t: LuaValue, ctrl: LuaValue): boolean {
+  return t instanceof LuaTable && typeof ctrl === "number" && t.iterate(ctrl) >= 0;
 }
 
 /** Ops whose A operand is a destination slot (find_kinit looks for the last write). */

@@ -6,10 +6,7 @@
 import { bcOp } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
-import { LuaClosure, NativeFunction } from "../vm/func.ts";
-import { LuaTable } from "../vm/table.ts";
-import type { LuaValue } from "../vm/value.ts";
-import type { VType } from "./irmodel.ts";
+import { codeOfType } from "./vtype.ts";
 import type { Trace } from "./trace.ts";
 
 /** What a check tests (TypeCheck in irmodel.ts, flattened). */
@@ -27,32 +24,6 @@ export const enum CheckKind {
   /** The type of the next key / value an ITERN finds. */
   nextKey = 5,
   nextVal = 6,
-}
-
-/** Type codes for checks; `int` accepts any number, `other` anything (as sameType did). */
-export const enum TypeCode { nil = 0, false_ = 1, true_ = 2, int = 3, num = 4, str = 5, tab = 6, fun = 7, other = 8 }
-
-const CODE_OF: Record<VType, TypeCode> = {
-  nil: TypeCode.nil, false: TypeCode.false_, true: TypeCode.true_, int: TypeCode.int, num: TypeCode.num,
-  str: TypeCode.str, tab: TypeCode.tab, fun: TypeCode.fun, other: TypeCode.other,
-};
-
-export function typeCodeOf(v: LuaValue): TypeCode {
-  switch (typeof v) {
-    case "number": return TypeCode.num;
-    case "undefined": return TypeCode.nil;
-    case "boolean": return v ? TypeCode.true_ : TypeCode.false_;
-    case "string": return TypeCode.str;
-    default:
-      if (v instanceof LuaTable) return TypeCode.tab;
-      if (v instanceof LuaClosure || v instanceof NativeFunction) return TypeCode.fun;
-      return TypeCode.other;
-  }
-}
-
-/** Does a value of type `actual` pass a guard recorded for `recorded`? */
-export function typeHolds(actual: TypeCode, recorded: number): boolean {
-  return actual === recorded || recorded === TypeCode.other || (recorded === TypeCode.int && actual === TypeCode.num);
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -145,7 +116,7 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
         : c.abc === "stop" ? CheckKind.stopBounds : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
-      list.type[i] = c.range !== undefined ? c.range.flags : CODE_OF[c.t];
+      list.type[i] = c.range !== undefined ? c.range.flags : codeOfType(c.t);
       list.param[i] = c.range !== undefined ? c.range.code : 0;
       list.guard[i] = c.guard;
       i++;

@@ -9,17 +9,18 @@ import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import type { JitHooks, JitTarget, TraceInfo } from "../vm/jithooks.ts";
 import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
-import { LuaTable } from "../vm/table.ts";
+import { LuaTable, iterOut } from "../vm/table.ts";
 import { FrameKind, type LuaThread } from "../vm/thread.ts";
 import { builtinPolicy, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
-import { IrModel, nextPair, type ModelContext } from "./irmodel.ts";
+import { IrModel, nextInto, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { rangeCase } from "./strrange.ts";
-import { CheckKind, runPlan, typeCodeOf, typeHolds, type CheckList, type RunPlan } from "./runplan.ts";
+import { typeCodeOf, typeHolds } from "./vtype.ts";
+import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
@@ -351,8 +352,8 @@ export class JitSim implements JitHooks {
         case CheckKind.stopBounds: ok = boundsHold(stack, pt.bc[pc], base, stack[r.base0 + chk.slot[i]]); break;
         case CheckKind.nextKey: case CheckKind.nextVal: {
           const a = base + bcA(pt.bc[pc]);
-          const found = nextPair(stack[a - 2], stack[a - 1]);
-          ok = typeHolds(typeCodeOf(chk.kind[i] === CheckKind.nextKey ? found.key : found.val), chk.type[i]);
+          const next = nextInto(stack[a - 2], stack[a - 1]) ? (chk.kind[i] === CheckKind.nextKey ? iterOut.key : iterOut.val) : undefined;
+          ok = typeHolds(typeCodeOf(next), chk.type[i]);
           break;
         }
         default: {
