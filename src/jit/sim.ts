@@ -6,6 +6,7 @@ import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp, setD, setOp } from "../bc/ins.ts";
 import { Op, opNames } from "../bc/opcodes.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, protoLoc, type Proto } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
+import { frameResultIdx } from "../vm/interp.ts";
 import type { JitHooks, JitTarget, TraceInfo } from "../vm/jithooks.ts";
 import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
@@ -552,7 +553,7 @@ export class JitSim implements JitHooks {
 
   private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0): ModelContext {
     const ci = L.ci;
-    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: ci.funcIdx, framedepth, closure: ci.closure };
+    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), framedepth, closure: ci.closure };
   }
 
   // -- Running compiled traces -----------------------------------------------------------
