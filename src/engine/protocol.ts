@@ -18,6 +18,8 @@ export interface RunOptions {
   jitOpts: string[];
   /** VMOptions.budget: ticks (loop back-edges and calls) before "instruction budget exhausted". */
   budget: number;
+  /** VMOptions.memoryLimit: bytes of live data (estimated) before "not enough memory"; DEFAULT_MEMORY_LIMIT if unset. */
+  memoryLimit?: number;
   /** The run stops when the event log reaches this many events. */
   maxEvents: number;
   /** Program output kept in the log (characters); the rest is dropped with a note. */

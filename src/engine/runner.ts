@@ -65,6 +65,7 @@ export function runProgram(id: number, source: string, chunkname: string, option
     stdout: (s) => batcher.output("stdout", s),
     stderr: (s) => batcher.output("stderr", s),
     budget: options.budget,
+    memoryLimit: options.memoryLimit,
     build: options.build,
     // Polled every few thousand ticks: a chance to send output of a long silent run.
     shouldStop: () => { batcher.tick(); return false; },

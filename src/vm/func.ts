@@ -2,6 +2,7 @@
 // Proto, and native functions standing in for LuaJIT's C library functions.
 import type { Proto } from "../bc/proto.ts";
 import type { LuaTable } from "./table.ts";
+import { MemSize, meter } from "./gc.ts";
 import type { LuaObject, LuaValue } from "./value.ts";
 import type { LuaThread } from "./thread.ts";
 
@@ -55,6 +56,7 @@ export class LuaClosure implements LuaObject {
     this.proto = proto;
     this.upvals = upvals;
     this.env = env;
+    meter.total += MemSize.CLOSURE + MemSize.SLOT * upvals.length;
   }
 }
 
@@ -89,6 +91,8 @@ export class NativeFunction implements LuaObject {
   readonly minStack: number;
   /** Environment for getfenv, as C functions have one too. */
   env: LuaTable | undefined;
+  /** A Lua value the JS closure keeps (a C function's upvalue, e.g. coroutine.wrap's coroutine), for the heap count. */
+  upvalue: LuaValue = undefined;
 
   constructor(name: string, fn: NativeFn) {
     this.name = name;

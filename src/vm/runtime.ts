@@ -45,6 +45,7 @@ export function runMain(S: LuaState, fn: LuaClosure, args: readonly string[] = [
   L.stack[fidx + 1] = undefined;
   for (let i = 0; i < args.length; i++) L.stack[fidx + 2 + i] = args[i];
   const depth = L.depth;
+  S.activate();
   try {
     callAtIdx(L, fidx, args.length);
     return { status: "ok" };
@@ -61,6 +62,7 @@ export function runMain(S: LuaState, fn: LuaClosure, args: readonly string[] = [
   } finally {
     L.depth = depth;
     L.top = fidx;
+    S.deactivate();
   }
 }
 

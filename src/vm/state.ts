@@ -3,7 +3,9 @@
 import { LuaTable } from "./table.ts";
 import { LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
-import { GCModel } from "./gc.ts";
+import { GCModel, meter } from "./gc.ts";
+import { memoryError } from "./errors.ts";
+import { liveBytes } from "./heapsize.ts";
 import { JitConfig, type JitHooks } from "./jithooks.ts";
 import { jitParamIndex } from "./jitparams.ts";
 import type { Proto } from "../bc/proto.ts";
@@ -27,7 +29,11 @@ export interface VMOptions {
   budget?: number;
   /** Polled now and then; returning true stops the run (the Stop button). */
   shouldStop?: () => boolean;
-  /** Ceiling for the allocation estimate, in bytes ("not enough memory" beyond it). */
+  /**
+   * Ceiling for the allocation estimate, in bytes: a program whose live data
+   * passes it ends with "not enough memory". DEFAULT_MEMORY_LIMIT if unset;
+   * Infinity for none.
+   */
   memoryLimit?: number;
   /** Arguments for the global `arg` table and `...` of the main chunk. */
   argv?: string[];
@@ -51,6 +57,12 @@ export interface FileError {
 }
 
 const JIT_P_HOTLOOP = jitParamIndex("hotloop");
+
+/**
+ * The memory ceiling when VMOptions.memoryLimit is unset: 256 MB of the
+ * estimate (LuaJIT's object sizes), which the JS heap holds a few times over.
+ */
+export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
 
 /**
  * Stack slots below the main chunk's function: the thread and FR2 slot of
@@ -95,6 +107,10 @@ export class LuaState {
   readonly jitConfig = new JitConfig();
   /** The collector's bookkeeping for collectgarbage/gcinfo (there is no real one: JS collects). */
   readonly gc = new GCModel();
+  /** Ceiling for the allocation estimate (VMOptions.memoryLimit). */
+  readonly memoryLimit: number;
+  /** meter.overLimit while this state runs. */
+  private readonly countHeap = (pending: number): void => this.checkMemory(pending);
   /** Called when collectgarbage("collect") or a "step" finishes a cycle (the JIT simulator frees flushed traces). */
   onGC: ((kind: "full" | "step") => void) | undefined = undefined;
   /** Metatables of nil, booleans, numbers, functions and threads (debug.setmetatable); strings use stringMeta. */
@@ -116,6 +132,40 @@ export class LuaState {
     this.main.top = MAIN_STACK_BASE;
     this.current = this.main;
     this.budgetLeft = options.budget ?? Infinity;
+    this.memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+  }
+
+  /** Check allocations against this state's ceiling from now on (a run starts). */
+  activate(): void {
+    meter.threshold = this.memoryLimit;
+    meter.overLimit = this.countHeap;
+  }
+
+  /** Stop checking allocations (the run is over; nothing of this state stays referenced). */
+  deactivate(): void {
+    if (meter.overLimit !== this.countHeap) return;
+    meter.threshold = Infinity;
+    meter.overLimit = () => {};
+  }
+
+  /**
+   * DIVERGENCE: a ceiling on an estimate, not LuaJIT's allocator failing (see docs/divergences.md).
+   * The estimate passed its threshold: count what is live, plus the
+   * `pending` bytes being allocated. Beyond the ceiling that is "not enough
+   * memory" (lj_err_mem), and the next check counts again; below it, the
+   * estimate restarts from the live size, and the next count comes at the
+   * ceiling, or an eighth of it later when the live data is that close to
+   * it (so a program near the ceiling does not spend its time counting).
+   */
+  private checkMemory(pending: number): void {
+    const live = liveBytes(this) + Math.max(pending, 0);
+    const limit = this.memoryLimit;
+    meter.total = live;
+    if (live > limit) {
+      meter.threshold = limit;
+      throw memoryError();
+    }
+    meter.threshold = Math.max(limit, live + limit / 8);
   }
 
   /** Prototypes that have hot counters, so that a reset reaches them all. */

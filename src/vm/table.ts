@@ -3,6 +3,7 @@
 // collision handling and rehash sizing, so #t and next() order match LuaJIT.
 import type { KValue, TemplateTable } from "../bc/proto.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
+import { MemSize, SHORT_STRING, charge, meter, stringBytes } from "./gc.ts";
 import { hashKey, hashNum, objHash, strHash, type Hashable } from "./hash.ts";
 import type { LuaObject, LuaValue } from "./value.ts";
 
@@ -79,6 +80,34 @@ const NOARRAY: LuaValue[] = genericArray();
 /** LuaJIT's global nilnode: a lookup in a table without hash part ends here. */
 const NILNODE: LuaValue[] = NODE_UNIT.slice();
 
+/**
+ * Resizes to parts up to these sizes are not charged (the table's header
+ * was): counting them would cost the many small tables that grow a little.
+ */
+const CHARGE_ASIZE = 64;
+const CHARGE_HBITS = 6;
+
+/**
+ * Charge a resize of t to asize array slots and 2^hbits nodes against the
+ * memory ceiling (the difference to its parts now). A hash part that grows
+ * charges its string keys again: a key that is hashed is a flat string in
+ * JS, however it was made.
+ */
+function chargeResize(t: LuaTable, asize: number, hbits: number): void {
+  const hmask = t.hmask;
+  const newNodes = hbits ? 1 << hbits : 0;
+  const oldNodes = hmask > 0 ? hmask + 1 : 0;
+  let bytes = (asize - t.asize) * MemSize.SLOT + (newNodes - oldNodes) * MemSize.NODE;
+  if (newNodes > oldNodes && hmask > 0) {
+    const node = t.node;
+    for (let i = 0, end = hmask << 2; i <= end; i += 4) {
+      const k = node[i];
+      if (typeof k === "string" && k.length > SHORT_STRING) bytes += stringBytes(k);
+    }
+  }
+  charge(bytes);
+}
+
 /** Counts of integer keys by log2 bucket, for rehash (never used re-entrantly). */
 const bins = new Uint32Array(MAX_ABITS);
 
@@ -110,9 +139,13 @@ export class LuaTable implements LuaObject {
   hmask = 0;
   node: LuaValue[] = NILNODE;
   freetop = 0;
+  /** The count of the live heap that last reached this table (heapsize.ts; LuaJIT's `marked`). */
+  marked = 0;
 
   /** lj_tab_new: array slots 0..asize-1 and 2^hbits hash nodes (none if hbits is 0). */
   constructor(asize = 0, hbits = 0) {
+    // Charged without a check (the next resize or tick slice checks).
+    meter.total += MemSize.TABLE + asize * MemSize.SLOT + (hbits ? (1 << hbits) * MemSize.NODE : 0);
     if (asize > 0) {
       if (asize > MAX_ASIZE) throw new TableError("TABOV");
       this.arr = nilArray(asize);
@@ -141,6 +174,7 @@ export class LuaTable implements LuaObject {
   /** lj_tab_dup: same layout, same free node position; the metatable is not copied. */
   clone(): LuaTable {
     const t = new LuaTable();
+    meter.total += this.asize * MemSize.SLOT + (this.hmask > 0 ? (this.hmask + 1) * MemSize.NODE : 0);
     if (this.asize > 0) {
       t.arr = this.arr.slice();
       t.asize = this.asize;
@@ -318,6 +352,8 @@ export class LuaTable implements LuaObject {
     const oldNode = this.node;
     const oldAsize = this.asize;
     const oldHmask = this.hmask;
+    // A big new part is charged (and may fail) before anything changes.
+    if (asize > CHARGE_ASIZE || hbits > CHARGE_HBITS) chargeResize(this, asize, hbits);
     if (asize > oldAsize) {
       if (asize > MAX_ASIZE) throw new TableError("TABOV");
       const arr = oldAsize === 0 ? (this.arr = genericArray()) : this.arr;

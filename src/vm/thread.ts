@@ -2,6 +2,7 @@
 // lj_obj.h, frame layout of lj_frame.h with FR2: function at base-2).
 import type { LuaClosure, LuaFunction, Upval } from "./func.ts";
 import type { LuaObject, LuaValue } from "./value.ts";
+import { MemSize, meter } from "./gc.ts";
 import type { LuaState } from "./state.ts";
 
 /** LuaJIT's LJ_STACK_MAX: slots a thread's stack may grow to before "stack overflow". */
@@ -90,6 +91,7 @@ export class LuaThread implements LuaObject {
     const stack: LuaValue[] = [];
     for (let i = 0; i < size; i++) stack.push(undefined);
     this.stack = stack;
+    meter.total += MemSize.THREAD + size * MemSize.SLOT;
   }
 
   /** Make sure stack[0 .. need-1] exist (keeps the array packed). */
@@ -98,6 +100,7 @@ export class LuaThread implements LuaObject {
     if (need <= stack.length) return;
     let n = stack.length;
     while (n < need) n *= 2;
+    meter.total += (n - stack.length) * MemSize.SLOT;
     for (let i = stack.length; i < n; i++) stack.push(undefined);
   }
 

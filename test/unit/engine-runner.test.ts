@@ -1,5 +1,5 @@
 // The worker's run, in Node: compile + run with streamed batches, LuaJIT's
-// messages for syntax and runtime errors, the instruction budget, and the
+// messages for syntax and runtime errors, the instruction budget, the memory ceiling, and the
 // -O arguments of `-- luajit-args:` lines.
 import { describe, expect, it } from "vitest";
 import type { EngineEvent } from "../../src/engine/events.ts";
@@ -53,6 +53,12 @@ describe("runProgram", () => {
     expect(output(events)).toBe("before\n");
     expect(output(events, "stderr")).toBe("ljscope: instruction budget exhausted\n");
     expect(events.at(-1)).toMatchObject({ type: "end", status: "halted", error: "instruction budget exhausted" });
+  });
+
+  it("ends a runaway table with luajit's 'not enough memory' at the memory ceiling", () => {
+    const { events } = run("local t = {}\nwhile true do t[#t + 1] = {} end", { memoryLimit: 4 << 20 });
+    expect(output(events, "stderr")).toBe("luajit: not enough memory\n");
+    expect(events.at(-1)).toMatchObject({ type: "end", status: "error", error: "not enough memory", exitCode: 1 });
   });
 
   it("sends long runs in several batches, merging consecutive output", () => {

@@ -38,6 +38,7 @@ export function openCoroutine(S: LuaState): void {
         const e = r.error;
         throw new LuaError(typeof e === "string" && !L2.nativeFromJs ? locationPrefix(L2) + e : e);
       });
+      wrapped.upvalue = c;
       return ret1(L, base, wrapped);
     },
   });

@@ -5,8 +5,9 @@ import { ERRMSG } from "../../lang/errmsg.ts";
 import { scanNumber } from "../../lang/strscan.ts";
 import { formatNumber } from "../../util/numfmt.ts";
 import { callAtIdx } from "../call.ts";
-import { LuaError, argError, argTypeError, runtimeError } from "../errors.ts";
+import { argError, argTypeError, memoryError, runtimeError } from "../errors.ts";
 import { NativeFunction, isFunction } from "../func.ts";
+import { MemSize, charge } from "../gc.ts";
 import { index } from "../meta.ts";
 import type { LuaState } from "../state.ts";
 import { LuaTable } from "../table.ts";
@@ -21,8 +22,8 @@ import { LuaStringError, type Capture, type FormatHooks } from "./strlib.ts";
 function rethrow(L: LuaThread, e: unknown): never {
   if (e instanceof LuaStringError) {
     if (e.kind === "arg") argError(L, e.arg, e.message);
-    // lj_err_mem: no position.
-    if (e.kind === "memory") throw new LuaError(e.message);
+    // lj_err_mem: no position, no message handler.
+    if (e.kind === "memory") throw memoryError();
     runtimeError(L, e.message);
   }
   throw e;
@@ -85,6 +86,9 @@ function rep(L: LuaThread, base: number, nargs: number): number {
   const s = checkString(L, base, nargs, 1);
   const n = checkInt(L, base, nargs, 2);
   const sep = arg(L, base, nargs, 3) === undefined ? undefined : checkString(L, base, nargs, 3);
+  // Charged (and checked against the memory ceiling) before it is built.
+  const count = core.num2int(n);
+  if (count > 0) charge(MemSize.STRING + count * s.length + (count - 1) * (sep?.length ?? 0));
   try {
     return ret1(L, base, core.rep(s, n, sep));
   } catch (e) {
@@ -171,6 +175,7 @@ function gsub(L: LuaThread, base: number, nargs: number): number {
   } catch (e) {
     return rethrow(L, e);
   }
+  charge(MemSize.STRING + result[0].length);
   const stack = L.stack;
   stack[base] = result[0];
   stack[base + 1] = result[1];
@@ -200,7 +205,7 @@ function format(L: LuaThread, base: number, nargs: number): number {
     return typeof r === "string" ? r : tostringRaw(S, r);
   };
   try {
-    return ret1(L, base, core.format(fmt, args, str, formatHooks(S)));
+    return ret1(L, base, charged(core.format(fmt, args, str, formatHooks(S))));
   } catch (e) {
     return rethrow(L, e);
   }
@@ -234,7 +239,13 @@ function stringAddress(s: string): number {
 
 /** One-argument string functions: checkstr, then the core function. */
 function unary(f: (s: string) => string) {
-  return (L: LuaThread, base: number, nargs: number): number => ret1(L, base, f(checkString(L, base, nargs, 1)));
+  return (L: LuaThread, base: number, nargs: number): number => ret1(L, base, charged(f(checkString(L, base, nargs, 1))));
+}
+
+/** A new string a library function made, charged against the memory ceiling. */
+function charged(s: string): string {
+  charge(MemSize.STRING + s.length);
+  return s;
 }
 
 export function openString(S: LuaState): void {

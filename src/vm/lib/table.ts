@@ -7,6 +7,7 @@ import { formatNumber } from "../../util/numfmt.ts";
 import { callValue1 } from "../call.ts";
 import { LuaError, argTypeError, runtimeError } from "../errors.ts";
 import { isFunction } from "../func.ts";
+import { MemSize, charge } from "../gc.ts";
 import { equals, lessThan, metaLookup, toNumber } from "../meta.ts";
 import type { LuaState } from "../state.ts";
 import { LuaTable, iterOut } from "../table.ts";
@@ -104,6 +105,7 @@ function concat(L: LuaThread, base: number, nargs: number): number {
     else runtimeError(L, formatMessage(ERRMSG.TABCAT, luaTypeOf(v), i));
     if (i !== last) out += sep;
   }
+  charge(MemSize.STRING + out.length);
   return ret1(L, base, out);
 }
 
