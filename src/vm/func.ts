@@ -55,6 +55,7 @@ export class LuaClosure implements LuaObject {
     this.proto = proto;
     this.upvals = upvals;
     this.env = env;
+    if (proto.closures < 7) proto.closures++;
   }
 }
 
