@@ -66,9 +66,11 @@ export interface TypeCheck {
   guard: number;
   /**
    * An array bounds check (ABC) instead of a type: "key" — the access's key is
-   * inside the table's array part; "stop" — the loop's stop (slot) is.
+   * inside the table's array part; "stop" — the loop's stop (slot) is;
+   * "outside" — an integer key is not in the array part; "hashEmpty" — the
+   * table's hash part is empty.
    */
-  abc: "key" | "stop" | undefined;
+  abc: "key" | "stop" | "outside" | "hashEmpty" | undefined;
   /** Instead of a type: string.sub/byte's range guards, from the string in `slot` on (strrange.ts). */
   range?: { flags: number; code: number };
   /** With slot null at an ITERN: the type of the next key / value it will find (lj_record_next). */
@@ -86,6 +88,9 @@ export type CalleeSpec =
   | { by: "identity"; fn: LuaFunction }
   | { by: "proto"; proto: Proto }
   | { by: "builtin"; name: string };
+
+/** LJ_MAX_ASIZE: integer keys below it are potential array keys. */
+const LJ_MAX_ASIZE = (1 << 27) + 1;
 
 /** LuaJIT's PROTO_CLC_POLY: from this many closures of a prototype on, calls are polymorphic. */
 const CLOSURES_POLY = 3;
@@ -654,6 +659,28 @@ export class IrModel {
         if ((tab as LuaTable).arr[kv as number] === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
         this.emit(false, [aref, store.ref]);
         this.invalidateLoads(Mem.array);
+        this.needsnap = true;
+      }
+      return;
+    }
+    if (tab instanceof LuaTable && typeof kv === "number" && Number.isInteger(kv) && kv >= 0 && kv < LJ_MAX_ASIZE) {
+      // rec_idx_key: a potential array key, currently not in the array part.
+      const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.none);
+      const g = this.cseLoad(`ule:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
+      out.checks.push({ slot: null, t: "num", guard: g, abc: "outside" });
+    }
+    if (tab instanceof LuaTable && tab.hmask === 0) {
+      // An empty hash part: guarded to stay empty, and the key is known to be absent.
+      const hm = this.cseLoad(`hmask:${t.ref}`, false, [t.ref], Mem.none);
+      const g = this.cseLoad(`hmask0:${hm}`, true, [hm], Mem.none);
+      out.checks.push({ slot: null, t: "num", guard: g, abc: "hashEmpty" });
+      this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+      if (store === null) {
+        this.write(ctx.base + a, this.konst("nil"));
+      } else {
+        this.emit(false, [t.ref, key.ref]); // NEWREF
+        this.emit(false, [store.ref]);
+        this.invalidateLoads(Mem.hash);
         this.needsnap = true;
       }
       return;

@@ -27,6 +27,10 @@ export const enum CheckKind {
   nextVal = 6,
   /** The function a call is about to call is the one the trace was specialised to. */
   callee = 7,
+  /** The access's integer key is not in the table's array part. */
+  keyOutside = 8,
+  /** The accessed table's hash part is empty. */
+  hashEmpty = 9,
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -119,7 +123,8 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
     for (const c of cs) {
       list.kind[i] = c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
-        : c.abc === "stop" ? CheckKind.stopBounds : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
+        : c.abc === "stop" ? CheckKind.stopBounds : c.abc === "outside" ? CheckKind.keyOutside : c.abc === "hashEmpty" ? CheckKind.hashEmpty
+        : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
       list.type[i] = c.range !== undefined ? c.range.flags : codeOfType(c.t);
       list.param[i] = c.range !== undefined ? c.range.code : 0;

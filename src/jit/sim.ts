@@ -367,6 +367,8 @@ export class JitSim implements JitHooks {
           ok = typeHolds(typeCodeOf(next), chk.type[i]);
           break;
         }
+        case CheckKind.keyOutside: ok = keyOutside(stack, pt.bc[pc], base); break;
+        case CheckKind.hashEmpty: ok = accessedTable(stack, pt.bc[pc], base)?.hmask === 0; break;
         case CheckKind.callee: ok = calleeHolds(stack[r.base0 + chk.slot[i]], chk.callee[i] as CalleeSpec); break;
         default: {
           const at = r.base0 + chk.slot[i];
@@ -1246,6 +1248,23 @@ function boundsHold(stack: LuaValue[], ins: number, base: number, stop: LuaValue
   if (!(t instanceof LuaTable)) return false;
   const k = stop !== undefined ? stop : op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
   return typeof k === "number" && k >= 0 && k < t.arr.length && Math.floor(k) === k;
+}
+
+/** The table an indexing instruction (or ipairs_aux, called by ITERC) accesses. */
+function accessedTable(stack: LuaValue[], ins: number, base: number): LuaTable | undefined {
+  const t = bcOp(ins) === Op.ITERC ? stack[base + bcA(ins) - 2] : stack[base + bcB(ins)];
+  return t instanceof LuaTable ? t : undefined;
+}
+
+/** The access's key is an integer at or beyond the array part (the recorder's inverted bounds check). */
+function keyOutside(stack: LuaValue[], ins: number, base: number): boolean {
+  const op = bcOp(ins);
+  const t = accessedTable(stack, ins, base);
+  if (t === undefined) return false;
+  const ctl = stack[base + bcA(ins) - 1];
+  const k = op === Op.ITERC ? (typeof ctl === "number" ? ctl + 1 : undefined)
+    : op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
+  return typeof k === "number" && Number.isInteger(k) && k >= t.arr.length;
 }
 
 const NOT_IN_ARRAY = Symbol("not in the array part");
