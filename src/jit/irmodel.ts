@@ -68,9 +68,9 @@ export interface TypeCheck {
    * An array bounds check (ABC) instead of a type: "key" — the access's key is
    * inside the table's array part; "stop" — the loop's stop (slot) is;
    * "outside" — an integer key is not in the array part; "hashEmpty" — the
-   * table's hash part is empty.
+   * table's hash part is empty; "present"/"absent" — the key has a hash node or not.
    */
-  abc: "key" | "stop" | "outside" | "hashEmpty" | undefined;
+  abc: "key" | "stop" | "outside" | "hashEmpty" | "present" | "absent" | undefined;
   /** Instead of a type: string.sub/byte's range guards, from the string in `slot` on (strrange.ts). */
   range?: { flags: number; code: number };
   /** With slot null at an ITERN: the type of the next key / value it will find (lj_record_next). */
@@ -686,6 +686,12 @@ export class IrModel {
       return;
     }
     const href = this.emit(false, [t.ref, key.ref]);
+    if (store !== null && tab instanceof LuaTable) {
+      // A store through HREF guards whether the key has a node (EQ/NE niltv): a new key needs NEWREF.
+      const present = tab.keyIndex(kv) > tab.asize;
+      const g = this.emit(true, [href]);
+      out.checks.push({ slot: null, t: "num", guard: g, abc: present ? "present" : "absent" });
+    }
     if (store === null) {
       ref = this.emit(true, [href], -1, Mem.hash);
       const v = tab instanceof LuaTable ? tab.get(kv) : undefined;

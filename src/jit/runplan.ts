@@ -31,6 +31,9 @@ export const enum CheckKind {
   keyOutside = 8,
   /** The accessed table's hash part is empty. */
   hashEmpty = 9,
+  /** The stored-to key has a hash node / has none. */
+  keyPresent = 10,
+  keyAbsent = 11,
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -124,6 +127,7 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
       list.kind[i] = c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
         : c.abc === "stop" ? CheckKind.stopBounds : c.abc === "outside" ? CheckKind.keyOutside : c.abc === "hashEmpty" ? CheckKind.hashEmpty
+        : c.abc === "present" ? CheckKind.keyPresent : c.abc === "absent" ? CheckKind.keyAbsent
         : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
       list.type[i] = c.range !== undefined ? c.range.flags : codeOfType(c.t);

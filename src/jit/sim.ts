@@ -369,6 +369,11 @@ export class JitSim implements JitHooks {
         }
         case CheckKind.keyOutside: ok = keyOutside(stack, pt.bc[pc], base); break;
         case CheckKind.hashEmpty: ok = accessedTable(stack, pt.bc[pc], base)?.hmask === 0; break;
+        case CheckKind.keyPresent: case CheckKind.keyAbsent: {
+          const t = accessedTable(stack, pt.bc[pc], base);
+          ok = t !== undefined && (t.keyIndex(accessedKey(stack, pt.bc[pc], base)) > t.asize) === (chk.kind[i] === CheckKind.keyPresent);
+          break;
+        }
         case CheckKind.callee: ok = calleeHolds(stack[r.base0 + chk.slot[i]], chk.callee[i] as CalleeSpec); break;
         default: {
           const at = r.base0 + chk.slot[i];
@@ -1256,15 +1261,21 @@ function accessedTable(stack: LuaValue[], ins: number, base: number): LuaTable |
   return t instanceof LuaTable ? t : undefined;
 }
 
+/** The key an indexing instruction (or ipairs_aux) uses. */
+function accessedKey(stack: LuaValue[], ins: number, base: number): LuaValue {
+  const op = bcOp(ins);
+  if (op === Op.ITERC) {
+    const ctl = stack[base + bcA(ins) - 1];
+    return typeof ctl === "number" ? ctl + 1 : undefined;
+  }
+  return op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
+}
+
 /** The access's key is an integer at or beyond the array part (the recorder's inverted bounds check). */
 function keyOutside(stack: LuaValue[], ins: number, base: number): boolean {
-  const op = bcOp(ins);
   const t = accessedTable(stack, ins, base);
-  if (t === undefined) return false;
-  const ctl = stack[base + bcA(ins) - 1];
-  const k = op === Op.ITERC ? (typeof ctl === "number" ? ctl + 1 : undefined)
-    : op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
-  return typeof k === "number" && Number.isInteger(k) && k >= t.arr.length;
+  const k = accessedKey(stack, ins, base);
+  return t !== undefined && typeof k === "number" && Number.isInteger(k) && k >= t.arr.length;
 }
 
 const NOT_IN_ARRAY = Symbol("not in the array part");
