@@ -9,6 +9,7 @@ import { toInt32 } from "../util/arith.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
 import { ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
+import { frameResultIdx } from "../vm/interp.ts";
 import type { JitHooks, JitTarget, TraceInfo } from "../vm/jithooks.ts";
 import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
@@ -571,7 +572,7 @@ export class JitSim implements JitHooks {
 
   private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0): ModelContext {
     const ci = L.ci;
-    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: ci.funcIdx, nresults: ci.nresults, framedepth, closure: ci.closure };
+    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), nresults: ci.nresults, framedepth, closure: ci.closure };
   }
 
   // -- Running compiled traces -----------------------------------------------------------

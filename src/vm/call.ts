@@ -3,12 +3,15 @@
 import { ERRMSG } from "../lang/errmsg.ts";
 import { opTypeError, runtimeError } from "./errors.ts";
 import { LuaClosure, NativeFunction } from "./func.ts";
-import { execute, pushLuaFrame } from "./interp.ts";
+import { execute, pushLuaFrame, stackOverflow } from "./interp.ts";
 import { H_CALL, metaLookup } from "./meta.ts";
 import { FrameKind, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 
-/** LUAI_MAXCCALLS: nesting of JS-level calls before "stack overflow". */
+/**
+ * LUAI_MAXCCALLS: nesting of JS-level calls before "stack overflow".
+ * DIVERGENCE: metamethods nest here too, where LuaJIT runs them in Lua frames (see docs/divergences.md).
+ */
 export const MAX_CCALLS = 200;
 
 /**
@@ -44,6 +47,7 @@ export function callAtIdx(L: LuaThread, fidx: number, nargs: number): number {
       return L.top - fidx;
     }
     L.top = fidx + 2 + nargs;
+    if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
     L.nativeFromJs = true;
     const n = fn.fn(L, fidx + 2, nargs);
     const stack = L.stack;

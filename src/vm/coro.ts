@@ -8,6 +8,13 @@ import { TAILRET, execute, pushLuaFrame, returnFrom } from "./interp.ts";
 import { FrameKind, LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 
+/**
+ * Where a coroutine's body is called: above the thread and FR2 slots that
+ * begin every LuaJIT stack, so frames (and "stack overflow") sit where LuaJIT's do.
+ * Its results, and the values of a native body, end up here too.
+ */
+const CO_BASE = 2;
+
 export function newCoroutine(L: LuaThread, fn: LuaFunction): LuaThread {
   const co = new LuaThread(L.state, 64);
   co.startFn = fn;
@@ -42,7 +49,7 @@ export function resume(L: LuaThread, co: LuaThread, args: LuaValue[]): ResumeRes
       return { ok: true, values };
     }
     co.status = "dead";
-    return { ok: true, values: co.stack.slice(0, co.top) };
+    return { ok: true, values: co.stack.slice(CO_BASE, co.top) };
   } catch (e) {
     if (e instanceof LuaHalt || !(e instanceof LuaError)) throw e;
     co.status = "dead";
@@ -56,25 +63,25 @@ export function resume(L: LuaThread, co: LuaThread, args: LuaValue[]): ResumeRes
 /** First resume: call the body with the arguments. */
 function start(co: LuaThread, fn: LuaFunction, args: LuaValue[]): void {
   co.startFn = null;
-  co.ensureStack(args.length + 8);
+  co.ensureStack(CO_BASE + args.length + 8);
   const stack = co.stack;
-  stack[0] = fn;
-  stack[1] = undefined;
-  for (let i = 0; i < args.length; i++) stack[2 + i] = args[i];
+  stack[CO_BASE] = fn;
+  stack[CO_BASE + 1] = undefined;
+  for (let i = 0; i < args.length; i++) stack[CO_BASE + 2 + i] = args[i];
   if (fn instanceof LuaClosure) {
-    pushLuaFrame(co, fn, 0, args.length, -1, FrameKind.LUA).fromNative = true;
+    pushLuaFrame(co, fn, CO_BASE, args.length, -1, FrameKind.LUA).fromNative = true;
     execute(co, 1);
     return;
   }
-  co.top = 2 + args.length;
+  co.top = CO_BASE + 2 + args.length;
   co.nativeFromJs = true;
-  const n = (fn as NativeFunction).fn(co, 2, args.length);
+  const n = (fn as NativeFunction).fn(co, CO_BASE + 2, args.length);
   if (n < 0) {
     co.pendingCall = -1; // a native body that yields ends when resumed
     return;
   }
-  for (let i = 0; i < n; i++) stack[i] = stack[2 + i];
-  co.top = n;
+  for (let i = 0; i < n; i++) stack[CO_BASE + i] = stack[CO_BASE + 2 + i];
+  co.top = CO_BASE + n;
 }
 
 /**
@@ -85,8 +92,9 @@ function deliver(co: LuaThread, args: LuaValue[]): boolean {
   const fidx = co.pendingCall;
   const stack = co.stack;
   if (fidx < 0) {
-    for (let i = 0; i < args.length; i++) stack[i] = args[i];
-    co.top = args.length;
+    co.ensureStack(CO_BASE + args.length + 1);
+    for (let i = 0; i < args.length; i++) stack[CO_BASE + i] = args[i];
+    co.top = CO_BASE + args.length;
     return false;
   }
   co.ensureStack(fidx + args.length + 4);
@@ -96,9 +104,8 @@ function deliver(co: LuaThread, args: LuaValue[]): boolean {
   co.pendingCall = -1;
   if (want === TAILRET) {
     // `return coroutine.yield(...)`: the frame returns what resume passed.
-    if (returnFrom(co, co.frames[co.depth], fidx, n, 1)) return false;
-    co.multres = co.top - co.frames[co.depth + 1].funcIdx;
-    return true;
+    // returnFrom leaves co.multres set.
+    return !returnFrom(co, co.frames[co.depth], fidx, n, 1);
   }
   if (want >= 0) {
     for (let i = n; i < want; i++) co.stack[fidx + i] = undefined;

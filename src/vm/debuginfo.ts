@@ -94,6 +94,11 @@ export function nativeCallerDepth(L: LuaThread): number {
   return d - 1;
 }
 
+/** True while a native runs on L, rather than the current Lua frame's own instruction (LuaJIT: !curr_funcisL). */
+export function nativeRunning(L: LuaThread): boolean {
+  return L.nativeFromJs || callsNative(L, L.depth, false);
+}
+
 /** True if Lua frame d is executing a call of a native (only tail calls if `tail`). */
 function callsNative(L: LuaThread, d: number, tail: boolean): boolean {
   const ci = L.frames[d];

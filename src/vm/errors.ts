@@ -2,7 +2,7 @@
 // (lj_err.c: lj_err_optype, lj_err_comp, err_argmsg, lj_err_callermsg).
 import { shortSrc } from "../bc/proto.ts";
 import { ERRMSG, formatMessage } from "../lang/errmsg.ts";
-import { calleeName, currentLine, nativeCallerDepth, slotName } from "./debuginfo.ts";
+import { calleeName, currentLine, nativeCallerDepth, nativeRunning, slotName } from "./debuginfo.ts";
 import type { LuaThread } from "./thread.ts";
 import { FrameKind } from "./thread.ts";
 import { luaTypeOf, type LuaValue } from "./value.ts";
@@ -11,12 +11,33 @@ import { luaTypeOf, type LuaValue } from "./value.ts";
 export class LuaError extends Error {
   readonly value: LuaValue;
   traceback: string | undefined;
+  /**
+   * Set when no message handler runs for this error (lj_err_run): out of
+   * memory (LUA_ERRMEM), a handler aborted by a stack overflow (LUA_ERRERR),
+   * or no stack room left for one. xpcall and luajit's top level then get
+   * this message instead of the handler's result (and print no traceback).
+   */
+  withoutHandler: string | undefined = undefined;
+  /** L.top where it was raised (the message's slot), noted by the first catch; -1 before. */
+  top = -1;
 
   constructor(value: LuaValue) {
     super(typeof value === "string" ? value : typeof value === "number" ? String(value) : "(error object is not a string)");
     this.value = value;
     this.name = "LuaError";
   }
+}
+
+/** lj_err_mem: "not enough memory", with no position, and no message handler runs. */
+export function memoryError(): LuaError {
+  const e = new LuaError(ERRMSG.ERRMEM);
+  e.withoutHandler = ERRMSG.ERRMEM;
+  return e;
+}
+
+/** A JS engine limit that stands for running out of memory (string, array or collection too large). */
+export function isMemoryRangeError(e: unknown): boolean {
+  return e instanceof RangeError && /invalid (string|array|typed array) length|allocation failed|maximum (set|map) size/i.test(e.message);
 }
 
 /** Raised when the instruction budget is used up or the run is cancelled; pcall cannot catch it. */
@@ -51,7 +72,12 @@ export function locationPrefix(L: LuaThread, d = L.depth): string {
  */
 export function runtimeError(L: LuaThread, msg: string): never {
   const d = nativeCallerDepth(L);
-  throw new LuaError((d < 0 ? "" : locationPrefix(L, d)) + msg);
+  const e = new LuaError((d < 0 ? "" : locationPrefix(L, d)) + msg);
+  // err_msgv pushes the message, then the message with its position, above the
+  // top of the current Lua frame (or of the running native's arguments).
+  const ci = L.frames[L.depth];
+  e.top = (ci.closure !== null && !nativeRunning(L) ? ci.base + ci.closure.proto.framesize : L.top) + 1;
+  throw e;
 }
 
 /** "attempt to <op> <kind> '<name>' (a <type> value)" for the value in `slot` (lj_err_optype). */

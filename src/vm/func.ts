@@ -65,17 +65,36 @@ export class LuaClosure implements LuaObject {
  */
 export type NativeFn = (L: LuaThread, base: number, nargs: number) => number;
 
+/**
+ * LuaJIT's fast functions written in assembler (LJLIB_ASM in lib_*.c). They
+ * run in the caller's frame; every other library function is a C function,
+ * called only with LUA_MINSTACK free slots above its arguments.
+ */
+const ASM_FUNCTIONS = new Set([
+  "assert", "type", "next", "pairs", "ipairs_aux", "ipairs", "getmetatable", "setmetatable", "rawget",
+  "tonumber", "tostring", "pcall", "xpcall", "coroutine.yield", "coroutine.resume", "coroutine.wrap_aux",
+  "string.byte", "string.char", "string.sub", "string.reverse", "string.lower", "string.upper",
+  "math.abs", "math.floor", "math.ceil", "math.sqrt", "math.log10", "math.exp", "math.sin", "math.cos",
+  "math.tan", "math.asin", "math.acos", "math.atan", "math.sinh", "math.cosh", "math.tanh", "math.frexp",
+  "math.modf", "math.log", "math.atan2", "math.pow", "math.fmod", "math.ldexp", "math.min", "math.max",
+  "bit.tobit", "bit.bnot", "bit.bswap", "bit.lshift", "bit.rshift", "bit.arshift", "bit.rol", "bit.ror",
+  "bit.band", "bit.bor", "bit.bxor",
+]);
+
 export class NativeFunction implements LuaObject {
   readonly luaType = "function";
   /** Name as LuaJIT's fast-function table knows it, e.g. "print", "string.sub". */
   readonly name: string;
   readonly fn: NativeFn;
+  /** Free slots it needs above its arguments: LUA_MINSTACK (20) for a C function, 0 for a fast function. */
+  readonly minStack: number;
   /** Environment for getfenv, as C functions have one too. */
   env: LuaTable | undefined;
 
   constructor(name: string, fn: NativeFn) {
     this.name = name;
     this.fn = fn;
+    this.minStack = ASM_FUNCTIONS.has(name) ? 0 : 20;
   }
 }
 

@@ -5,13 +5,14 @@ import { PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "..
 import { ERRMSG } from "../lang/errmsg.ts";
 import { IsType } from "../bc/opcodes.ts";
 import { luaMod, toInt32 } from "../util/arith.ts";
-import { LuaError, LuaHalt, argError, opTypeError, runtimeError } from "./errors.ts";
+import { nativeRunning } from "./debuginfo.ts";
+import { LuaError, LuaHalt, argError, isMemoryRangeError, locationPrefix, memoryError, opTypeError, runtimeError } from "./errors.ts";
 import { callAtIdx, callValue1 } from "./call.ts";
 import { LuaClosure, NativeFunction, Upval, isFunction } from "./func.ts";
 import * as meta from "./meta.ts";
 import { LuaTable, NodeSlot, TableError, iterOut } from "./table.ts";
 import { strHash } from "./hash.ts";
-import { FrameKind, LJ_STACK_MAX, type CallInfo, type LuaThread } from "./thread.ts";
+import { FrameKind, LJ_STACK_ERRMAX, LJ_STACK_MAX, LUA_MINSTACK, type CallInfo, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 import { budgetExhausted } from "./budget.ts";
 import type { JitHooks } from "./jithooks.ts";
@@ -79,14 +80,11 @@ function findUpval(L: LuaThread, idx: number): Upval {
  * Enter a Lua function: stack[fidx] is the closure, arguments follow at
  * fidx+2. Vararg functions get their fixed parameters copied above the
  * arguments, so the varargs stay below base (as in LuaJIT's vararg frames).
+ * The frame must fit below L.maxstack (the check of FUNCF/FUNCV).
  */
-/** One past the highest slot a call of pt at fidx with nargs arguments uses. */
-function frameTop(pt: Proto, fidx: number, nargs: number): number {
-  const base = pt.flags & PROTO_VARARG ? fidx + 4 + nargs : fidx + 2;
-  return base + pt.framesize;
-}
-
-export function pushLuaFrame(L: LuaThread, cl: LuaClosure, fidx: number, nargs: number, nresults: number, kind: FrameKind): CallInfo {
+export function pushLuaFrame(
+  L: LuaThread, cl: LuaClosure, fidx: number, nargs: number, nresults: number, kind: FrameKind, handler: LuaValue = undefined,
+): CallInfo {
   const pt = cl.proto;
   const nparams = pt.numparams;
   let base = fidx + 2;
@@ -94,14 +92,14 @@ export function pushLuaFrame(L: LuaThread, cl: LuaClosure, fidx: number, nargs: 
   if (pt.flags & PROTO_VARARG) {
     nvarargs = nargs > nparams ? nargs - nparams : 0;
     const newbase = base + nargs + 2;
-    if (newbase + pt.framesize > LJ_STACK_MAX) runtimeError(L, ERRMSG.STKOV);
+    if (newbase + pt.framesize > L.maxstack) frameOverflow(L, cl, fidx, nresults, kind, handler);
     L.ensureStack(newbase + pt.framesize + 4);
     const stack = L.stack;
     stack[newbase - 2] = cl;
     for (let i = 0; i < nparams; i++) stack[newbase + i] = i < nargs ? stack[base + i] : undefined;
     base = newbase;
   } else {
-    if (base + pt.framesize > LJ_STACK_MAX) runtimeError(L, ERRMSG.STKOV);
+    if (base + pt.framesize > L.maxstack) frameOverflow(L, cl, fidx, nresults, kind, handler);
     L.ensureStack(base + pt.framesize + 4);
     const stack = L.stack;
     for (let i = nargs; i < nparams; i++) stack[base + i] = undefined;
@@ -116,18 +114,106 @@ export function pushLuaFrame(L: LuaThread, cl: LuaClosure, fidx: number, nargs: 
   ci.pc = 0;
   ci.nresults = nresults;
   ci.nvarargs = nvarargs;
+  ci.handler = handler;
   L.top = base + pt.framesize;
   return ci;
 }
 
+/** Where a frame's results go: its function's slot, or for a pcall/xpcall frame pcall's own slot below. */
+export function frameResultIdx(ci: CallInfo): number {
+  return ci.kind === FrameKind.PCALL ? ci.funcIdx - 2 : ci.kind === FrameKind.XPCALL ? ci.funcIdx - 3 : ci.funcIdx;
+}
+
+// -- Stack overflow ----------------------------------------------------------------
+
+/**
+ * The frame of cl at fidx does not fit (lj_state_growstack called from a
+ * function header). The frame is pushed all the same, so that a pcall frame
+ * still catches the error: as a dummy without a function (tracebacks skip
+ * it, the message has no position) when even its fixed part passes the
+ * limit, else (a vararg frame whose varargs did not fit) as the function
+ * stopped at its first instruction, which the message then names.
+ */
+function frameOverflow(L: LuaThread, cl: LuaClosure, fidx: number, nresults: number, kind: FrameKind, handler: LuaValue): never {
+  const top = fidx + 2 + cl.proto.framesize;
+  const fits = top <= L.maxstack;
+  const ci = L.frameAt(++L.depth);
+  ci.kind = kind;
+  ci.fromNative = false;
+  ci.func = fits ? cl : null;
+  ci.closure = fits ? cl : null;
+  ci.funcIdx = fidx;
+  ci.base = fidx + 2;
+  ci.pc = fits ? 2 : 0;
+  ci.nresults = nresults;
+  ci.nvarargs = 0;
+  ci.handler = handler;
+  return stackOverflow(L, fits ? top : fidx + 2, fits);
+}
+
+/**
+ * Raise "stack overflow" with the message at stack slot `top`
+ * (lj_state_growstack's error path). The limit is raised so that an error
+ * handler has room to run; it comes back down when a pcall catches the
+ * error. An overflow while it is raised aborts the handler (LUA_ERRERR).
+ * DIVERGENCE: the interpreter's checks only; compiled traces check elsewhere (see docs/divergences.md).
+ */
+export function stackOverflow(L: LuaThread, top: number, located: boolean): never {
+  L.top = top;
+  if (L.maxstack > LJ_STACK_MAX) {
+    const abort = new LuaError(ERRMSG.STKOV);
+    abort.withoutHandler = ERRMSG.STKOV;
+    throw abort;
+  }
+  L.maxstack = LJ_STACK_ERRMAX;
+  const e = new LuaError((located ? locationPrefix(L) : "") + ERRMSG.STKOV);
+  e.top = top;
+  if (!hasHandlerRoom(L, top)) e.withoutHandler = ERRMSG.STKOV;
+  throw e;
+}
+
+/** lj_err_run calls a message handler only with 2*LUA_MINSTACK free slots above the message (at top). */
+function hasHandlerRoom(L: LuaThread, top: number): boolean {
+  return L.maxstack - (top + 1) > 2 * LUA_MINSTACK;
+}
+
+/**
+ * The error a message handler (xpcall's, luajit's traceback) gets called for.
+ * Without room for it above the message the error becomes a stack overflow
+ * (the raised limit may then make room), or aborts the handler if the limit
+ * is raised already; withoutHandler tells when no handler runs.
+ */
+export function handlerError(L: LuaThread, err: LuaError): LuaError {
+  if (err.withoutHandler !== undefined || err.top < 0 || hasHandlerRoom(L, err.top)) return err;
+  const ci = L.frames[L.depth];
+  try {
+    return stackOverflow(L, err.top, ci.closure !== null && !nativeRunning(L));
+  } catch (e) {
+    return e as LuaError;
+  }
+}
+
+/** lj_state_relimitstack: an error caught with its message at slot top-1 brings the limit back down. */
+function relimitStack(L: LuaThread, top: number): void {
+  if (L.maxstack > LJ_STACK_MAX && top < LJ_STACK_MAX - 1) L.maxstack = LJ_STACK_MAX;
+}
+
 // -- Error recovery ----------------------------------------------------------------
 
-/** The Lua value an exception stands for, or undefined if it is not a Lua error. */
-function errorValue(L: LuaThread, e: unknown): { value: LuaValue } | undefined {
-  if (e instanceof LuaError) return { value: e.value };
-  if (e instanceof TableError) return { value: errorWithLocation(L, e.message) };
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return { value: errorWithLocation(L, ERRMSG.STKOV) };
-  return undefined;
+/**
+ * The Lua error an exception stands for (a table operation's error gets the
+ * position where it happened, a JS engine limit becomes a Lua error), or
+ * undefined if it is not a Lua error (a halt, a bug).
+ */
+export function toLuaError(L: LuaThread, e: unknown): LuaError | undefined {
+  let err: LuaError;
+  if (e instanceof LuaError) err = e;
+  else if (e instanceof TableError) err = new LuaError(errorWithLocation(L, e.message));
+  else if (e instanceof RangeError && /call stack/i.test(e.message)) err = new LuaError(errorWithLocation(L, ERRMSG.STKOV));
+  else if (isMemoryRangeError(e)) err = memoryError();
+  else return undefined;
+  if (err.top < 0) err.top = L.top;
+  return err;
 }
 
 function errorWithLocation(L: LuaThread, msg: string): LuaValue {
@@ -142,22 +228,26 @@ function errorWithLocation(L: LuaThread, msg: string): LuaValue {
  * Unwind to the innermost pcall/xpcall frame at or above entryDepth. Returns
  * false if there is none (the error propagates to the JS caller).
  */
-function recover(L: LuaThread, e: unknown, entryDepth: number): boolean {
-  if (e instanceof LuaHalt) return false;
-  const err = errorValue(L, e);
-  if (err === undefined) return false;
+function recover(L: LuaThread, err: LuaError, entryDepth: number): boolean {
   let d = L.depth;
   while (d >= entryDepth && L.frames[d].kind !== FrameKind.PCALL && L.frames[d].kind !== FrameKind.XPCALL) d--;
   if (d < entryDepth) return false;
   const ci = L.frames[d];
   let value = err.value;
   if (ci.kind === FrameKind.XPCALL) {
-    // The handler runs where the error happened, so a traceback sees those frames.
-    L.top = Math.max(L.top, ci.base + 1);
-    value = runHandler(L, ci.handler, value);
+    const herr = handlerError(L, err);
+    if (herr.withoutHandler !== undefined) {
+      value = herr.withoutHandler;
+    } else {
+      // The handler runs where the error happened, so a traceback sees those frames
+      // (a dummy frame left by a stack overflow holds nothing).
+      L.top = Math.max(L.top, ci.closure === null ? ci.base : ci.base + 1);
+      value = runHandler(L, ci.handler, herr.value);
+    }
   }
   closeUpvals(L, ci.funcIdx);
   L.depth = d;
+  relimitStack(L, frameResultIdx(ci) + 3);
   const stack = L.stack;
   stack[ci.base] = false;
   stack[ci.base + 1] = value;
@@ -172,7 +262,8 @@ function recover(L: LuaThread, e: unknown, entryDepth: number): boolean {
  */
 function finishReturn(L: LuaThread, ci: CallInfo, src: number, n: number, prependTrue: boolean): void {
   const stack = L.stack;
-  let dst = ci.funcIdx;
+  const ret = frameResultIdx(ci);
+  let dst = ret;
   if (prependTrue) {
     stack[dst++] = true;
   }
@@ -180,11 +271,11 @@ function finishReturn(L: LuaThread, ci: CallInfo, src: number, n: number, prepen
   let total = n + (prependTrue ? 1 : 0);
   const wanted = ci.nresults;
   if (wanted >= 0) {
-    for (let i = total; i < wanted; i++) stack[ci.funcIdx + i] = undefined;
+    for (let i = total; i < wanted; i++) stack[ret + i] = undefined;
     total = wanted;
   }
   L.depth--;
-  L.top = ci.funcIdx + total;
+  L.top = ret + total;
   L.multres = total;
 }
 
@@ -201,7 +292,9 @@ export function execute(L: LuaThread, entryDepth: number): void {
     try {
       if (run(L, entryDepth)) return;
     } catch (e) {
-      if (!recover(L, e, entryDepth)) throw e;
+      const err = e instanceof LuaHalt ? undefined : toLuaError(L, e);
+      if (err === undefined) throw e;
+      if (!recover(L, err, entryDepth)) throw err;
       if (L.depth < entryDepth) return;
     }
   }
@@ -783,10 +876,8 @@ function run(L: LuaThread, entryDepth: number): boolean {
               const kind = ci.kind;
               const handler = ci.handler;
               const wanted = ci.nresults;
-              // Raise "stack overflow" while this frame (maybe a pcall frame) still exists.
-              if (frameTop(fn.proto, dst, nargs) > LJ_STACK_MAX) runtimeError(L, ERRMSG.STKOV);
               L.depth--;
-              pushLuaFrame(L, fn, dst, nargs, wanted, kind).handler = handler;
+              pushLuaFrame(L, fn, dst, nargs, wanted, kind, handler);
             } else {
               pushLuaFrame(L, fn, fidx, nargs, nresults, FrameKind.LUA);
             }
@@ -798,6 +889,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             finishNative(L, fidx, fidx, L.top - fidx, isTail ? -1 : nresults);
           } else {
             L.top = fidx + 2 + nargs;
+            if (L.top + (fn as NativeFunction).minStack > L.maxstack) stackOverflow(L, L.top, false);
             L.nativeFromJs = false;
             const n = (fn as NativeFunction).fn(L, fidx + 2, nargs);
             if (n < 0) {
@@ -812,7 +904,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           if (isTail) {
             // Return the native's results from this frame.
             if (returnFrom(L, ci, fidx, multres, entryDepth)) return true;
-            multres = L.top - L.frames[L.depth + 1].funcIdx;
+            multres = L.multres;
             continue outer;
           }
           L.top = base + pt.framesize;
@@ -838,6 +930,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             continue outer;
           }
           L.top = fidx + 2 + nargs;
+          if (L.top + (fn as NativeFunction).minStack > L.maxstack) stackOverflow(L, L.top, false);
           L.nativeFromJs = false;
           const n = (fn as NativeFunction).fn(L, fidx + 2, nargs);
           if (n < 0) {
@@ -884,6 +977,8 @@ function run(L: LuaThread, entryDepth: number): boolean {
           const src = ci.funcIdx + 2 + pt.numparams;
           const dst = base + a;
           if (nwant < 0) {
+            // All varargs: they must fit below the limit (the frame itself already does).
+            if (dst + nvar > L.maxstack) { ci.pc = pc; stackOverflow(L, base + pt.framesize, true); }
             L.ensureStack(dst + nvar + 4);
             stack = L.stack;
             for (let i = 0; i < nvar; i++) stack[dst + i] = stack[src + i];
@@ -911,7 +1006,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           }
           const n = op === BC.RET0 ? 0 : op === BC.RET1 ? 1 : op === BC.RET ? (ins >>> 16) - 1 : (ins >>> 16) + multres;
           if (returnFrom(L, ci, base + a, n, entryDepth)) return true;
-          multres = L.top - L.frames[L.depth + 1].funcIdx;
+          multres = L.multres;
           continue outer;
         }
 
@@ -1007,7 +1102,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           } else if (oop === BC.RET0 || oop === BC.RET1 || oop === BC.RET) {
             const n = oop === BC.RET0 ? 0 : oop === BC.RET1 ? 1 : (orig >>> 16) - 1;
             if (returnFrom(L, ci, base + ((orig >>> 8) & 0xff), n, entryDepth)) return true;
-            multres = L.top - L.frames[L.depth + 1].funcIdx;
+            multres = L.multres;
             continue outer;
           }
           if (--S.ticks <= 0) { ci.pc = pc; sliceEnd(L); }
@@ -1215,12 +1310,29 @@ function pcallArgs(L: LuaThread, fidx: number, nargs: number, isX: boolean): [Lu
  * already returned, with pcall's results at fidx (L.top after them).
  */
 function enterPcall(L: LuaThread, fidx: number, nargs: number, nresults: number, isX: boolean): boolean {
-  const [handler, n] = pcallArgs(L, fidx, nargs, isX);
-  const fn = L.stack[fidx];
-  if (fn instanceof LuaClosure) {
-    pushLuaFrame(L, fn, fidx, n, nresults, isX ? FrameKind.XPCALL : FrameKind.PCALL).handler = handler;
+  const base = fidx + 2;
+  // The fast function's own check: base+nargs+1 past the limit takes the C fallback, which overflows.
+  if (base + nargs + 1 > L.maxstack) stackOverflow(L, base + nargs, false);
+  const stack = L.stack;
+  const fn = stack[base];
+  if (fn instanceof LuaClosure && nargs >= (isX ? 2 : 1)) {
+    // LuaJIT's layout: f's frame sits above pcall's own (func, link), with f
+    // at pcall's base (xpcall: one up, after swapping in the handler), so
+    // each pcall costs two slots (xpcall three).
+    const handler = isX ? stack[base + 1] : undefined;
+    const ffidx = isX ? base + 1 : base;
+    const n = nargs - (isX ? 2 : 1);
+    L.ensureStack(ffidx + 3 + n);
+    const st = L.stack;
+    for (let i = ffidx + 1 + n; i > ffidx + 1; i--) st[i] = st[i - 1];
+    if (isX) {
+      st[base] = handler;
+      st[ffidx] = fn;
+    }
+    pushLuaFrame(L, fn, ffidx, n, nresults, isX ? FrameKind.XPCALL : FrameKind.PCALL, handler);
     return true;
   }
+  const [handler, n] = pcallArgs(L, fidx, nargs, isX);
   runProtectedNative(L, fidx, n, isX, handler);
   return false;
 }
@@ -1240,24 +1352,33 @@ function runProtectedNative(L: LuaThread, fidx: number, n: number, isX: boolean,
     stack[fidx] = true;
     L.top = fidx + cnt + 1;
   } catch (e) {
-    const err = errorValue(L, e);
+    const err = e instanceof LuaHalt ? undefined : toLuaError(L, e);
     if (err === undefined) throw e;
     let value = err.value;
     closeUpvals(L, fidx);
     L.depth = depth;
-    if (isX) value = runHandler(L, handler, value);
+    if (isX) {
+      const herr = handlerError(L, err);
+      value = herr.withoutHandler ?? runHandler(L, handler, herr.value);
+    }
+    relimitStack(L, fidx + 3);
     stack[fidx] = false;
     stack[fidx + 1] = value;
     L.top = fidx + 2;
   }
 }
 
-/** xpcall's message handler; an error inside it gives "error in error handling". */
+/**
+ * xpcall's message handler; an error inside it gives "error in error handling"
+ * (a stack overflow or memory error that aborted it, its own message).
+ */
 function runHandler(L: LuaThread, handler: LuaValue, value: LuaValue): LuaValue {
   try {
     return callValue1(L, handler, value);
   } catch (e) {
-    if (errorValue(L, e) === undefined) throw e;
-    return ERRMSG.ERRERR;
+    const err = e instanceof LuaHalt ? undefined : toLuaError(L, e);
+    if (err === undefined) throw e;
+    // The handler is the handler of its own errors: lj_err_run's room check comes first.
+    return handlerError(L, err).withoutHandler ?? ERRMSG.ERRERR;
   }
 }

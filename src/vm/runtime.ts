@@ -3,7 +3,8 @@
 import type { Proto } from "../bc/proto.ts";
 import { compile } from "../lang/compile.ts";
 import { callAtIdx } from "./call.ts";
-import { LuaError, LuaExit, LuaHalt } from "./errors.ts";
+import { LuaExit, LuaHalt } from "./errors.ts";
+import { handlerError, toLuaError } from "./interp.ts";
 import { LuaClosure } from "./func.ts";
 import { openLibs } from "./lib/init.ts";
 import { uncaughtTraceback } from "./lib/traceback.ts";
@@ -13,7 +14,7 @@ import type { LuaValue } from "./value.ts";
 
 export type RunResult =
   | { status: "ok" }
-  /** traceback: "stack traceback:\n\t..." as luajit prints it under the message. */
+  /** traceback: "stack traceback:\n\t..." as luajit prints it under the message ("" if its handler could not run). */
   | { status: "error"; error: LuaValue; message: string; traceback: string }
   | { status: "halted"; reason: LuaHalt["reason"]; message: string }
   | { status: "exit"; code: number };
@@ -48,14 +49,17 @@ export function runMain(S: LuaState, fn: LuaClosure, args: readonly string[] = [
     callAtIdx(L, fidx, args.length);
     return { status: "ok" };
   } catch (e) {
-    // The traceback is taken before unwinding, as luajit's error handler runs where the error was raised.
-    const stack = e instanceof LuaError ? uncaughtTraceback(L) : "";
-    L.depth = depth;
     if (e instanceof LuaHalt) return { status: "halted", reason: e.reason, message: e.message };
     if (e instanceof LuaExit) return { status: "exit", code: e.status };
-    if (e instanceof LuaError) return { status: "error", error: e.value, message: errorText(e.value), traceback: stack };
-    throw e;
+    const raised = toLuaError(L, e);
+    if (raised === undefined) throw e;
+    // The traceback is taken before unwinding, as luajit's error handler runs where
+    // the error was raised; none when no handler could run (out of memory, no stack left).
+    const err = handlerError(L, raised);
+    if (err.withoutHandler !== undefined) return { status: "error", error: err.withoutHandler, message: err.withoutHandler, traceback: "" };
+    return { status: "error", error: err.value, message: errorText(err.value), traceback: uncaughtTraceback(L) };
   } finally {
+    L.depth = depth;
     L.top = fidx;
   }
 }

@@ -52,8 +52,12 @@ export interface FileError {
 
 const JIT_P_HOTLOOP = jitParamIndex("hotloop");
 
-/** Stack slots luajit.c uses below the main chunk's frame. */
-const MAIN_STACK_BASE = 4;
+/**
+ * Stack slots below the main chunk's function: the thread and FR2 slot of
+ * an empty stack, the function lua_cpcall made for luajit.c's pmain and its
+ * FR2 slot, pmain's argument, and the traceback handler docall inserts.
+ */
+const MAIN_STACK_BASE = 6;
 
 export class LuaState {
   readonly globals: LuaTable;

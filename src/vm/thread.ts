@@ -6,6 +6,14 @@ import type { LuaState } from "./state.ts";
 
 /** LuaJIT's LJ_STACK_MAX: slots a thread's stack may grow to before "stack overflow". */
 export const LJ_STACK_MAX = 65500;
+/** LUA_MINSTACK: free slots a C function gets above its arguments (checked when it is called). */
+export const LUA_MINSTACK = 20;
+/**
+ * The limit while an error handler runs after a stack overflow (lj_state_growstack
+ * resizes to LJ_STACK_MAX + 1 + 2*LUA_MINSTACK: one slot for the message, and
+ * room for lj_err_run's check for the handler).
+ */
+export const LJ_STACK_ERRMAX = LJ_STACK_MAX + 1 + 2 * LUA_MINSTACK;
 
 export const enum FrameKind {
   /** A Lua function. */
@@ -69,6 +77,11 @@ export class LuaThread implements LuaObject {
   cCallsAtResume = 0;
   /** True while a native runs that was called from JS (pcall, sort...), not from a call instruction. */
   nativeFromJs = false;
+  /**
+   * The highest slot a frame may reach (L->maxstack at its largest): LJ_STACK_MAX,
+   * or LJ_STACK_ERRMAX from a stack overflow until a pcall catches the error.
+   */
+  maxstack = LJ_STACK_MAX;
 
   constructor(state: LuaState, size = 256) {
     this.state = state;

@@ -111,12 +111,15 @@ function error(L: LuaThread, base: number, nargs: number): number {
   let v = arg(L, base, nargs, 1);
   const level = optInt(L, base, nargs, 2, 1);
   // Numbers are strings to lua_isstring: they come out as "chunk:line: 42".
-  if ((typeof v === "string" || typeof v === "number") && level > 0) {
+  const where = (typeof v === "string" || typeof v === "number") && level > 0;
+  if (where) {
     // Levels as lua_getstack counts them: a tail-called error() has replaced its caller's frame.
     const self = L.stack[base - 2] as NativeFunction;
     v = levelWhere(L, stackLevels(L, self)[level]) + (typeof v === "number" ? formatNumber(v) : v);
   }
-  throw new LuaError(v);
+  const e = new LuaError(v);
+  e.top = where ? base + 1 : base; // the message's slot: the first argument's, or above it (lua_concat)
+  throw e;
 }
 
 function assert(L: LuaThread, base: number, nargs: number): number {

@@ -100,5 +100,5 @@ export function uncaughtReport(L: LuaThread, value: LuaValue, stack: string): st
     if (typeof msg !== "string" && typeof msg !== "number") return "(error object is not a string)";
   }
   const text = typeof msg === "number" ? formatNumber(msg) : msg;
-  return `${text.split("\0", 1)[0]}\n${stack}`;
+  return stack === "" ? text.split("\0", 1)[0] : `${text.split("\0", 1)[0]}\n${stack}`;
 }
