@@ -153,3 +153,18 @@ export function isJump(op: number): boolean {
 
 /** The opcodes whose D operand is a trace number once patched. */
 export const TRACE_OPS: readonly number[] = [Op.JFORL, Op.JITERL, Op.JLOOP, Op.JFUNCF, Op.JFUNCV];
+
+/**
+ * D operands of ISTYPE/ISNUM: the negated internal type tag (~itype) checked
+ * against, and the type name a failed check reports. CHECK_int is an ISNUM
+ * like CHECK_num in a build without dual numbers (buildvm_lib.c).
+ */
+export const enum IsType {
+  str = 5,
+  func = 9,
+  tab = 12,
+  num = 15,
+}
+export const isTypeNames: Readonly<Record<number, string>> = {
+  [IsType.str]: "string", [IsType.func]: "function", [IsType.tab]: "table", [IsType.num]: "number",
+};

@@ -69,6 +69,12 @@ export interface Proto {
   khash?: Int32Array;
   /** Hot counters of the JIT simulation, per instruction (created when first needed). */
   hotcount?: Int32Array;
+  /**
+   * Closures created from this prototype so far, saturating at 7 (the 3-bit
+   * PROTO_CLCOUNT counter in LuaJIT's flags): from 3 on, the recorder treats
+   * calls of it as polymorphic and guards the prototype, not the closure.
+   */
+  closures: number;
 }
 
 export function isProto(k: unknown): k is Proto {

@@ -1,6 +1,6 @@
-// Names of a chunk's prototypes as LuaJIT's tools and event logs use them:
-// "chunk:firstline" (jit.util.funcinfo's loc), "#2" for a second one on a line.
-import { isProto, protoLoc, type Proto } from "./proto.ts";
+// Names of a chunk's prototypes as the oracle's event logs use them:
+// "chunk:firstline", "#2" for a second one with the same name.
+import { isProto, type Proto } from "./proto.ts";
 
 /** Every prototype of a chunk, in -bl listing order (children before their parent). */
 export function allProtos(main: Proto): Proto[] {
@@ -13,17 +13,33 @@ export function allProtos(main: Proto): Proto[] {
   return out;
 }
 
+/**
+ * The oracle's name for a prototype before numbering duplicates: its source
+ * without the "@" or "=" (any other chunk is "[string]"), then ":linedefined".
+ * Library functions written in Lua are "[string]:-1".
+ */
+export function protoKeyBase(pt: Proto): string {
+  const c = pt.chunkname.charAt(0);
+  return `${c === "@" || c === "=" ? pt.chunkname.slice(1) : "[string]"}:${pt.firstline}`;
+}
+
+/** Hands out keys, "#2", "#3"... for a second and third prototype with the same base. */
+export class ProtoKeyNamer {
+  private readonly seen = new Map<string, number>();
+
+  name(pt: Proto): string {
+    const base = protoKeyBase(pt);
+    const n = (this.seen.get(base) ?? 0) + 1;
+    this.seen.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
+  }
+}
+
 /** Keys of all prototypes, in line order (then listing order): the order the event log lists them in. */
-export function protoKeys(main: Proto): Map<Proto, string> {
+export function protoKeys(main: Proto, namer = new ProtoKeyNamer()): Map<Proto, string> {
   const protos = allProtos(main);
   const order = protos.map((pt, i) => ({ pt, i })).sort((a, b) => a.pt.firstline - b.pt.firstline || a.i - b.i);
-  const seen = new Map<string, number>();
   const keys = new Map<Proto, string>();
-  for (const { pt } of order) {
-    const loc = protoLoc(pt);
-    const n = (seen.get(loc) ?? 0) + 1;
-    seen.set(loc, n);
-    keys.set(pt, n === 1 ? loc : `${loc}#${n}`);
-  }
+  for (const { pt } of order) keys.set(pt, namer.name(pt));
   return keys;
 }

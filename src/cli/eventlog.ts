@@ -31,6 +31,16 @@ export class EventLogWriter {
     this.scan();
   }
 
+  /** A prototype first named by an event (a library function written in Lua, a loaded chunk): listed from now on, in line order. */
+  addProto(key: string, pt: Proto): void {
+    if (this.listed.has(pt)) return;
+    this.listed.set(pt, new Set());
+    const protos = this.src.protos;
+    let i = protos.length;
+    while (i > 0 && protos[i - 1][1].firstline > pt.firstline) i--;
+    protos.splice(i, 0, [key, pt]);
+  }
+
   /** Remember every position that now holds a listed opcode. */
   private scan(): void {
     for (const [, pt] of this.src.protos) {

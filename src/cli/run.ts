@@ -67,7 +67,9 @@ function attachJit(S: LuaState, main: Proto, options: CliOptions, io: CliIO, flu
   const keys = protoKeys(main);
   const sim = attachSimulator(S, options.build, emit, keys);
   if (options.events !== null) {
-    log = new EventLogWriter({ protos: [...keys].map(([pt, key]) => [key, pt]), allocated: () => sim.allocated() });
+    const writer = new EventLogWriter({ protos: [...keys].map(([pt, key]) => [key, pt]), allocated: () => sim.allocated() });
+    sim.onNewKey = (pt, key) => writer.addProto(key, pt);
+    log = writer;
   }
   return {
     get log() { return log; },

@@ -19,7 +19,7 @@
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
 import { PROTO_VARARG, type Proto } from "../bc/proto.ts";
-import { LuaClosure, NativeFunction } from "../vm/func.ts";
+import { LuaClosure, NativeFunction, isFunction, type LuaFunction } from "../vm/func.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { forEvent } from "./forloop.ts";
@@ -54,6 +54,8 @@ interface Snap {
   /** Where the interpreter resumes if a guard using it fails. */
   pc: number;
   pt: Proto;
+  /** Slots it restores (nent): those the trace changed, not counting what a side trace inherited. */
+  nent: number;
 }
 
 /** A type the trace was specialised to, checked again when the trace runs. */
@@ -64,13 +66,48 @@ export interface TypeCheck {
   guard: number;
   /**
    * An array bounds check (ABC) instead of a type: "key" — the access's key is
-   * inside the table's array part; "stop" — the loop's stop (slot) is.
+   * inside the table's array part; "stop" — the loop's stop (slot) is;
+   * "outside" — an integer key is not in the array part; "hashEmpty" — the
+   * table's hash part is empty; "present"/"absent" — the key has a hash node or not.
    */
-  abc: "key" | "stop" | undefined;
+  abc: "key" | "stop" | "outside" | "hashEmpty" | "present" | "absent" | undefined;
   /** Instead of a type: string.sub/byte's range guards, from the string in `slot` on (strrange.ts). */
   range?: { flags: number; code: number };
   /** With slot null at an ITERN: the type of the next key / value it will find (lj_record_next). */
   next?: "key" | "val";
+  /** Instead of a type: the function in `slot` is the one the call was specialised to. */
+  callee?: CalleeSpec;
+}
+
+/**
+ * What a call guards about its callee (rec_call_specialize): the closure itself;
+ * for a prototype that made 3 or more closures, only the prototype; for the
+ * iterators of coroutine.wrap and string.gmatch, only which builtin it is.
+ */
+export type CalleeSpec =
+  | { by: "identity"; fn: LuaFunction }
+  | { by: "proto"; proto: Proto }
+  | { by: "builtin"; name: string };
+
+/** LJ_MAX_ASIZE: integer keys below it are potential array keys. */
+const LJ_MAX_ASIZE = (1 << 27) + 1;
+
+/** LuaJIT's PROTO_CLC_POLY: from this many closures of a prototype on, calls are polymorphic. */
+const CLOSURES_POLY = 3;
+
+export function calleeSpec(fn: LuaFunction): CalleeSpec {
+  if (fn instanceof LuaClosure) return fn.proto.closures >= CLOSURES_POLY ? { by: "proto", proto: fn.proto } : { by: "identity", fn };
+  if (fn.name === "coroutine.wrap_aux" || fn.name === "string.gmatch_aux") return { by: "builtin", name: fn.name };
+  return { by: "identity", fn };
+}
+
+/** Does the value about to be called pass the call's guard? */
+export function calleeHolds(v: LuaValue, spec: CalleeSpec): boolean {
+  switch (spec.by) {
+    case "identity": return v === spec.fn;
+    case "proto": return v instanceof LuaClosure && v.proto === spec.proto;
+    default: return v instanceof NativeFunction && v.name === spec.name;
+  }
 }
 
 /** What one recorded bytecode contributed: its guards, for exits taken there. */
@@ -88,6 +125,8 @@ export interface ModelContext {
   pc: number;
   /** Stack index of the running function (where a return puts its results). */
   funcIdx: number;
+  /** Results the caller of the running function wants (-1: all). */
+  nresults: number;
   /** Frames above the trace's first one (negative once a side trace returned below it). */
   framedepth: number;
   closure: LuaClosure | null;
@@ -130,15 +169,22 @@ export class IrModel {
     if ((n > 0 && last.ref === this.nins + 1) || (this.mergesnap && !this.guardSince)) {
       if (n === 1) {
         this.emit(false, []); // preserve snapshot #0's pc
-        this.snaps.push({ ref: this.nins + 1, pc, pt });
+        this.snaps.push({ ref: this.nins + 1, pc, pt, nent: this.changedSlots() });
       } else {
-        this.snaps[n - 1] = { ref: this.nins + 1, pc, pt };
+        this.snaps[n - 1] = { ref: this.nins + 1, pc, pt, nent: this.changedSlots() };
       }
     } else {
-      this.snaps.push({ ref: this.nins + 1, pc, pt });
+      this.snaps.push({ ref: this.nins + 1, pc, pt, nent: this.changedSlots() });
     }
     this.mergesnap = false;
     this.guardSince = false;
+  }
+
+  /** Slots holding something other than what the trace loaded from them (snapshot entries). */
+  private changedSlots(): number {
+    let n = 0;
+    for (const [slot, v] of this.slots) if (v.ref === 0 || this.ir[v.ref].sload !== slot) n++;
+    return n;
   }
 
   /** rec_comp_fixup: the newest snapshot resumes at the other branch (known at the next bytecode). */
@@ -200,6 +246,14 @@ export class IrModel {
       const fori = startPc + ((startIns >>> 16) - BCBIAS_J);
       this.forLoopInit(ctx, fori, bcA(startIns), true);
     }
+  }
+
+  /**
+   * A side trace of exit 0 starting right after the JFORI of its root's loop
+   * narrows that loop at once (lj_record_setup): index, stop and step are loaded first.
+   */
+  startInLoop(ctx: ModelContext, fori: number): void {
+    this.forLoopInit(ctx, fori, bcA(ctx.pt.bc[fori]), true);
   }
 
   /** rec_for_loop for a loop entered at its FORL: the index is an int SLOAD, stop/step constants or checked loads. */
@@ -466,9 +520,17 @@ export class IrModel {
         }
         const fv = op === Op.ITERC ? stack[base + a - 3] : stack[base + fslot];
         const f = op === Op.ITERC ? (this.slots.get(base + a) as Val) : slotVal(fslot);
-        if (f.ref !== 0) {
-          this.cseLoad(`eqfn:${f.ref}`, true, [f.ref], Mem.none);
-          this.write(base + fslot, this.konst("fun"));
+        if (f.ref !== 0 && isFunction(fv)) {
+          // rec_call_specialize: guard the callee, then (if it is the closure itself) know it as a constant.
+          const key = `eqfn:${f.ref}`;
+          const callee = calleeSpec(fv);
+          if (!this.cse.has(key)) {
+            if (callee.by !== "identity") this.emit(false, [f.ref]); // the FLOAD of its prototype or ffid
+            const guard = this.cseLoad(key, true, [f.ref], Mem.none);
+            const slot = (op === Op.ITERC ? base + a - 3 : base + fslot) - this.base0;
+            out.checks.push({ slot, t: "fun", guard, abc: undefined, callee });
+          }
+          if (callee.by === "identity") this.write(base + fslot, this.konst("fun"));
         }
         // Arguments get references now (lj_record_call's rec_call_setup).
         const nargs = op === Op.CALL || op === Op.CALLT ? (op === Op.CALL ? bcC(ins) - 1 : bcD(ins) - 1) : op === Op.ITERC ? 2 : -1;
@@ -493,6 +555,8 @@ export class IrModel {
           this.needsnap = true;
         }
         this.returned(results, ctx.funcIdx);
+        // Results the caller wants beyond those returned are known nils (rec_ret).
+        for (let i = results.length; i < ctx.nresults; i++) this.write(ctx.funcIdx + i, this.konst("nil"));
         break;
       }
       default:
@@ -599,7 +663,35 @@ export class IrModel {
       }
       return;
     }
+    if (tab instanceof LuaTable && typeof kv === "number" && Number.isInteger(kv) && kv >= 0 && kv < LJ_MAX_ASIZE) {
+      // rec_idx_key: a potential array key, currently not in the array part.
+      const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.none);
+      const g = this.cseLoad(`ule:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
+      out.checks.push({ slot: null, t: "num", guard: g, abc: "outside" });
+    }
+    if (tab instanceof LuaTable && tab.hmask === 0) {
+      // An empty hash part: guarded to stay empty, and the key is known to be absent.
+      const hm = this.cseLoad(`hmask:${t.ref}`, false, [t.ref], Mem.none);
+      const g = this.cseLoad(`hmask0:${hm}`, true, [hm], Mem.none);
+      out.checks.push({ slot: null, t: "num", guard: g, abc: "hashEmpty" });
+      this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+      if (store === null) {
+        this.write(ctx.base + a, this.konst("nil"));
+      } else {
+        this.emit(false, [t.ref, key.ref]); // NEWREF
+        this.emit(false, [store.ref]);
+        this.invalidateLoads(Mem.hash);
+        this.needsnap = true;
+      }
+      return;
+    }
     const href = this.emit(false, [t.ref, key.ref]);
+    if (store !== null && tab instanceof LuaTable) {
+      // A store through HREF guards whether the key has a node (EQ/NE niltv): a new key needs NEWREF.
+      const present = tab.keyIndex(kv) > tab.asize;
+      const g = this.emit(true, [href]);
+      out.checks.push({ slot: null, t: "num", guard: g, abc: present ? "present" : "absent" });
+    }
     if (store === null) {
       ref = this.emit(true, [href], -1, Mem.hash);
       const v = tab instanceof LuaTable ? tab.get(kv) : undefined;
@@ -736,7 +828,7 @@ export class IrModel {
   private readonly copyOf = new Map<number, number>();
 
   /** Where exit n resumes the interpreter (the snapshot's pc), copies in the loop part included. */
-  snapAt(n: number): { pt: Proto; pc: number } | undefined {
+  snapAt(n: number): { pt: Proto; pc: number; nent: number } | undefined {
     return this.snaps[n < this.snaps.length && !this.copyOf.has(n) ? n : this.copyOf.get(n) ?? -1];
   }
 }

@@ -7,6 +7,7 @@ import { bcOp } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
 import { codeOfType } from "./vtype.ts";
+import type { CalleeSpec } from "./irmodel.ts";
 import type { Trace } from "./trace.ts";
 
 /** What a check tests (TypeCheck in irmodel.ts, flattened). */
@@ -24,6 +25,15 @@ export const enum CheckKind {
   /** The type of the next key / value an ITERN finds. */
   nextKey = 5,
   nextVal = 6,
+  /** The function a call is about to call is the one the trace was specialised to. */
+  callee = 7,
+  /** The access's integer key is not in the table's array part. */
+  keyOutside = 8,
+  /** The accessed table's hash part is empty. */
+  hashEmpty = 9,
+  /** The stored-to key has a hash node / has none. */
+  keyPresent = 10,
+  keyAbsent = 11,
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -36,6 +46,8 @@ export interface CheckList {
   guard: Int32Array;
   /** strRange: the recorded case and the call's flags. */
   param: Int32Array;
+  /** callee: what the call was specialised to (null for other kinds). */
+  callee: (CalleeSpec | null)[];
 }
 
 export interface RunPlan {
@@ -106,19 +118,22 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
   const total = checks.reduce((s, cs) => s + cs.length, 0);
   const list: CheckList = {
     start: new Int32Array(T.path.length + 1), kind: new Uint8Array(total), slot: new Int32Array(total),
-    type: new Uint8Array(total), guard: new Int32Array(total), param: new Int32Array(total),
+    type: new Uint8Array(total), guard: new Int32Array(total), param: new Int32Array(total), callee: [],
   };
   let i = 0;
   checks.forEach((cs, k) => {
     list.start[k] = i;
     for (const c of cs) {
-      list.kind[i] = c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
+      list.kind[i] = c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
-        : c.abc === "stop" ? CheckKind.stopBounds : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
+        : c.abc === "stop" ? CheckKind.stopBounds : c.abc === "outside" ? CheckKind.keyOutside : c.abc === "hashEmpty" ? CheckKind.hashEmpty
+        : c.abc === "present" ? CheckKind.keyPresent : c.abc === "absent" ? CheckKind.keyAbsent
+        : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
       list.type[i] = c.range !== undefined ? c.range.flags : codeOfType(c.t);
       list.param[i] = c.range !== undefined ? c.range.code : 0;
       list.guard[i] = c.guard;
+      list.callee.push(c.callee ?? null);
       i++;
     }
   });

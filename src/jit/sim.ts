@@ -2,9 +2,12 @@
 // hot counters start root traces, a recorder follows the interpreter and
 // stops or aborts as LuaJIT does, traces patch their start bytecode, and
 // jit.flush / GC / maxtrace undo it — with each build's flush semantics.
-import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp, setD, setOp } from "../bc/ins.ts";
+import { BCBIAS_J, bcA, bcB, bcC, bcD, bcJ, bcOp, setD, setOp } from "../bc/ins.ts";
 import { Op, opNames } from "../bc/opcodes.ts";
-import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, protoLoc, type Proto } from "../bc/proto.ts";
+import { funcLoc } from "../bc/funcloc.ts";
+import { toInt32 } from "../util/arith.ts";
+import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
+import { ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { frameResultIdx } from "../vm/interp.ts";
 import type { JitHooks, JitTarget, TraceInfo } from "../vm/jithooks.ts";
@@ -16,7 +19,7 @@ import { builtinPolicy, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
-import { IrModel, nextInto, type ModelContext } from "./irmodel.ts";
+import { IrModel, calleeHolds, nextInto, type CalleeSpec, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { rangeCase } from "./strrange.ts";
@@ -141,6 +144,9 @@ export class JitSim implements JitHooks {
   private exitedAt: { pt: Proto; pc: number } | null = null;
   private prng: number;
   private readonly keys = new Map<Proto, ProtoKey>();
+  private readonly namer = new ProtoKeyNamer();
+  /** Told when an event first names a prototype that was not registered (the event log then lists it). */
+  onNewKey: ((pt: Proto, key: ProtoKey) => void) | null = null;
 
   constructor(S: LuaState, options: JitSimOptions) {
     this.S = S;
@@ -156,16 +162,21 @@ export class JitSim implements JitHooks {
     this.updateCounting();
   }
 
-  /** The names events use for prototypes (src/bc/protokeys.ts); others fall back to their loc. */
+  /** The names events use for prototypes (src/bc/protokeys.ts); others are named at first sight. */
   registerProtos(keys: ReadonlyMap<Proto, ProtoKey>): void {
-    for (const [pt, key] of keys) this.keys.set(pt, key);
+    for (const [pt, key] of keys) {
+      this.keys.set(pt, key);
+      this.namer.name(pt); // so that a later prototype with the same name gets "#2"
+    }
   }
 
   key(pt: Proto): ProtoKey {
     let k = this.keys.get(pt);
     if (k === undefined) {
-      k = protoLoc(pt);
+      // A chunk loaded later, or a library function written in Lua.
+      k = this.namer.name(pt);
       this.keys.set(pt, k);
+      this.onNewKey?.(pt, k);
     }
     return k;
   }
@@ -200,9 +211,9 @@ export class JitSim implements JitHooks {
 
   // -- Locations ---------------------------------------------------------------------
 
+  /** Where pc is, as jit.v prints it (jit.util.funcinfo's loc). */
   private loc(pt: Proto, pc: number): string {
-    const line = pc < pt.lineinfo.length ? pt.lineinfo[pc] : pt.firstline;
-    return `${protoLoc(pt).replace(/:\d+$/, "")}:${line}`;
+    return funcLoc(pt, pc);
   }
 
   private origin(T: Trace): TraceOrigin {
@@ -357,6 +368,14 @@ export class JitSim implements JitHooks {
           ok = typeHolds(typeCodeOf(next), chk.type[i]);
           break;
         }
+        case CheckKind.keyOutside: ok = keyOutside(stack, pt.bc[pc], base); break;
+        case CheckKind.hashEmpty: ok = accessedTable(stack, pt.bc[pc], base)?.hmask === 0; break;
+        case CheckKind.keyPresent: case CheckKind.keyAbsent: {
+          const t = accessedTable(stack, pt.bc[pc], base);
+          ok = t !== undefined && (t.keyIndex(accessedKey(stack, pt.bc[pc], base)) > t.asize) === (chk.kind[i] === CheckKind.keyPresent);
+          break;
+        }
+        case CheckKind.callee: ok = calleeHolds(stack[r.base0 + chk.slot[i]], chk.callee[i] as CalleeSpec); break;
         default: {
           const at = r.base0 + chk.slot[i];
           ok = rangeCase(chk.type[i], stack[at], stack[at + 1], stack[at + 2]) === chk.param[i];
@@ -553,7 +572,7 @@ export class JitSim implements JitHooks {
 
   private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0): ModelContext {
     const ci = L.ci;
-    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), framedepth, closure: ci.closure };
+    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), nresults: ci.nresults, framedepth, closure: ci.closure };
   }
 
   // -- Running compiled traces -----------------------------------------------------------
@@ -738,18 +757,32 @@ export class JitSim implements JitHooks {
     const root = parent.root || parent.traceno;
     const T = new Trace(traceno, "side", at.pt, at.pc, parent.traceno, exitno, root);
     T.entryStep = at.prefix.length;
+    // It inherits the slots its parent's exit snapshot restores (an exit 0 of a side trace: the
+    // parent's own inheritance; the model does not count inherited slots in later snapshots).
+    T.snap0Empty = exitno === 0 ? parent.snap0Empty : parent.snap0Empty && parent.model?.snapAt(exitno)?.nent === 0;
     this.traces[traceno] = T;
     const model = new IrModel(L.ci.base);
     const R: Recording = {
       T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
-      // Only an exit-0 side trace of a root trace may loop back to its own start (lj_record_setup).
-      startpc: exitno === 0 && parent.kind === "root" ? at.pc : -1,
+      // Only a side trace of exit 0 whose snapshot restores nothing may loop back to its own start (lj_record_setup).
+      startpc: exitno === 0 && parent.snap0Empty ? at.pc : -1,
       restoredPc: this.exitedAt !== null && this.exitedAt.pt === pt && this.exitedAt.pc === pc ? pc : undefined,
     };
     this.rec = R;
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
-    model.start(this.modelContext(L, pt, pc), Op.JMP, 0, pc);
+    // Snapshot #0 is where the exit resumes. The bytecodes from there to the failed
+    // guard already ran here; when they stayed in this frame, the model replays them
+    // (their inputs are still in place: without a store in between there was no snapshot).
+    model.start(this.modelContext(L, at.pt, at.pc), Op.JMP, 0, at.pc);
+    const fori = at.pc - 1;
+    if (R.startpc >= 0 && fori > 0 && bcOp(at.pt.bc[fori]) === Op.JFORI && at.prefix.every((st) => st.pt === pt)) {
+      const forl = at.pt.bc[fori + bcJ(at.pt.bc[fori])];
+      if (bcOp(forl) === Op.JFORL && bcD(forl) === root) model.startInLoop(this.modelContext(L, at.pt, at.pc), fori);
+    }
+    if (at.prefix.every((st) => st.pt === pt)) {
+      for (const st of at.prefix) st.ir = model.step(this.modelContext(L, st.pt, st.pc), st.pt.bc[st.pc]);
+    }
     const rootT = this.traces[root];
     if ((rootT !== undefined && rootT.nchild >= this.param(P_MAXSIDE)) || count >= this.param(P_HOTEXIT) + this.param(P_TRYSIDE)) {
       this.stop("interpreter", 0, this.key(pt));
@@ -1223,6 +1256,29 @@ function boundsHold(stack: LuaValue[], ins: number, base: number, stop: LuaValue
   return typeof k === "number" && k >= 0 && k < t.arr.length && Math.floor(k) === k;
 }
 
+/** The table an indexing instruction (or ipairs_aux, called by ITERC) accesses. */
+function accessedTable(stack: LuaValue[], ins: number, base: number): LuaTable | undefined {
+  const t = bcOp(ins) === Op.ITERC ? stack[base + bcA(ins) - 2] : stack[base + bcB(ins)];
+  return t instanceof LuaTable ? t : undefined;
+}
+
+/** The key an indexing instruction (or ipairs_aux) uses. */
+function accessedKey(stack: LuaValue[], ins: number, base: number): LuaValue {
+  const op = bcOp(ins);
+  if (op === Op.ITERC) {
+    const ctl = stack[base + bcA(ins) - 1];
+    return typeof ctl === "number" ? ctl + 1 : undefined;
+  }
+  return op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
+}
+
+/** The access's key is an integer at or beyond the array part (the recorder's inverted bounds check). */
+function keyOutside(stack: LuaValue[], ins: number, base: number): boolean {
+  const t = accessedTable(stack, ins, base);
+  const k = accessedKey(stack, ins, base);
+  return t !== undefined && typeof k === "number" && Number.isInteger(k) && k >= t.arr.length;
+}
+
 const NOT_IN_ARRAY = Symbol("not in the array part");
 
 /** ipairs_aux called by ITERC: the array slot t[i + 1] it reads (only ipairs_aux calls get such checks). */
@@ -1245,6 +1301,12 @@ function peekLoad(L: LuaThread, pt: Proto, pc: number, base: number): LuaValue {
       if (!(t instanceof LuaTable)) return undefined;
       const op = bcOp(ins);
       return op === Op.TGETV ? t.get(stack[base + bcC(ins)]) : op === Op.TGETB ? t.getInt(bcC(ins)) : t.get(pt.kgc[bcC(ins)] as string);
+    }
+    case Op.TGETR: {
+      // Raw, on a table a library function checked, the key truncated as the interpreter does.
+      const t = stack[base + bcB(ins)];
+      const k = stack[base + bcC(ins)];
+      return t instanceof LuaTable && typeof k === "number" ? t.getInt(toInt32(k)) : undefined;
     }
     case Op.GGET: return L.ci.closure?.env.get(pt.kgc[bcD(ins)] as string);
     case Op.UGET: return L.ci.closure?.upvals[bcD(ins)]?.get();

@@ -47,6 +47,12 @@ export class Trace {
   plan: RunPlan | null = null;
   /** Root traces: number of side traces compiled for it (nchild). */
   nchild = 0;
+  /**
+   * Snapshot #0 restores no slot (snap[0].nent == 0): true for root traces, and
+   * for a side trace whose parent's exit snapshot restored none. Only an exit 0
+   * of such a trace may grow a side trace that forms its own loop (lj_record_setup).
+   */
+  snap0Empty = true;
 
   constructor(traceno: number, kind: TraceKind, pt: Proto, startpc: number, parent = 0, exitno = 0, root = 0) {
     this.traceno = traceno;

@@ -104,6 +104,7 @@ export function finishFunction(fs: FuncState, line: number, chunkname: string): 
     // Present from the start, so that filling them in later keeps the object's shape (V8 map).
     khash: undefined,
     hotcount: undefined,
+    closures: 0,
   };
   ps.vtop = fs.vbase;
   ps.fs = fs.prev;

@@ -17,3 +17,9 @@ export function foldArith(a: number, b: number, op: number): number {
     default: return Math.pow(a, b);
   }
 }
+
+/** (int32_t) of a double as x86-64 does it: truncation; NaN and out-of-range give INT32_MIN. */
+export function toInt32(n: number): number {
+  if (n >= -2147483648 && n < 2147483648) return n < 0 ? Math.ceil(n) | 0 : Math.floor(n) | 0;
+  return -2147483648;
+}

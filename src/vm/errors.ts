@@ -2,7 +2,7 @@
 // (lj_err.c: lj_err_optype, lj_err_comp, err_argmsg, lj_err_callermsg).
 import { shortSrc } from "../bc/proto.ts";
 import { ERRMSG, formatMessage } from "../lang/errmsg.ts";
-import { currentLine, funcName, nativeCallerDepth, nativeRunning, slotName } from "./debuginfo.ts";
+import { calleeName, currentLine, nativeCallerDepth, nativeRunning, slotName } from "./debuginfo.ts";
 import type { LuaThread } from "./thread.ts";
 import { FrameKind } from "./thread.ts";
 import { luaTypeOf, type LuaValue } from "./value.ts";
@@ -100,12 +100,28 @@ export function compareError(L: LuaThread, a: LuaValue, b: LuaValue): never {
 
 /** "bad argument #n to 'f' (msg)" in the caller's context (err_argmsg). */
 export function argError(L: LuaThread, narg: number, msg: string): never {
-  const named = funcName(L);
+  return argErrorFrom(L, nativeCallerDepth(L), narg, msg);
+}
+
+/** argError with the calling Lua frame given (-1: called from native code, so '?' and no location). */
+function argErrorFrom(L: LuaThread, callerDepth: number, narg: number, msg: string): never {
+  const named = callerDepth < 0 ? null : calleeName(L.frames[callerDepth]);
   const fname = named ? named.name : "?";
-  if (named && named.kind === "method" && --narg === 0) {
-    return runtimeError(L, formatMessage(ERRMSG.BADSELF, fname, msg));
-  }
-  return runtimeError(L, formatMessage(ERRMSG.BADARG, narg, fname, msg));
+  let text: string;
+  if (named && named.kind === "method" && --narg === 0) text = formatMessage(ERRMSG.BADSELF, fname, msg);
+  else text = formatMessage(ERRMSG.BADARG, narg, fname, msg);
+  throw new LuaError((callerDepth < 0 ? "" : locationPrefix(L, callerDepth)) + text);
+}
+
+/**
+ * A Lua function's own argument check failed (ISTYPE/ISNUM, lj_meta_istype):
+ * the message names the running Lua frame as its caller's call instruction does.
+ */
+export function luaArgTypeError(L: LuaThread, narg: number, expected: string, got: LuaValue): never {
+  const d = L.depth;
+  const ci = L.frames[d];
+  const callerDepth = ci.fromNative || ci.kind !== FrameKind.LUA || d <= 1 ? -1 : d - 1;
+  return argErrorFrom(L, callerDepth, narg, formatMessage(ERRMSG.BADTYPE, expected, luaTypeOf(got)));
 }
 
 /** "bad argument #n to 'f' (T expected, got U)" (lj_err_argtype). */

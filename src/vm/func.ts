@@ -56,6 +56,7 @@ export class LuaClosure implements LuaObject {
     this.proto = proto;
     this.upvals = upvals;
     this.env = env;
+    if (proto.closures < 7) proto.closures++;
     meter.total += MemSize.CLOSURE + MemSize.SLOT * upvals.length;
   }
 }

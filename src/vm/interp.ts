@@ -3,11 +3,12 @@
 // calls, returns, pcall and coroutine yields never recurse in JS.
 import { PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
-import { luaMod } from "../util/arith.ts";
+import { IsType } from "../bc/opcodes.ts";
+import { luaMod, toInt32 } from "../util/arith.ts";
 import { nativeRunning } from "./debuginfo.ts";
 import { LuaError, LuaHalt, argError, isMemoryRangeError, locationPrefix, memoryError, opTypeError, runtimeError } from "./errors.ts";
 import { callAtIdx, callValue1 } from "./call.ts";
-import { LuaClosure, NativeFunction, Upval } from "./func.ts";
+import { LuaClosure, NativeFunction, Upval, isFunction } from "./func.ts";
 import * as meta from "./meta.ts";
 import { LuaTable, NodeSlot, TableError, iterOut } from "./table.ts";
 import { strHash } from "./hash.ts";
@@ -431,6 +432,17 @@ function run(L: LuaThread, entryDepth: number): boolean {
           continue;
         }
 
+        case BC.ISTYPE: case BC.ISNUM: {
+          // Argument checks of the library functions written in Lua (lualib.ts).
+          const v = stack[base + a];
+          const d = ins >>> 16;
+          if (d === IsType.tab ? v instanceof LuaTable : d === IsType.num ? typeof v === "number" :
+            d === IsType.str ? typeof v === "string" : isFunction(v)) continue;
+          ci.pc = pc; L.top = base + pt.framesize;
+          stack[base + a] = meta.istype(L, a, d, v);
+          break;
+        }
+
         // -- Unary ops -----------------------------------------------------------------
         case BC.MOV:
           stack[base + a] = stack[base + (ins >>> 16)];
@@ -710,15 +722,12 @@ function run(L: LuaThread, entryDepth: number): boolean {
           break;
         }
         case BC.TGETR: {
-          const t = stack[base + (ins >>> 24)];
-          const k = stack[base + ((ins >>> 16) & 0xff)];
-          if (t instanceof LuaTable) {
-            stack[base + a] = t.get(k);
-            continue;
-          }
-          ci.pc = pc; L.top = base + pt.framesize;
-          stack[base + a] = meta.index(L, t, k, ins >>> 24);
-          break;
+          // Only the library functions written in Lua use TGETR/TSETR, on a
+          // checked table and number: raw, with the key truncated to int32 (cvttsd2si).
+          const t = stack[base + (ins >>> 24)] as LuaTable;
+          const k = stack[base + ((ins >>> 16) & 0xff)] as number;
+          stack[base + a] = t.getInt((k | 0) === k ? k : toInt32(k));
+          continue;
         }
         case BC.TGETS: {
           const b = ins >>> 24;
@@ -757,11 +766,17 @@ function run(L: LuaThread, entryDepth: number): boolean {
           stack[base + a] = meta.index(L, t, k, b);
           break;
         }
-        case BC.TSETV: case BC.TSETR: {
+        case BC.TSETR: {
+          const t = stack[base + (ins >>> 24)] as LuaTable;
+          const k = stack[base + ((ins >>> 16) & 0xff)] as number;
+          t.setInt((k | 0) === k ? k : toInt32(k), stack[base + a]);
+          continue;
+        }
+        case BC.TSETV: {
           const b = ins >>> 24;
           const t = stack[base + b];
           const k = stack[base + ((ins >>> 16) & 0xff)];
-          if (t instanceof LuaTable && (t.metatable === undefined || op === BC.TSETR)) {
+          if (t instanceof LuaTable && t.metatable === undefined) {
             if (typeof k === "number") {
               // The array part inline: the common t[i] = v.
               const i = k | 0;

@@ -1,11 +1,12 @@
 // Metamethod lookup and the slow paths of indexing, arithmetic, comparison,
 // concatenation and length (lj_meta.c). Metamethods are called re-entrantly.
+import { IsType, isTypeNames } from "../bc/opcodes.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
 import { scanNumber } from "../lang/strscan.ts";
 import { foldArith } from "../util/arith.ts";
 import { formatNumber } from "../util/numfmt.ts";
 import { callValue1 } from "./call.ts";
-import { compareError, opTypeError, runtimeError } from "./errors.ts";
+import { compareError, luaArgTypeError, opTypeError, runtimeError } from "./errors.ts";
 import { isFunction } from "./func.ts";
 import { strHash } from "./hash.ts";
 import { LuaTable, TableError } from "./table.ts";
@@ -314,3 +315,18 @@ export function relSlot(L: LuaThread, idx: number): number {
 }
 
 export { LuaTable };
+
+/**
+ * The slow path of ISTYPE/ISNUM (lj_meta_istype): a numeric string passes a
+ * number check and a number a string check, converted in place (the result is
+ * stored back to the slot); anything else is a bad argument.
+ */
+export function istype(L: LuaThread, slot: number, type: number, v: LuaValue): LuaValue {
+  if (type === IsType.num && typeof v === "string") {
+    const n = scanNumber(v, false);
+    if (n !== undefined) return n;
+  } else if (type === IsType.str && typeof v === "number") {
+    return formatNumber(v);
+  }
+  return luaArgTypeError(L, slot + 1, isTypeNames[type] ?? "?", v);
+}

@@ -67,7 +67,7 @@ export function parseListing(text: string, chunkname: string): Proto {
     done.push({
       kind: "proto", chunkname, firstline, numline: Number(m[2]) - firstline, numparams: 0, framesize: 0,
       flags: childIdx.length ? PROTO_CHILD : 0, bc: Uint32Array.from(bc), lineinfo: new Int32Array(bc.length),
-      knum, kgc, uv: uvnames.map((_, i) => i), uvnames, varinfo: [],
+      knum, kgc, uv: uvnames.map((_, i) => i), uvnames, varinfo: [], closures: 0,
     });
   }
   if (done.length !== 1) throw new Error(`listing left ${done.length} top-level prototypes`);

@@ -24,7 +24,7 @@ vi.mock("../../src/lang/compile.ts", () => ({
     const bc = Uint32Array.from([insAD(Op.FUNCF, 2, 0), insAD(Op.KSTR, 0, 0), insAD(Op.RET0, 0, 1)]);
     return {
       kind: "proto", chunkname, firstline: 0, numline: 1, numparams: 0, framesize: 2, flags: 0, bc,
-      lineinfo: new Int32Array(3), knum: [], kgc: [`${source.length} bytes \xff`], uv: [], uvnames: [], varinfo: [],
+      lineinfo: new Int32Array(3), knum: [], kgc: [`${source.length} bytes \xff`], uv: [], uvnames: [], varinfo: [],  closures: 0,
     };
   },
 }));

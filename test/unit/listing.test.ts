@@ -17,7 +17,7 @@ function proto(p: Partial<Omit<Proto, "bc">> & { bc: number[] }): Proto {
   const bc = [insAD(Op.FUNCF, 4, 0), ...code];
   return {
     kind: "proto", chunkname: "@x.lua", firstline: 0, numline: 1, numparams: 0, framesize: 4, flags: 0,
-    knum: [], kgc: [], uv: [], uvnames: [], varinfo: [], ...rest,
+    knum: [], kgc: [], uv: [], uvnames: [], varinfo: [], closures: 0, ...rest,
     bc: Uint32Array.from(bc), lineinfo: new Int32Array(bc.length),
   };
 }

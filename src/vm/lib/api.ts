@@ -2,6 +2,7 @@
 // messages (lj_lib.c: lj_lib_check*, lj_lib_opt*), results, registration.
 import { ERRMSG, formatMessage } from "../../lang/errmsg.ts";
 import { scanNumber } from "../../lang/strscan.ts";
+import { toInt32 } from "../../util/arith.ts";
 import { formatNumber } from "../../util/numfmt.ts";
 import { argError, argTypeError } from "../errors.ts";
 import { NativeFunction, type NativeFn, type LuaFunction, isFunction } from "../func.ts";
@@ -57,11 +58,6 @@ export function optInt(L: LuaThread, base: number, nargs: number, i: number, def
   return v === undefined ? def : checkInt(L, base, nargs, i);
 }
 
-/** (int32_t) of a double as x86-64 does it: truncation; NaN and out-of-range give INT32_MIN. */
-export function toInt32(n: number): number {
-  if (n >= -2147483648 && n < 2147483648) return n < 0 ? Math.ceil(n) | 0 : Math.floor(n) | 0;
-  return -2147483648;
-}
 
 /** A string, or a number converted with %.14g (lj_lib_checkstr). */
 export function checkString(L: LuaThread, base: number, nargs: number, i: number): string {

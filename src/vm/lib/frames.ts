@@ -102,9 +102,9 @@ export function levelLine(L: LuaThread, lvl: StackLevel): number {
   return currentLine((ci.closure as LuaClosure).proto, ci.pc - 1);
 }
 
-/** luaL_where: "chunk:line: " for a Lua level with a known line, else "". */
+/** luaL_where (lj_debug_addloc): "chunk:line: " for a Lua level with a known line (0 in a stripped builtin), else "". */
 export function levelWhere(L: LuaThread, lvl: StackLevel | undefined): string {
   if (lvl === undefined || !(lvl.fn instanceof LuaClosure)) return "";
   const line = levelLine(L, lvl);
-  return line > 0 ? `${shortSrc(lvl.fn.proto.chunkname, lvl.fn.proto.firstline)}:${line}: ` : "";
+  return line >= 0 ? `${shortSrc(lvl.fn.proto.chunkname, lvl.fn.proto.firstline)}:${line}: ` : "";
 }

@@ -14,6 +14,7 @@ import { openGcLib } from "./gclib.ts";
 import { openJit } from "./jit.ts";
 import { openLoad } from "./load.ts";
 import { openPackage, registerStandardLibs } from "./package.ts";
+import { openLuaLib } from "./lualib.ts";
 
 export function openLibs(S: LuaState): void {
   openBase(S);
@@ -30,5 +31,6 @@ export function openLibs(S: LuaState): void {
   openDebug(S);
   openBit(S);
   openJit(S, S.options.build);
+  openLuaLib(S);
   registerStandardLibs(S);
 }

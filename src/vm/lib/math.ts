@@ -1,13 +1,9 @@
 // The math library (lib_math.c and the fast functions of vm_x64.dasc): libm
 // functions, min/max with SSE's minsd/maxsd semantics, and math.random with
 // LuaJIT's PRNG (prng.ts), so printed random numbers match digit for digit.
-import { LuaError } from "../errors.ts";
-import { callValue1 } from "../call.ts";
-import { metaLookup, toNumber } from "../meta.ts";
 import type { LuaState } from "../state.ts";
 import { LuaTable } from "../table.ts";
 import type { LuaThread } from "../thread.ts";
-import { luaTypeOf, type LuaValue } from "../value.ts";
 import { checkNumber, register, ret1 } from "./api.ts";
 import { PRNG } from "./prng.ts";
 
@@ -116,23 +112,6 @@ function max(L: LuaThread, base: number, nargs: number): number {
   return ret1(L, base, r);
 }
 
-/**
- * math.deg and math.rad are Lua functions in LuaJIT (`return x * k`): no
- * argument check, string coercion and __mul apply, and errors point into the
- * builtin ("[builtin:deg]:0:").
- */
-function scaleBy(name: string, k: number) {
-  return (L: LuaThread, base: number, nargs: number): number => {
-    const x: LuaValue = nargs > 0 ? L.stack[base] : undefined;
-    if (typeof x === "number") return ret1(L, base, x * k);
-    const n = toNumber(x);
-    if (n !== undefined) return ret1(L, base, n * k);
-    const mo = metaLookup(L, x, "__mul");
-    if (mo === undefined) throw new LuaError(`[builtin:${name}]:0: attempt to perform arithmetic on a ${luaTypeOf(x)} value`);
-    return ret1(L, base, callValue1(L, mo, x, k));
-  };
-}
-
 export function openMath(S: LuaState): void {
   const lib = new LuaTable();
   const rng = new PRNG();
@@ -155,8 +134,6 @@ export function openMath(S: LuaState): void {
     frexp,
     modf,
     log,
-    deg: scaleBy("deg", 57.29577951308232),
-    rad: scaleBy("rad", 0.017453292519943295),
     atan2: binary(Math.atan2),
     pow: binary(Math.pow),
     fmod: binary((x, y) => x % y),

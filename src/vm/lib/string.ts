@@ -3,7 +3,6 @@
 // gsub callbacks, and the string metatable that makes ("x"):rep(3) work.
 import { ERRMSG } from "../../lang/errmsg.ts";
 import { scanNumber } from "../../lang/strscan.ts";
-import { formatNumber } from "../../util/numfmt.ts";
 import { callAtIdx } from "../call.ts";
 import { argError, argTypeError, memoryError, runtimeError } from "../errors.ts";
 import { NativeFunction, isFunction } from "../func.ts";
@@ -36,15 +35,6 @@ function retCaptures(L: LuaThread, base: number, caps: readonly Capture[], from 
   const stack = L.stack;
   for (let i = 0; i < n; i++) stack[base + from + i] = caps[i];
   return from + n;
-}
-
-// string.len is a Lua function in LuaJIT (CHECK_str on a named parameter), so
-// a missing argument is reported as "got nil", not "got no value".
-function len(L: LuaThread, base: number, nargs: number): number {
-  const v = nargs > 0 ? L.stack[base] : undefined;
-  if (typeof v === "string") return ret1(L, base, v.length);
-  if (typeof v === "number") return ret1(L, base, formatNumber(v).length);
-  return argTypeError(L, 1, "string", v, true);
 }
 
 function sub(L: LuaThread, base: number, nargs: number): number {
@@ -251,7 +241,7 @@ function charged(s: string): string {
 export function openString(S: LuaState): void {
   const lib = new LuaTable();
   register(lib, "string", {
-    len, byte, char, sub, rep,
+    byte, char, sub, rep,
     reverse: unary(core.reverse),
     lower: unary(core.lower),
     upper: unary(core.upper),

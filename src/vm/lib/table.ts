@@ -1,32 +1,17 @@
-// The table library (lib_table.c): insert, remove, move, concat, sort (LuaJIT's
-// own quicksort, so comparator calls and results match), maxn, getn, foreach(i).
-// remove, move, getn and foreach(i) are Lua functions in LuaJIT; they keep that
-// behaviour here (missing arguments are "got nil", raw integer indexing).
+// The table library's native functions (lib_table.c): insert, concat, sort
+// (LuaJIT's own quicksort, so comparator calls and results match) and maxn.
+// remove, move, getn and foreach(i) are Lua functions: see lualib.ts.
 import { ERRMSG, formatMessage } from "../../lang/errmsg.ts";
 import { formatNumber } from "../../util/numfmt.ts";
 import { callValue1 } from "../call.ts";
 import { LuaError, argTypeError, runtimeError } from "../errors.ts";
-import { isFunction } from "../func.ts";
 import { MemSize, charge } from "../gc.ts";
-import { equals, lessThan, metaLookup, toNumber } from "../meta.ts";
+import { lessThan, metaLookup } from "../meta.ts";
 import type { LuaState } from "../state.ts";
-import { LuaTable, iterOut } from "../table.ts";
+import { LuaTable } from "../table.ts";
 import type { LuaThread } from "../thread.ts";
 import { isTruthy, luaTypeOf, type LuaValue } from "../value.ts";
-import { arg, checkFunction, checkInt, checkTable, optInt, register, ret1, toInt32 } from "./api.ts";
-
-/** CHECK_tab of a Lua library function: the parameter is nil when missing. */
-function paramTable(L: LuaThread, base: number, nargs: number, i: number): LuaTable {
-  const v = arg(L, base, nargs, i);
-  if (!(v instanceof LuaTable)) return argTypeError(L, i, "table", v, true);
-  return v;
-}
-
-function paramFunction(L: LuaThread, base: number, nargs: number, i: number): LuaValue {
-  const v = arg(L, base, nargs, i);
-  if (!isFunction(v)) return argTypeError(L, i, "function", v, true);
-  return v;
-}
+import { arg, checkFunction, checkInt, checkTable, optInt, register, ret1 } from "./api.ts";
 
 function insert(L: LuaThread, base: number, nargs: number): number {
   const t = checkTable(L, base, nargs, 1);
@@ -39,51 +24,6 @@ function insert(L: LuaThread, base: number, nargs: number): number {
   }
   t.setInt(i, L.stack[base + nargs - 1]);
   return 0;
-}
-
-/** table.remove(t [, pos]); pos is any number, and t[pos] truncates it like TGETR/TSETR. */
-function remove(L: LuaThread, base: number, nargs: number): number {
-  const t = paramTable(L, base, nargs, 1);
-  const len = t.length();
-  const p = arg(L, base, nargs, 2);
-  if (p === undefined) {
-    if (len === 0) return 0;
-    const old = t.getInt(len);
-    t.setInt(len, undefined);
-    return ret1(L, base, old);
-  }
-  const pos = paramNumber(L, base, nargs, 2);
-  if (!(pos >= 1 && pos <= len)) return 0;
-  const old = t.getInt(toInt32(pos));
-  for (let i = pos + 1; i <= len; i++) t.setInt(toInt32(i - 1), t.getInt(toInt32(i)));
-  t.setInt(len, undefined);
-  return ret1(L, base, old);
-}
-
-/** CHECK_int in a Lua library function is ISNUM: a number, or a numeric string converted. */
-function paramNumber(L: LuaThread, base: number, nargs: number, i: number): number {
-  const v = arg(L, base, nargs, i);
-  const n = typeof v === "number" ? v : typeof v === "string" ? toNumber(v) : undefined;
-  if (n === undefined) return argTypeError(L, i, "number", v, true);
-  return n;
-}
-
-/** table.move(a1, f, e, t [, a2]): raw copies, backwards when the ranges overlap upwards. */
-function move(L: LuaThread, base: number, nargs: number): number {
-  const a1 = paramTable(L, base, nargs, 1);
-  const f = paramNumber(L, base, nargs, 2);
-  const e = paramNumber(L, base, nargs, 3);
-  const t = paramNumber(L, base, nargs, 4);
-  const a2 = arg(L, base, nargs, 5) === undefined ? a1 : paramTable(L, base, nargs, 5);
-  if (e >= f) {
-    const d = t - f;
-    if (t > e || t <= f || !equals(L, a2, a1)) {
-      for (let i = f; i <= e; i++) a2.setInt(toInt32(i + d), a1.getInt(toInt32(i)));
-    } else {
-      for (let i = e; i >= f; i--) a2.setInt(toInt32(i + d), a1.getInt(toInt32(i)));
-    }
-  }
-  return ret1(L, base, a2);
 }
 
 function concat(L: LuaThread, base: number, nargs: number): number {
@@ -111,31 +51,6 @@ function concat(L: LuaThread, base: number, nargs: number): number {
 
 function maxn(L: LuaThread, base: number, nargs: number): number {
   return ret1(L, base, checkTable(L, base, nargs, 1).maxn());
-}
-
-function getn(L: LuaThread, base: number, nargs: number): number {
-  return ret1(L, base, paramTable(L, base, nargs, 1).length());
-}
-
-function foreachi(L: LuaThread, base: number, nargs: number): number {
-  const t = paramTable(L, base, nargs, 1);
-  const f = paramFunction(L, base, nargs, 2);
-  for (let i = 1, n = t.length(); i <= n; i++) {
-    const r = callValue1(L, f, i, t.getInt(i));
-    if (r !== undefined) return ret1(L, base, r);
-  }
-  return 0;
-}
-
-/** foreach walks the table as ITERN does: by slot, so changing values meanwhile is harmless. */
-function foreach(L: LuaThread, base: number, nargs: number): number {
-  const t = paramTable(L, base, nargs, 1);
-  const f = paramFunction(L, base, nargs, 2);
-  for (let cursor = t.iterate(0); cursor >= 0; cursor = t.iterate(cursor)) {
-    const r = callValue1(L, f, iterOut.key, iterOut.val);
-    if (r !== undefined) return ret1(L, base, r);
-  }
-  return 0;
 }
 
 // -- sort -----------------------------------------------------------------------------
@@ -219,6 +134,6 @@ function sort(L: LuaThread, base: number, nargs: number): number {
 
 export function openTable(S: LuaState): void {
   const lib = new LuaTable();
-  register(lib, "table", { foreachi, foreach, getn, maxn, insert, remove, move, concat, sort });
+  register(lib, "table", { maxn, insert, concat, sort });
   S.globals.setStr("table", lib);
 }
