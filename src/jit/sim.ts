@@ -774,13 +774,15 @@ export class JitSim implements JitHooks {
     // Snapshot #0 is where the exit resumes. The bytecodes from there to the failed
     // guard already ran here; when they stayed in this frame, the model replays them
     // (their inputs are still in place: without a store in between there was no snapshot).
-    model.start(this.modelContext(L, at.pt, at.pc), Op.JMP, 0, at.pc);
+    const startCtx = this.modelContext(L, at.pt, at.pc);
+    model.start(startCtx, Op.JMP, 0, at.pc);
+    const sameFrame = at.prefix.every((st) => st.pt === pt);
     const fori = at.pc - 1;
-    if (R.startpc >= 0 && fori > 0 && bcOp(at.pt.bc[fori]) === Op.JFORI && at.prefix.every((st) => st.pt === pt)) {
+    if (R.startpc >= 0 && sameFrame && fori > 0 && bcOp(at.pt.bc[fori]) === Op.JFORI) {
       const forl = at.pt.bc[fori + bcJ(at.pt.bc[fori])];
-      if (bcOp(forl) === Op.JFORL && bcD(forl) === root) model.startInLoop(this.modelContext(L, at.pt, at.pc), fori);
+      if (bcOp(forl) === Op.JFORL && bcD(forl) === root) model.startInLoop(startCtx, fori);
     }
-    if (at.prefix.every((st) => st.pt === pt)) {
+    if (sameFrame) {
       for (const st of at.prefix) st.ir = model.step(this.modelContext(L, st.pt, st.pc), st.pt.bc[st.pc]);
     }
     const rootT = this.traces[root];
@@ -1248,11 +1250,10 @@ function firstPc(ins: number, pc: number): number {
  * a loop's stop)? base: the frame's stack base.
  */
 function boundsHold(stack: LuaValue[], ins: number, base: number, stop: LuaValue): boolean {
-  const op = bcOp(ins);
-  if (op === Op.ITERC) return ipairsLoad(stack, ins, base) !== NOT_IN_ARRAY;
-  const t = stack[base + bcB(ins)];
-  if (!(t instanceof LuaTable)) return false;
-  const k = stop !== undefined ? stop : op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
+  if (bcOp(ins) === Op.ITERC) return ipairsLoad(stack, ins, base) !== NOT_IN_ARRAY;
+  const t = accessedTable(stack, ins, base);
+  if (t === undefined) return false;
+  const k = stop !== undefined ? stop : accessedKey(stack, ins, base);
   return typeof k === "number" && k >= 0 && k < t.arr.length && Math.floor(k) === k;
 }
 
