@@ -70,6 +70,11 @@ export interface Proto {
   /** Hot counters of the JIT simulation, per instruction (created when first needed). */
   hotcount?: Int32Array;
   /**
+   * Filled in lazily by the VM: the prototype compiled to JS (src/vm/jsgen),
+   * null if it stays interpreted; reset when its bytecode is patched.
+   */
+  jsfn?: ((...args: never[]) => number) | null;
+  /**
    * Closures created from this prototype so far, saturating at 7 (the 3-bit
    * PROTO_CLCOUNT counter in LuaJIT's flags): from 3 on, the recorder treats
    * calls of it as polymorphic and guards the prototype, not the closure.

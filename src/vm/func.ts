@@ -94,6 +94,8 @@ export class NativeFunction implements LuaObject {
   env: LuaTable | undefined;
   /** A Lua value the JS closure keeps (a C function's upvalue, e.g. coroutine.wrap's coroutine), for the heap count. */
   upvalue: LuaValue = undefined;
+  /** It reads or writes the slots of Lua frames (debug.getlocal/setlocal): compiled code leaves it to the interpreter. */
+  readsFrames = false;
 
   constructor(name: string, fn: NativeFn) {
     this.name = name;

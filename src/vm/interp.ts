@@ -16,6 +16,8 @@ import { FrameKind, LJ_STACK_ERRMAX, LJ_STACK_MAX, LUA_MINSTACK, type CallInfo, 
 import type { LuaValue } from "./value.ts";
 import { budgetExhausted } from "./budget.ts";
 import type { JitHooks } from "./jithooks.ts";
+import { compileProto } from "./jsgen/compile.ts";
+import { JsExit, type CompiledProto, type JsRuntime } from "./jsgen/runtime.ts";
 
 /**
  * Opcode numbers as compile-time constants, so that the dispatch switch is a
@@ -76,6 +78,17 @@ function findUpval(L: LuaThread, idx: number): Upval {
   return created;
 }
 
+/** FNEW: a closure of child in the frame of parent at base, its upvalues found or shared. */
+function newClosure(L: LuaThread, parent: LuaClosure, base: number, child: Proto): LuaClosure {
+  const uvd = child.uv;
+  const upvals: Upval[] = []; // pushed: packed, not holey
+  for (let i = 0; i < uvd.length; i++) {
+    const v = uvd[i];
+    upvals.push(v & PROTO_UV_LOCAL ? findUpval(L, base + (v & 0xff)) : parent.upvals[v]);
+  }
+  return new LuaClosure(child, upvals, parent.env);
+}
+
 /**
  * Enter a Lua function: stack[fidx] is the closure, arguments follow at
  * fidx+2. Vararg functions get their fixed parameters copied above the
@@ -117,6 +130,19 @@ export function pushLuaFrame(
   ci.handler = handler;
   L.top = base + pt.framesize;
   return ci;
+}
+
+/** A tail call of cl at fidx reuses frame ci: the callee returns straight to ci's caller. */
+function tailCall(L: LuaThread, ci: CallInfo, cl: LuaClosure, fidx: number, nargs: number): void {
+  if (L.openUpvals !== null) closeUpvals(L, ci.base);
+  const stack = L.stack;
+  const dst = ci.funcIdx;
+  for (let i = 0; i < nargs + 2; i++) stack[dst + i] = stack[fidx + i];
+  const kind = ci.kind;
+  const handler = ci.handler;
+  const wanted = ci.nresults;
+  L.depth--;
+  pushLuaFrame(L, cl, dst, nargs, wanted, kind, handler);
 }
 
 /** Where a frame's results go: its function's slot, or for a pcall/xpcall frame pcall's own slot below. */
@@ -286,12 +312,14 @@ function finishReturn(L: LuaThread, ci: CallInfo, src: number, n: number, prepen
  * are at stack[funcIdx .. L.top-1] of that frame.
  */
 export function execute(L: LuaThread, entryDepth: number): void {
+  const compiledActive = L.state.compiledActive;
   for (;;) {
     // Nested runs and recovered errors leave any straight stretch: report everything again.
     L.state.stopPc = -1;
     try {
       if (run(L, entryDepth)) return;
     } catch (e) {
+      L.state.compiledActive = compiledActive; // compiled code the error left
       const err = e instanceof LuaHalt ? undefined : toLuaError(L, e);
       if (err === undefined) throw e;
       if (!recover(L, err, entryDepth)) throw err;
@@ -316,6 +344,23 @@ function run(L: LuaThread, entryDepth: number): boolean {
     const ci = L.frames[L.depth];
     const cl = ci.closure as LuaClosure;
     const pt = cl.proto;
+    if (S.recording === false && S.compile) {
+      // Compiled code runs the frame unless the recorder must see each instruction.
+      const js = pt.jsfn === undefined ? compiled(pt) : pt.jsfn as CompiledProto | null;
+      if (js !== null) {
+        L.multres = multres;
+        S.compiledActive++;
+        const exit = js(L, ci, entryDepth);
+        S.compiledActive--;
+        if (exit === JsExit.done) return true;
+        if (exit === JsExit.slice) {
+          sliceEnd(L);
+          return false;
+        }
+        multres = L.multres;
+        if (exit === JsExit.frameChanged) continue;
+      }
+    }
     const bc = pt.bc;
     const kgc = pt.kgc;
     const knum = pt.knum;
@@ -657,17 +702,9 @@ function run(L: LuaThread, entryDepth: number): boolean {
           if (L.openUpvals !== null) closeUpvals(L, base + a);
           pc += (ins >>> 16) - K.BCBIAS_J;
           continue;
-        case BC.FNEW: {
-          const child = kgc[ins >>> 16] as Proto;
-          const uvd = child.uv;
-          const upvals: Upval[] = []; // pushed: packed, not holey
-          for (let i = 0; i < uvd.length; i++) {
-            const v = uvd[i];
-            upvals.push(v & PROTO_UV_LOCAL ? findUpval(L, base + (v & 0xff)) : cl.upvals[v]);
-          }
-          stack[base + a] = new LuaClosure(child, upvals, cl.env);
+        case BC.FNEW:
+          stack[base + a] = newClosure(L, cl, base, kgc[ins >>> 16] as Proto);
           continue;
-        }
 
         // -- Tables ------------------------------------------------------------------------
         case BC.TNEW:
@@ -869,15 +906,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           }
           if (fn instanceof LuaClosure) {
             if (isTail && ci.kind !== FrameKind.NATIVE) {
-              // Reuse the frame: the callee returns straight to our caller.
-              if (L.openUpvals !== null) closeUpvals(L, base);
-              const dst = ci.funcIdx;
-              for (let i = 0; i < nargs + 2; i++) stack[dst + i] = stack[fidx + i];
-              const kind = ci.kind;
-              const handler = ci.handler;
-              const wanted = ci.nresults;
-              L.depth--;
-              pushLuaFrame(L, fn, dst, nargs, wanted, kind, handler);
+              tailCall(L, ci, fn, fidx, nargs);
             } else {
               pushLuaFrame(L, fn, fidx, nargs, nresults, FrameKind.LUA);
             }
@@ -1381,4 +1410,20 @@ function runHandler(L: LuaThread, handler: LuaValue, value: LuaValue): LuaValue 
     // The handler is the handler of its own errors: lj_err_run's room check comes first.
     return handlerError(L, err).withoutHandler ?? ERRMSG.ERRERR;
   }
+}
+
+// -- Compiled prototypes ---------------------------------------------------------------
+
+/** The helpers compiled code calls (src/vm/jsgen/runtime.ts). */
+const jsRuntime: JsRuntime = {
+  LuaTable, LuaClosure, NativeFunction, meta, iterOut, pcallMarker, xpcallMarker, luaMod, toInt32, isFunction,
+  pushLuaFrame, tailCall, returnFrom, finishNative, stackOverflow, closeUpvals, newClosure, compareSlow, forEnters,
+  despecialize,
+};
+
+/** Compile pt on its first run (null: it stays interpreted). */
+function compiled(pt: Proto): CompiledProto | null {
+  const js = compileProto(pt, jsRuntime, pt.khash ?? constantHashes(pt));
+  pt.jsfn = js;
+  return js;
 }

@@ -48,6 +48,8 @@ export interface VMOptions {
   readFile?: (path: string) => string | null | FileError;
   /** Which LuaJIT build to imitate (jit.version); "fixed" by default. */
   build?: JitBuild;
+  /** Run prototypes compiled to JS where the interpreter need not see each instruction (default true). */
+  compile?: boolean;
 }
 
 /** Why readFile failed: C's strerror text, and whether fopen or the read failed (luaL_loadfile's wording). */
@@ -103,6 +105,10 @@ export class LuaState {
   stopPc = -1;
   /** Hot counting is on (a simulator is attached and the JIT is on). */
   counting = false;
+  /** Prototypes may run as compiled JS (VMOptions.compile). */
+  readonly compile: boolean;
+  /** Compiled functions running (nested through metamethods and natives): their locals hold values the stack array may not. */
+  compiledActive = 0;
   /** What jit.status(), jit.opt.start and jit.attach see and change. */
   readonly jitConfig = new JitConfig();
   /** The collector's bookkeeping for collectgarbage/gcinfo (there is no real one: JS collects). */
@@ -133,6 +139,7 @@ export class LuaState {
     this.current = this.main;
     this.budgetLeft = options.budget ?? Infinity;
     this.memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    this.compile = options.compile ?? true;
   }
 
   /** Check allocations against this state's ceiling from now on (a run starts). */
@@ -158,6 +165,13 @@ export class LuaState {
    * it (so a program near the ceiling does not spend its time counting).
    */
   private checkMemory(pending: number): void {
+    if (this.compiledActive > 0) {
+      // Compiled code keeps values in JS locals, out of the count's sight: end
+      // the tick slice now, where the stack array is complete (budgetExhausted checks then).
+      this.budgetLeft += Math.max(this.ticks, 0);
+      this.ticks = 0;
+      return;
+    }
     const live = liveBytes(this) + Math.max(pending, 0);
     const limit = this.memoryLimit;
     meter.total = live;

@@ -257,6 +257,7 @@ export function openDebug(S: LuaState): void {
   const hooks = new WeakMap<LuaState, HookState>();
   const withSelf = (name: string, fn: (L: LuaThread, base: number, nargs: number, self: NativeFunction) => number): void => {
     const native: NativeFunction = new NativeFunction(`debug.${name}`, (L, base, nargs) => fn(L, base, nargs, native));
+    native.readsFrames = name === "getlocal" || name === "setlocal";
     lib.setStr(name, native);
   };
   const plain = (name: string, fn: (L: LuaThread, base: number, nargs: number) => number): void => {

@@ -1,0 +1,70 @@
+// Compile a prototype's bytecode into one JS function (a baseline compiler,
+// not LuaJIT's trace compiler): each instruction becomes a `case` of a switch
+// on pc with its operands and number constants folded in, so V8 runs
+// straight-line code without decoding or dispatching each instruction, and
+// slots in JS locals (emit.ts). Whenever it leaves, the stack array holds the
+// frame exactly as the interpreter would, so the two can hand a frame to each
+// other at any instruction (src/vm/interp.ts decides which runs).
+import type { Proto } from "../../bc/proto.ts";
+import { FrameKind } from "../thread.ts";
+import { ExitCode, emitIns, localSlots, spill, type EmitContext } from "./emit.ts";
+import { JsExit, type CompiledProto, type JsRuntime } from "./runtime.ts";
+
+/** Prototypes longer than this stay interpreted: V8 will not optimise a huge function, and the main chunk runs once. */
+export const MAX_COMPILED_INS = 4000;
+
+/** The JsRuntime members, bound to local names once per prototype (V8 then treats them as constants). */
+const RUNTIME_NAMES: readonly (keyof JsRuntime)[] = [
+  "LuaTable", "LuaClosure", "NativeFunction", "meta", "iterOut", "pcallMarker", "xpcallMarker", "luaMod", "toInt32",
+  "isFunction", "pushLuaFrame", "tailCall", "returnFrom", "finishNative", "stackOverflow", "closeUpvals",
+  "newClosure", "compareSlow", "forEnters", "despecialize",
+];
+
+/** The JS source of pt's function body (for the factory's parameters R, PT, BC, KGC, KHASH). */
+export function protoSource(pt: Proto): string {
+  const ctx: EmitContext = { pt, kgcUsed: new Set(), inLocal: localSlots(pt) };
+  const cases: string[] = [];
+  for (let pc = 0; pc < pt.bc.length; pc++) cases.push(`case ${pc}: { ${emitIns(ctx, pc)} }`);
+  const consts = [...ctx.kgcUsed].sort((x, y) => x - y)
+    .map((i) => `const k${i} = KGC[${i}]` + (typeof pt.kgc[i] === "string" ? `, h${i} = KHASH[${i}];` : ";"));
+  const locals = ctx.inLocal.map((inLocal, i) => (inLocal ? `s${i} = stack[base + ${i}]` : "")).filter(Boolean);
+  return `"use strict";
+const { ${RUNTIME_NAMES.join(", ")} } = R;
+${consts.join("\n")}
+return function ${functionName(pt)}(L, ci, entryDepth) {
+  const S = L.state, cl = ci.closure, base = ci.base | 0;
+  let stack = L.stack, pc = ci.pc | 0, multres = L.multres;
+  let exitPc = 0, exitCode = 0, callFn = null, callA = 0, callNargs = 0, callNres = 0;
+  ${locals.length > 0 ? `let ${locals.join(", ")};` : ""}
+  dispatch: for (;;) {
+    switch (pc) {
+${cases.join("\n")}
+      default: throw new Error("ljscope: compiled code has no instruction " + pc);
+    }
+  }
+  // The shared exit: the stack array gets every local back.
+  ${spill(ctx, 0, pt.framesize)}
+  ci.pc = exitPc; L.multres = multres;
+  switch (exitCode) {
+    case ${ExitCode.call}: S.ticks--; // the call site checked that this does not end the slice
+    // falls through
+    case ${ExitCode.iterCall}: pushLuaFrame(L, callFn, base + callA, callNargs, callNres, ${FrameKind.LUA}); return ${JsExit.frameChanged};
+    case ${ExitCode.stale}: PT.jsfn = undefined; return ${JsExit.interpret};
+    default: return exitCode;
+  }
+};`;
+}
+
+/** A readable name in profiles and stack traces: lua_<chunk>_<line>. */
+function functionName(pt: Proto): string {
+  const chunk = pt.chunkname.replace(/^[@=]/, "").replace(/.*[\\/]/, "").replace(/\W+/g, "_").slice(0, 40);
+  return `lua_${chunk}_${pt.firstline < 0 ? "builtin" : pt.firstline}`;
+}
+
+/** pt's compiled function, or null if it stays interpreted. */
+export function compileProto(pt: Proto, R: JsRuntime, khash: Int32Array): CompiledProto | null {
+  if (pt.bc.length > MAX_COMPILED_INS) return null;
+  const factory = new Function("R", "PT", "BC", "KGC", "KHASH", protoSource(pt)) as
+    (R: JsRuntime, PT: Proto, BC: Uint32Array, KGC: unknown[], KHASH: Int32Array) => CompiledProto;
+  return factory(R, pt, pt.bc, pt.kgc, khash);
+}
