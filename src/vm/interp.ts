@@ -902,7 +902,6 @@ function run(L: LuaThread, entryDepth: number): boolean {
             L.top = fidx + 2 + nargs;
             fn = resolveCall(L, fidx, nargs, a);
             nargs++;
-            stack = L.stack;
           }
           if (fn instanceof LuaClosure) {
             if (isTail && ci.kind !== FrameKind.NATIVE) {
