@@ -340,13 +340,14 @@ export const TAILRET = K.TAILRET;
 function run(L: LuaThread, entryDepth: number): boolean {
   const S = L.state;
   let multres = L.multres;
+  let interpretTop = false;
   outer: for (;;) {
     const ci = L.frames[L.depth];
     const cl = ci.closure as LuaClosure;
     const pt = cl.proto;
-    if (S.recording === false && S.compile) {
+    if (S.recording === false && S.compile && !interpretTop) {
       // Compiled code runs the frame unless the recorder must see each instruction.
-      const js = pt.jsfn === undefined ? compiled(pt) : pt.jsfn as CompiledProto | null;
+      const js = compiledFor(pt);
       if (js !== null) {
         L.multres = multres;
         S.compiledActive++;
@@ -358,9 +359,14 @@ function run(L: LuaThread, entryDepth: number): boolean {
           return false;
         }
         multres = L.multres;
-        if (exit === JsExit.frameChanged) continue;
+        // Interpret the top frame, which nested compiled calls may have changed.
+        if (exit === JsExit.frameChanged || L.frames[L.depth] !== ci) {
+          interpretTop = exit === JsExit.interpret;
+          continue;
+        }
       }
     }
+    interpretTop = false;
     const bc = pt.bc;
     const kgc = pt.kgc;
     const knum = pt.knum;
@@ -1417,11 +1423,12 @@ function runHandler(L: LuaThread, handler: LuaValue, value: LuaValue): LuaValue 
 const jsRuntime: JsRuntime = {
   LuaTable, LuaClosure, NativeFunction, meta, iterOut, pcallMarker, xpcallMarker, luaMod, toInt32, isFunction,
   pushLuaFrame, tailCall, returnFrom, finishNative, stackOverflow, closeUpvals, newClosure, compareSlow, forEnters,
-  despecialize,
+  despecialize, compiledFor,
 };
 
-/** Compile pt on its first run (null: it stays interpreted). */
-function compiled(pt: Proto): CompiledProto | null {
+/** pt's compiled function, compiled on its first run (null: it stays interpreted). */
+function compiledFor(pt: Proto): CompiledProto | null {
+  if (pt.jsfn !== undefined) return pt.jsfn as CompiledProto | null;
   const js = compileProto(pt, jsRuntime, pt.khash ?? constantHashes(pt));
   pt.jsfn = js;
   return js;

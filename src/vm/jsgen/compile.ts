@@ -7,17 +7,23 @@
 // other at any instruction (src/vm/interp.ts decides which runs).
 import type { Proto } from "../../bc/proto.ts";
 import { FrameKind } from "../thread.ts";
-import { ExitCode, emitIns, localSlots, spill, type EmitContext } from "./emit.ts";
+import { ExitCode, emitIns, localSlots, reload, spill, type EmitContext } from "./emit.ts";
 import { JsExit, type CompiledProto, type JsRuntime } from "./runtime.ts";
 
 /** Prototypes longer than this stay interpreted: V8 will not optimise a huge function, and the main chunk runs once. */
 export const MAX_COMPILED_INS = 4000;
 
+/**
+ * Compiled functions calling each other directly, at most this deep (the
+ * rest returns to the interpreter's driver loop, which keeps the JS stack flat).
+ */
+const MAX_NESTED = 48;
+
 /** The JsRuntime members, bound to local names once per prototype (V8 then treats them as constants). */
 const RUNTIME_NAMES: readonly (keyof JsRuntime)[] = [
   "LuaTable", "LuaClosure", "NativeFunction", "meta", "iterOut", "pcallMarker", "xpcallMarker", "luaMod", "toInt32",
   "isFunction", "pushLuaFrame", "tailCall", "returnFrom", "finishNative", "stackOverflow", "closeUpvals",
-  "newClosure", "compareSlow", "forEnters", "despecialize",
+  "newClosure", "compareSlow", "forEnters", "despecialize", "compiledFor",
 ];
 
 /** The JS source of pt's function body (for the factory's parameters R, PT, BC, KGC, KHASH). */
@@ -32,25 +38,41 @@ export function protoSource(pt: Proto): string {
 const { ${RUNTIME_NAMES.join(", ")} } = R;
 ${consts.join("\n")}
 return function ${functionName(pt)}(L, ci, entryDepth) {
-  const S = L.state, cl = ci.closure, base = ci.base | 0;
+  const S = L.state, cl = ci.closure, base = ci.base | 0, depth = L.depth;
   let stack = L.stack, pc = ci.pc | 0, multres = L.multres;
   let exitPc = 0, exitCode = 0, callFn = null, callA = 0, callNargs = 0, callNres = 0;
   ${locals.length > 0 ? `let ${locals.join(", ")};` : ""}
-  dispatch: for (;;) {
-    switch (pc) {
+  for (;;) {
+    dispatch: for (;;) {
+      switch (pc) {
 ${cases.join("\n")}
-      default: throw new Error("ljscope: compiled code has no instruction " + pc);
+        default: throw new Error("ljscope: compiled code has no instruction " + pc);
+      }
     }
-  }
-  // The shared exit: the stack array gets every local back.
-  ${spill(ctx, 0, pt.framesize)}
-  ci.pc = exitPc; L.multres = multres;
-  switch (exitCode) {
-    case ${ExitCode.call}: S.ticks--; // the call site checked that this does not end the slice
-    // falls through
-    case ${ExitCode.iterCall}: pushLuaFrame(L, callFn, base + callA, callNargs, callNres, ${FrameKind.LUA}); return ${JsExit.frameChanged};
-    case ${ExitCode.stale}: PT.jsfn = undefined; return ${JsExit.interpret};
-    default: return exitCode;
+    // The shared exit: the stack array gets every local back.
+    ${spill(ctx, 0, pt.framesize)}
+    ci.pc = exitPc; L.multres = multres;
+    switch (exitCode) {
+      case ${ExitCode.call}: S.ticks--; // the call site checked that this does not end the slice
+      // falls through
+      case ${ExitCode.iterCall}: {
+        pushLuaFrame(L, callFn, base + callA, callNargs, callNres, ${FrameKind.LUA});
+        // The callee's compiled code runs nested in this one (up to a depth):
+        // when it returns to this frame, go on without the driver loop.
+        if (S.compiledActive >= ${MAX_NESTED}) return ${JsExit.frameChanged};
+        const js = compiledFor(callFn.proto);
+        if (js === null) return ${JsExit.frameChanged};
+        S.compiledActive++;
+        const exit = js(L, L.frames[depth + 1], entryDepth);
+        S.compiledActive--;
+        if (exit !== ${JsExit.frameChanged} || L.depth !== depth || S.recording === true) return exit;
+        stack = L.stack; multres = L.multres; pc = ci.pc;
+        ${reload(ctx, 0, pt.framesize)}
+        continue;
+      }
+      case ${ExitCode.stale}: PT.jsfn = undefined; return ${JsExit.interpret};
+      default: return exitCode;
+    }
   }
 };`;
 }

@@ -29,6 +29,8 @@ export interface JsRuntime {
   compareSlow(L: LuaThread, ci: CallInfo, pc: number, x: LuaValue, y: LuaValue, op: number): boolean;
   forEnters(L: LuaThread, ci: CallInfo, pc: number, stack: LuaValue[], ra: number): boolean;
   despecialize(pt: Proto, isnextPc: number, ins: number): void;
+  /** pt's compiled function (compiled on first use), or null if it stays interpreted. */
+  compiledFor(pt: Proto): CompiledProto | null;
 }
 
 /**
