@@ -1,5 +1,6 @@
 // Entry points of the VM: make a state with the standard libraries, load a
 // chunk, and run it as luajit runs a script (lua_pcall of the main chunk).
+import { namesFrameReaders } from "./jsgen/observe.ts";
 import type { Proto } from "../bc/proto.ts";
 import { compile } from "../lang/compile.ts";
 import { callAtIdx } from "./call.ts";
@@ -28,6 +29,7 @@ export function createState(options: VMOptions = {}): LuaState {
 
 /** A closure of a main chunk, with the globals as its environment. */
 export function mainClosure(S: LuaState, pt: Proto): LuaClosure {
+  if (namesFrameReaders(pt)) S.compile = false;
   return new LuaClosure(pt, [], S.globals);
 }
 

@@ -105,8 +105,8 @@ export class LuaState {
   stopPc = -1;
   /** Hot counting is on (a simulator is attached and the JIT is on). */
   counting = false;
-  /** Prototypes may run as compiled JS (VMOptions.compile). */
-  readonly compile: boolean;
+  /** Prototypes may run as compiled JS (VMOptions.compile; off once a chunk names debug.getlocal/setlocal). */
+  compile: boolean;
   /** Compiled functions running (nested through metamethods and natives): their locals hold values the stack array may not. */
   compiledActive = 0;
   /** What jit.status(), jit.opt.start and jit.attach see and change. */

@@ -8,7 +8,8 @@
 // back ("spilled") before the stack array is read by anyone else (a call's
 // arguments, a range CAT reads, leaving the function), and read again after
 // something else wrote it (a native's results, VARG). Metamethods and
-// natives get values as arguments and never see the locals.
+// natives get values as arguments and never see the locals; a program that
+// could look at them (debug.getlocal) runs interpreted (observe.ts).
 //
 // The code sees: L, ci, entryDepth, S, cl, base, stack, pc, multres, the
 // exit variables (exitPc, exitCode, callFn, callA, callNargs, callNres), the

@@ -1,5 +1,6 @@
 // Loading code (lib_base.c's load/loadstring/loadfile/dofile over lj_load.c):
 // text chunks are compiled by src/lang; binary (bytecode) chunks are refused.
+import { namesFrameReaders } from "../jsgen/observe.ts";
 import { compile } from "../../lang/compile.ts";
 import { ERRMSG } from "../../lang/errmsg.ts";
 import { LuaSyntaxError } from "../../lang/errors.ts";
@@ -54,7 +55,9 @@ export function loadChunk(L: LuaThread, source: string, chunkname: string, mode:
     return `${name}: ${ERRMSG.BCFMT}`;
   }
   try {
-    return new LuaClosure(compile(source, chunkname), [], threadEnv(L));
+    const pt = compile(source, chunkname);
+    if (namesFrameReaders(pt)) L.state.compile = false;
+    return new LuaClosure(pt, [], threadEnv(L));
   } catch (e) {
     if (e instanceof LuaSyntaxError) return e.message;
     throw e;
