@@ -6,7 +6,10 @@ import { isProto, type Proto } from "../../bc/proto.ts";
 
 const FRAME_READERS = new Set(["getlocal", "setlocal"]);
 
-/** Does pt or a prototype inside it name a function that reads frames? */
+/**
+ * Does pt or a prototype inside it name a function that reads frames?
+ * DIVERGENCE: names reached by computing them are not seen (see docs/divergences.md).
+ */
 export function namesFrameReaders(pt: Proto): boolean {
   return pt.kgc.some((k) => (typeof k === "string" ? FRAME_READERS.has(k) : isProto(k) && namesFrameReaders(k)));
 }
