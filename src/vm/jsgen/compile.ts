@@ -19,15 +19,12 @@ export const MAX_COMPILED_INS = 4000;
  */
 const MAX_NESTED = 48;
 
-/** The JsRuntime members, bound to local names once per prototype (V8 then treats them as constants). */
-const RUNTIME_NAMES: readonly (keyof JsRuntime)[] = [
-  "LuaTable", "LuaClosure", "NativeFunction", "meta", "iterOut", "pcallMarker", "xpcallMarker", "luaMod", "toInt32",
-  "isFunction", "pushLuaFrame", "tailCall", "returnFrom", "finishNative", "stackOverflow", "closeUpvals",
-  "newClosure", "compareSlow", "forEnters", "despecialize", "compiledFor",
-];
-
-/** The JS source of pt's function body (for the factory's parameters R, PT, BC, KGC, KHASH). */
-export function protoSource(pt: Proto): string {
+/**
+ * The JS source of pt's function body (for the factory's parameters R, PT,
+ * BC, KGC, KHASH); runtimeNames are R's members, bound to local names once
+ * per prototype (V8 then treats them as constants).
+ */
+export function protoSource(pt: Proto, runtimeNames: readonly string[]): string {
   const ctx: EmitContext = { pt, kgcUsed: new Set(), inLocal: localSlots(pt) };
   const cases: string[] = [];
   for (let pc = 0; pc < pt.bc.length; pc++) cases.push(`case ${pc}: { ${emitIns(ctx, pc)} }`);
@@ -35,7 +32,7 @@ export function protoSource(pt: Proto): string {
     .map((i) => `const k${i} = KGC[${i}]` + (typeof pt.kgc[i] === "string" ? `, h${i} = KHASH[${i}];` : ";"));
   const locals = ctx.inLocal.map((inLocal, i) => (inLocal ? `s${i} = stack[base + ${i}]` : "")).filter(Boolean);
   return `"use strict";
-const { ${RUNTIME_NAMES.join(", ")} } = R;
+const { ${runtimeNames.join(", ")} } = R;
 ${consts.join("\n")}
 return function ${functionName(pt)}(L, ci, entryDepth) {
   const S = L.state, cl = ci.closure, base = ci.base | 0, depth = L.depth;
@@ -86,7 +83,7 @@ function functionName(pt: Proto): string {
 /** pt's compiled function, or null if it stays interpreted. */
 export function compileProto(pt: Proto, R: JsRuntime, khash: Int32Array): CompiledProto | null {
   if (pt.bc.length > MAX_COMPILED_INS) return null;
-  const factory = new Function("R", "PT", "BC", "KGC", "KHASH", protoSource(pt)) as
+  const factory = new Function("R", "PT", "BC", "KGC", "KHASH", protoSource(pt, Object.keys(R))) as
     (R: JsRuntime, PT: Proto, BC: Uint32Array, KGC: unknown[], KHASH: Int32Array) => CompiledProto;
   return factory(R, pt, pt.bc, pt.kgc, khash);
 }

@@ -136,7 +136,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
     const target = jumpTarget(next, pt.bc[next]);
     return `const x = ${S_(a)}, y = ${S_(d)};
       if (typeof x === "number" && typeof y === "number") { ${condJump(fast)} }
-      ${prep} const r = compareSlow(L, ci, ${next}, x, y, ${op}); ${afterCallOut(`r ? ${target} : ${next + 1}`)}
+      const r = compareSlow(L, ci, ${next}, x, y, ${op}); ${afterCallOut(`r ? ${target} : ${next + 1}`)}
       pc = r ? ${target} : ${next + 1}; continue;`;
   };
   const arithVN = (expr: string, opIdx: number, swap: boolean): string => `const x = ${S_(b)};
@@ -410,6 +410,9 @@ function tickCheck(pc: number): string {
   return `if (S.ticks <= 1) ${exit(ExitCode.interpret, pc)}`;
 }
 
+/** A native that compiled code calls in place (pcall/xpcall become frames; frame readers need the interpreter). */
+const NATIVE_IN_PLACE = "fn instanceof NativeFunction && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames";
+
 /**
  * CALL/CALLM: a Lua closure gets its frame pushed (at the shared exit); a
  * native is called in place; anything else (a __call object, pcall, a native
@@ -421,7 +424,7 @@ function emitCall(ctx: EmitContext, pc: number, a: number, fixedArgs: number, mu
   const fn = slot(ctx, a);
   return `${tickCheck(pc)} const fn = ${fn};
     if (fn instanceof LuaClosure) { callFn = fn; callA = ${a}; callNargs = ${nargs}; callNres = ${nres}; ${exit(ExitCode.call, pc + 1)} }
-    if (!(fn instanceof NativeFunction) || fn === pcallMarker || fn === xpcallMarker || fn.readsFrames) ${exit(ExitCode.interpret, pc)}
+    if (!(${NATIVE_IN_PLACE})) ${exit(ExitCode.interpret, pc)}
     ci.pc = ${pc + 1}; S.ticks--;
     ${callNative(ctx, a, nargs, a + 2 + fixedArgs, nres, pc + 1)}`;
 }
@@ -438,7 +441,7 @@ function emitTailCall(ctx: EmitContext, pc: number, a: number, fixedArgs: number
       ${spill(ctx, a, a + 2 + fixedArgs)} ci.pc = ${pc + 1}; S.ticks--;
       tailCall(L, ci, fn, base + ${a}, ${nargs}); return ${JsExit.frameChanged};
     }
-    if (!(fn instanceof NativeFunction) || fn === pcallMarker || fn === xpcallMarker || fn.readsFrames) ${exit(ExitCode.interpret, pc)}
+    if (!(${NATIVE_IN_PLACE})) ${exit(ExitCode.interpret, pc)}
     ci.pc = ${pc + 1}; S.ticks--;
     ${callNative(ctx, a, nargs, a + 2 + fixedArgs, TAILRET, pc + 1)}
     if (returnFrom(L, ci, fidx, multres, entryDepth)) return ${JsExit.done}; return ${JsExit.frameChanged};`;
