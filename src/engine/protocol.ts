@@ -20,6 +20,8 @@ export interface RunOptions {
   budget: number;
   /** VMOptions.memoryLimit: bytes of live data (estimated) before "not enough memory"; DEFAULT_MEMORY_LIMIT if unset. */
   memoryLimit?: number;
+  /** VMOptions.compile: false runs everything interpreted (compiled code is checked against that). */
+  compile?: boolean;
   /** The run stops when the event log reaches this many events. */
   maxEvents: number;
   /** Program output kept in the log (characters); the rest is dropped with a note. */

@@ -67,6 +67,7 @@ export function runProgram(id: number, source: string, chunkname: string, option
     budget: options.budget,
     memoryLimit: options.memoryLimit,
     build: options.build,
+    compile: options.compile,
     // Polled every few thousand ticks: a chance to send output of a long silent run.
     shouldStop: () => { batcher.tick(); return false; },
   });

@@ -9,12 +9,12 @@ import { toInt32 } from "../util/arith.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
 import { ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
-import { frameResultIdx } from "../vm/interp.ts";
-import type { JitHooks, JitTarget, TraceInfo } from "../vm/jithooks.ts";
+import { frameResultIdx, jsRuntime } from "../vm/interp.ts";
+import { RecordResult, type JitHooks, type JitTarget, type TraceInfo } from "../vm/jithooks.ts";
 import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
-import { FrameKind, type LuaThread } from "../vm/thread.ts";
+import { FrameKind, type CallInfo, type LuaThread } from "../vm/thread.ts";
 import { builtinPolicy, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
@@ -26,6 +26,7 @@ import { rangeCase } from "./strrange.ts";
 import { typeCodeOf, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
+import { compileTrace, leaveHelpers, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
 const P_MAXTRACE = jitParamIndex("maxtrace");
@@ -83,8 +84,12 @@ interface Recording {
  * along its path. A class, so that every instance has one shape: the fast path
  * reads it for nearly every bytecode the interpreter reports.
  */
-class Running {
+class Running implements RunCursor {
   readonly plan: RunPlan;
+  /** The trace compiled to JS (null: the interpreter reports each step to follow()). */
+  readonly code: TraceCode | null;
+  /** Compiled code handed step `cursor` back: its next report is followed, not run compiled. */
+  skipJs = false;
   /** plan.nextPre / checksPre or plan.nextLoop / checksLoop, for the part being run. */
   next: Int32Array;
   checks: CheckList;
@@ -103,8 +108,9 @@ class Running {
   stitch: { pt: Proto; pc: number; depth: number } | undefined = undefined;
 
   /** base0: stack index of the trace's first frame. */
-  constructor(readonly T: Trace, cursor: number, readonly base0: number) {
+  constructor(readonly T: Trace, cursor: number, readonly base0: number, code: TraceCode | null) {
     this.plan = T.plan ?? (T.plan = runPlan(T));
+    this.code = code;
     this.next = this.plan.nextPre;
     this.checks = this.plan.checksPre;
     this.cursor = cursor;
@@ -125,6 +131,9 @@ export interface JitSimOptions {
   /** Seed of the penalty randomness (LuaJIT seeds its PRNG per process). */
   seed?: number;
 }
+
+/** What compiled trace code returns to go on in the compiled code of this.run (JitSim.runCompiled). */
+const CHAIN = -1;
 
 export class JitSim implements JitHooks {
   readonly active = true;
@@ -325,17 +334,23 @@ export class JitSim implements JitHooks {
         break; // FUNCF: no range check for traces started by a hot call
     }
     // The ITERN that starts a trace is recorded too (LJ_TRACE_RECORD_1ST).
-    if (this.rec !== null && bcOp(ins) === Op.ITERN) this.record(L, pt, pc);
+    if (this.rec !== null && bcOp(ins) === Op.ITERN) this.recordSlow(L, pt, pc);
   }
 
-  record(L: LuaThread, pt: Proto, pc: number): void {
+  record(L: LuaThread, pt: Proto, pc: number, entryDepth: number): number {
     const r = this.run;
     if (r !== null) {
       // Fast path: the running trace's next step is what the interpreter reached.
       const c = r.cursor;
       const plan = r.plan;
       if (plan.fast[c] === 1 && plan.pcs[c] === pc && plan.pts[c] === pt) {
-        if (r.checks.start[c] !== r.checks.start[c + 1] && !this.checksHold(r, c, L, pt, pc)) return;
+        const code = r.code;
+        if (code !== null && code.ok[c] === 1) {
+          // Compiled code runs the trace from here (unless it just handed this step back).
+          if (!r.skipJs && this.S.compile) return this.runCompiled(L, code, r, entryDepth, r.inLoop ? code.loopBase + c : c);
+          r.skipJs = false;
+        }
+        if (r.checks.start[c] !== r.checks.start[c + 1] && !this.checksHold(r, c, L, pt, pc)) return RecordResult.go;
         const g = plan.branch[c];
         if (g !== 0) {
           r.guard = g;
@@ -344,14 +359,23 @@ export class JitSim implements JitHooks {
         r.atJop = plan.isJop[c] === 1;
         if (c + 1 < plan.pcs.length) this.moveTo(r, c + 1);
         else this.wrap(r);
-        return;
+        return RecordResult.go;
       }
     }
     this.recordSlow(L, pt, pc);
+    return RecordResult.go;
   }
 
   /** Make step c's type and bounds checks; on a failure take its exit and return false. */
   private checksHold(r: Running, c: number, L: LuaThread, pt: Proto, pc: number): boolean {
+    const failed = this.failingCheck(r, c, L, pt, pc);
+    if (failed < 0) return true;
+    this.takeExit(L, r.T, r.checks.guard[failed], r.inLoop, pt, pc);
+    return false;
+  }
+
+  /** The first of step c's checks that fails (-1: none); the guard of each passed one becomes the last passed. */
+  private failingCheck(r: Running, c: number, L: LuaThread, pt: Proto, pc: number): number {
     const chk = r.checks;
     const stack = L.stack;
     const base = L.frames[L.depth].base;
@@ -381,14 +405,11 @@ export class JitSim implements JitHooks {
           ok = rangeCase(chk.type[i], stack[at], stack[at + 1], stack[at + 2]) === chk.param[i];
         }
       }
-      if (!ok) {
-        this.takeExit(L, r.T, chk.guard[i], r.inLoop, pt, pc);
-        return false;
-      }
+      if (!ok) return i;
       r.guard = chk.guard[i];
       r.guardInLoop = r.inLoop;
     }
-    return true;
+    return -1;
   }
 
   /**
@@ -585,7 +606,12 @@ export class JitSim implements JitHooks {
     const T = this.traces[bcD(pt.bc[pc])];
     if (T === undefined || T.pt !== pt || T.startpc !== pc || T.path.length === 0) return;
     const r = this.run;
-    if (r !== null && r.atJop) return; // the running trace goes through this loop instruction
+    if (r !== null && r.atJop) {
+      // The running trace goes through this loop instruction. A coasting one
+      // is in its loop part from here: a later loop exit is the loop copy's.
+      if (r.coasting) r.guardInLoop = r.inLoop;
+      return;
+    }
     if (bcOp(T.startins) !== Op.ITERN) {
       this.startRun(T, 0, L.ci.base);
       return;
@@ -602,7 +628,7 @@ export class JitSim implements JitHooks {
 
   /** Run T from step `cursor`; `now`: the interpreter is at that step already (it is followed next). */
   private startRun(T: Trace, cursor: number, base0: number, now = false): void {
-    const r = new Running(T, cursor, base0);
+    const r = new Running(T, cursor, base0, this.codeOf(T));
     this.run = r;
     this.updateCounting();
     if (!now) this.moveTo(r, cursor);
@@ -610,10 +636,9 @@ export class JitSim implements JitHooks {
 
   /** The path starts again: the loop part of a loop trace (where a straight-line one coasts). */
   private wrap(r: Running): void {
-    r.inLoop = r.plan.loopPart;
-    r.next = r.inLoop ? r.plan.nextLoop : r.plan.nextPre;
-    r.checks = r.inLoop ? r.plan.checksLoop : r.plan.checksPre;
-    if (r.plan.coast) {
+    this.wrapped(r);
+    // Compiled code runs a straight loop part faster than coasting through the interpreter.
+    if (r.plan.coast && (r.code === null || !this.S.compile)) {
       r.cursor = 0;
       r.coasting = true;
       r.atJop = true;
@@ -621,6 +646,134 @@ export class JitSim implements JitHooks {
     } else {
       this.moveTo(r, 0);
     }
+  }
+
+  /** The cursor and check lists of a path that starts again. */
+  private wrapped(r: Running): void {
+    r.inLoop = r.plan.loopPart;
+    r.next = r.inLoop ? r.plan.nextLoop : r.plan.nextPre;
+    r.checks = r.inLoop ? r.plan.checksLoop : r.plan.checksPre;
+    r.cursor = 0;
+  }
+
+  /** T's path compiled to JS, on its first run (null: it is followed through the interpreter). */
+  private codeOf(T: Trace): TraceCode | null {
+    if (T.code === undefined) {
+      T.code = this.S.compile ? compileTrace(T, T.plan ?? (T.plan = runPlan(T)), this.traceRuntime, (pt, pc) => this.startIns(pt, pc)) : null;
+    }
+    return T.code;
+  }
+
+  /** What compiled traces call: the interpreter's helpers and the simulation's side of following. */
+  private readonly traceRuntime: TraceRuntime = {
+    ...jsRuntime,
+    ...leaveHelpers,
+    checksPass: (r, k, L, pt, pc) => this.failingCheck(r as Running, k, L, pt, pc) < 0,
+    wrapped: (r) => this.wrapped(r as Running),
+    passJop: () => { this.exitedAt = null; },
+    running: () => this.run,
+    branchExit: (L, r, ci, npc, cursor, exitno, multres) => {
+      r.cursor = cursor;
+      r.atJop = false;
+      const R = r as Running;
+      if (exitno < 0) exitno = R.T.model !== null ? R.T.model.exitOf(R.guard, R.guardInLoop) : 0;
+      return this.exitCompiled(L, R, ci, npc, R.guard, R.guardInLoop, exitno, multres);
+    },
+    pathEnd: (r, branched) => {
+      // follow() at the last step of a trace linked to a root trace.
+      const R = r as Running;
+      R.cursor = R.plan.pcs.length;
+      if (!branched && this.run === R) this.endRun();
+    },
+    jitEnter: (L, pt, pc) => this.enter(L, pt, pc),
+    jitLoopLeft: (pt, pc) => this.loopLeft(pt, pc),
+    continueAt: (L, ci, npc, multres) => this.continueAt(L, ci, npc, multres),
+    checkExit: (L, r, ci, k, pc, multres) => {
+      const R = r as Running;
+      R.cursor = k;
+      const failed = this.failingCheck(R, k, L, (ci.closure as LuaClosure).proto, pc);
+      if (failed < 0) return leaveHelpers.before(L, r, ci, pc, k, true, multres); // (the inline checks are the same)
+      const guard = R.checks.guard[failed];
+      return this.exitCompiled(L, R, ci, pc, guard, R.inLoop, R.T.model !== null ? R.T.model.exitOf(guard, R.inLoop) : 0, multres);
+    },
+  };
+
+  /** Where the next compiled trace starts when compiled code returns CHAIN (this.run is that trace). */
+  private chainEntry = 0;
+
+  /**
+   * Run compiled trace code from `entry`; when it goes on into another
+   * trace's compiled code (an exit into a side trace, a link), that runs
+   * next here, so the JS stack stays flat however long the chain.
+   */
+  private runCompiled(L: LuaThread, code: TraceCode, r: Running, entryDepth: number, entry: number): number {
+    let how = code.fn(L, r, entryDepth, entry);
+    while (how === CHAIN) {
+      const next = this.run as Running;
+      how = (next.code as TraceCode).fn(L, next, entryDepth, this.chainEntry);
+    }
+    return how;
+  }
+
+  /**
+   * After a link: the interpreter would go on at npc, and report it if a
+   * trace runs; when that trace's compiled code starts there, run it now.
+   */
+  private continueAt(L: LuaThread, ci: CallInfo, npc: number, multres: number): number {
+    ci.pc = npc;
+    L.multres = multres;
+    const S = this.S;
+    if (S.ticks <= 0) return RecordResult.slice;
+    const r = this.run;
+    if (r === null || r.coasting || !S.recording || !S.compile || (S.stopPc >= 0 && S.stopPc !== npc) || r.skipJs) return RecordResult.resume;
+    const c = r.cursor;
+    const code = r.code;
+    const plan = r.plan;
+    if (code === null || code.ok[c] !== 1 || plan.fast[c] !== 1 || plan.pcs[c] !== npc || plan.pts[c] !== (ci.closure as LuaClosure).proto) {
+      return RecordResult.resume;
+    }
+    this.chainEntry = r.inLoop ? code.loopBase + c : c;
+    return CHAIN;
+  }
+
+  /**
+   * Compiled code of r took an exit at ci's pc: as takeExit, but an exit with
+   * a side trace goes straight on in the side trace's compiled code. Any
+   * other exit is left to the interpreter, which reports pc, and follow()
+   * takes the exit (counting it, maybe starting a side trace).
+   */
+  private exitCompiled(
+    L: LuaThread, r: Running, ci: CallInfo, pc: number, guard: number, inLoop: boolean, exitno: number, multres: number,
+  ): number {
+    const T = r.T;
+    const pt = (ci.closure as LuaClosure).proto;
+    const side = T.sides.get(exitno);
+    const Ts = side === undefined ? undefined : this.traces[side];
+    if (Ts === undefined || this.run !== r || bcOp(pt.bc[pc]) === Op.JLOOP) {
+      r.guard = guard;
+      r.guardInLoop = inLoop;
+      r.skipJs = true;
+      ci.pc = pc;
+      this.S.stopPc = -1;
+      L.multres = multres;
+      return RecordResult.resume;
+    }
+    ci.pc = pc;
+    L.multres = multres;
+    if (Ts.path.length === 0) {
+      this.endRun();
+      return RecordResult.resume;
+    }
+    // takeExit's endRun and startRun, the run going straight from r to the side trace.
+    const rs = new Running(Ts, Ts.entryStep, ci.base, this.codeOf(Ts));
+    this.run = rs;
+    this.S.stopPc = -1;
+    // The interpreter would report pc now: run the side trace's code if it starts there.
+    const c = rs.cursor;
+    const code = rs.code;
+    if (code === null || code.ok[c] !== 1 || rs.plan.pts[c] !== pt || rs.plan.pcs[c] !== pc) return RecordResult.resume;
+    this.chainEntry = c;
+    return CHAIN;
   }
 
   /** A coasting trace's loop instruction was left: its loop test is the guard that fails. */
@@ -631,8 +784,8 @@ export class JitSim implements JitHooks {
     r.coasting = false;
     r.atJop = false;
     r.cursor = 0;
+    // The loop test failed: in the pre-roll if the loop did not go round since coasting began (guardInLoop).
     r.guard = r.plan.branch[r.plan.branch.length - 1];
-    r.guardInLoop = true;
     this.updateCounting();
   }
 
@@ -790,7 +943,7 @@ export class JitSim implements JitHooks {
       this.stop("interpreter", 0, this.key(pt));
       return;
     }
-    this.record(L, pt, pc);
+    this.recordSlow(L, pt, pc);
   }
 
   /** A loop that repeatedly failed with "leaving loop"/"inner loop" gets unrolled instead. */

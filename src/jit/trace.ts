@@ -4,6 +4,7 @@ import type { Proto } from "../bc/proto.ts";
 import type { LinkType, TraceKind } from "./events.ts";
 import type { IrModel, StepIr } from "./irmodel.ts";
 import type { RunPlan } from "./runplan.ts";
+import type { TraceCode } from "./tracejs.ts";
 
 /** One recorded bytecode of a trace's path (-jdump=b), with the guards it emitted. */
 export interface PathStep {
@@ -45,6 +46,8 @@ export class Trace {
   entryStep = 0;
   /** The path as flat arrays for running it (made on first entry). */
   plan: RunPlan | null = null;
+  /** The path compiled to JS (made on first entry; null: followed through the interpreter). */
+  code: TraceCode | null | undefined = undefined;
   /** Root traces: number of side traces compiled for it (nchild). */
   nchild = 0;
   /**

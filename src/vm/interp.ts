@@ -15,7 +15,7 @@ import { strHash } from "./hash.ts";
 import { FrameKind, LJ_STACK_ERRMAX, LJ_STACK_MAX, LUA_MINSTACK, type CallInfo, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 import { budgetExhausted } from "./budget.ts";
-import type { JitHooks } from "./jithooks.ts";
+import { RecordResult, type JitHooks } from "./jithooks.ts";
 import { compileProto } from "./jsgen/compile.ts";
 import { JsExit, type CompiledProto, type JsRuntime } from "./jsgen/runtime.ts";
 
@@ -385,9 +385,17 @@ function run(L: LuaThread, entryDepth: number): boolean {
     for (;;) {
       if (recording === true && (S.stopPc < 0 || S.stopPc === pc)) {
         // The recorder sees each instruction before it runs (and may patch it);
-        // a running trace may ask only for the end of a straight stretch (stopPc).
+        // a running trace may ask only for the end of a straight stretch (stopPc),
+        // or run on in its compiled code from here.
         ci.pc = pc;
-        (S.jit as JitHooks).record(L, pt, pc);
+        L.multres = multres;
+        const how = (S.jit as JitHooks).record(L, pt, pc, entryDepth);
+        if (how !== RecordResult.go) {
+          multres = L.multres;
+          if (how === RecordResult.slice) { sliceEnd(L); return false; }
+          if (how === RecordResult.done) return true;
+          continue outer;
+        }
         stack = L.stack;
         recording = S.recording;
         counting = S.counting;
@@ -1420,7 +1428,7 @@ function runHandler(L: LuaThread, handler: LuaValue, value: LuaValue): LuaValue 
 // -- Compiled prototypes ---------------------------------------------------------------
 
 /** The helpers compiled code calls (src/vm/jsgen/runtime.ts). */
-const jsRuntime: JsRuntime = {
+export const jsRuntime: JsRuntime = {
   LuaTable, LuaClosure, NativeFunction, meta, iterOut, pcallMarker, xpcallMarker, luaMod, toInt32, isFunction,
   pushLuaFrame, tailCall, returnFrom, finishNative, stackOverflow, closeUpvals, newClosure, compareSlow, forEnters,
   despecialize, compiledFor,

@@ -47,8 +47,13 @@ export interface JitHooks {
    * executes): lj_trace_hot. The simulator resets the counter and may start recording.
    */
   hot(L: LuaThread, pt: Proto, pc: number): void;
-  /** While S.recording: called before the instruction at pt.bc[pc] executes (lj_record_ins). */
-  record(L: LuaThread, pt: Proto, pc: number): void;
+  /**
+   * While S.recording: called before the instruction at pt.bc[pc] executes
+   * (lj_record_ins), from an interpreter loop running down to entryDepth.
+   * A running trace's compiled code may run on from there: the result says
+   * how the interpreter goes on.
+   */
+  record(L: LuaThread, pt: Proto, pc: number, entryDepth: number): RecordResult;
   /** The J-op at pt.bc[pc] jumps into its trace (the loop goes on, or the function is entered). */
   enter(L: LuaThread, pt: Proto, pc: number): void;
   /** A JFORL/JITERL at pt.bc[pc] did not loop back: its trace's loop was left. */
@@ -57,6 +62,18 @@ export interface JitHooks {
   startIns(pt: Proto, pc: number): number;
   /** ISNEXT found no next(): pt.bc[pc] became JMP and its ITERN an ITERC. */
   despecialised?(pt: Proto, pc: number): void;
+}
+
+/** How the interpreter goes on after JitHooks.record. */
+export const enum RecordResult {
+  /** Run the instruction it reported. */
+  go = 0,
+  /** Frames and pcs moved on: resume the top frame at its ci.pc (reporting that instruction). */
+  resume = 1,
+  /** As resume, but end the tick slice first (a loop back-edge used up the slice). */
+  slice = 2,
+  /** A builtin yielded: the run is over (L.pendingCall is set). */
+  done = 3,
 }
 
 /** The JIT state a program can observe without a compiler (J->flags, J->param, the vmevent handlers). */

@@ -48,7 +48,7 @@ export interface VMOptions {
   readFile?: (path: string) => string | null | FileError;
   /** Which LuaJIT build to imitate (jit.version); "fixed" by default. */
   build?: JitBuild;
-  /** Run prototypes compiled to JS where the interpreter need not see each instruction (default true). */
+  /** Run prototypes and traces compiled to JS where the interpreter need not see each instruction (default true). */
   compile?: boolean;
 }
 

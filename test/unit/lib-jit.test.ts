@@ -22,7 +22,7 @@ function recordingHooks(log: string[]): JitHooks {
     optStart: (args) => log.push(`optStart ${args.join(",")}`),
     traceInfo: (n) => (n === 3 ? { nins: 10, nk: 2, link: 3, nexit: 4, linktype: "loop" } : undefined),
     hot: () => {},
-    record: () => {},
+    record: () => 0,
     enter: () => undefined, loopLeft: () => undefined, startIns: () => 0,
   };
 }

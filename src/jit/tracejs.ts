@@ -1,0 +1,671 @@
+// A trace's recorded path compiled to one JS function, so that running a
+// trace costs about what compiled prototypes cost rather than one report to
+// the simulation per bytecode. The code does, step by step along the path,
+// what the interpreter does for that bytecode and what the simulation's
+// follow() does around it: the step's checks, its branch guard, whether the
+// next bytecode is the path's next step, and the wrap into the loop part.
+//
+// It only takes the fast paths (numbers, plain tables, Lua calls and
+// returns, builtins called in place). Anything else hands the step back to
+// the interpreter, which reports it and follows as before: compiled code
+// leaves the Running cursor exactly where follow() would have left it, so
+// the two can take turns at any step. Slots stay in the stack array, which
+// is therefore always complete for whatever the simulation reads.
+import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
+import { IsType, Op } from "../bc/opcodes.ts";
+import type { Proto } from "../bc/proto.ts";
+import { numLiteral } from "../vm/jsgen/emit.ts";
+import type { JsRuntime } from "../vm/jsgen/runtime.ts";
+import { RecordResult } from "../vm/jithooks.ts";
+import type { CallInfo, LuaThread } from "../vm/thread.ts";
+import { NodeSlot } from "../vm/table.ts";
+import { FrameKind } from "../vm/thread.ts";
+import type { CalleeSpec } from "./irmodel.ts";
+import { CheckKind, type CheckList, type RunPlan } from "./runplan.ts";
+import type { Trace } from "./trace.ts";
+import { TypeCode } from "./vtype.ts";
+
+/** The part of the simulation's Running record that compiled code reads and writes. */
+export interface RunCursor {
+  readonly plan: RunPlan;
+  readonly base0: number;
+  cursor: number;
+  inLoop: boolean;
+  guard: number;
+  guardInLoop: boolean;
+  atJop: boolean;
+  /** Compiled code handed step `cursor` back: the next report of it is followed, not run compiled. */
+  skipJs: boolean;
+}
+
+/** What compiled trace code calls besides the interpreter's helpers. */
+export interface TraceRuntime extends JsRuntime {
+  /** Step k's checks, without taking an exit (false: hand the step back, follow() takes it). */
+  checksPass(r: RunCursor, k: number, L: LuaThread, pt: Proto, pc: number): boolean;
+  /** The path starts again: the cursor and check lists of the loop part (wrap without coasting). */
+  wrapped(r: RunCursor): void;
+  /** The running trace went through its own J-op (the interpreter's enter/loopLeft would clear a pending exit). */
+  passJop(): void;
+  /** The trace being run now (null: none). */
+  running(): RunCursor | null;
+  /** The step before `cursor` went to npc, not the path's next step: its guard (r.guard) fails. */
+  branchExit(L: LuaThread, r: RunCursor, ci: CallInfo, npc: number, cursor: number, exitno: number, multres: number): number;
+  /** One of step k's checks failed (the inline test): its guard fails at pc. */
+  checkExit(L: LuaThread, r: RunCursor, ci: CallInfo, k: number, pc: number, multres: number): number;
+  /** The last step of a trace linked to another trace's J-op was followed (follow()'s end of the path). */
+  pathEnd(r: RunCursor, branched: boolean): void;
+  /** JitHooks.enter / loopLeft, for the linked J-op the last step runs. */
+  jitEnter(L: LuaThread, pt: Proto, pc: number): void;
+  jitLoopLeft(pt: Proto, pc: number): void;
+  /** Go on at ci's npc as the interpreter would: in the compiled code of a trace running from there, or back in the interpreter. */
+  continueAt(L: LuaThread, ci: CallInfo, npc: number, multres: number): number;
+}
+
+/** A compiled trace: runs from case `entry` (step, or step + loopBase in the loop part); returns a RecordResult. */
+export type CompiledTrace = (L: LuaThread, r: RunCursor, entryDepth: number, entry: number) => number;
+
+export interface TraceCode {
+  fn: CompiledTrace;
+  /** 1: compiled code may start at this step. */
+  ok: Uint8Array;
+  /** Case number of the loop part's step 0 (0: the path has one copy). */
+  loopBase: number;
+}
+
+/** Traces with longer paths stay followed by the interpreter (V8 will not optimise huge functions). */
+const MAX_TRACE_STEPS = 1500;
+
+interface StepContext {
+  T: Trace;
+  plan: RunPlan;
+  protoIndex: Map<Proto, number>;
+  kgcUsed: Set<string>;
+  /** Objects the code compares with (callees), bound as X0, X1, ... */
+  extra: unknown[];
+  /** The instruction a J-op of this trace stands for. */
+  startIns: (pt: Proto, pc: number) => number;
+}
+
+/** Ops the simulation may patch (or that are patched): code for them holds only while the word is unchanged. */
+function patchable(op: number): boolean {
+  return op === Op.FORI || op === Op.FORL || op === Op.ITERL || op === Op.ITERN || op === Op.LOOP ||
+    op === Op.FUNCF || op === Op.FUNCV || (op >= Op.RETM && op <= Op.RET1) || op === Op.ISNEXT || op === Op.ITERC ||
+    (op >= Op.JFORI && op <= Op.JFUNCV) || op === Op.JMP;
+}
+
+const isJOp = (op: number): boolean =>
+  op === Op.JFORI || op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
+
+const NATIVE_IN_PLACE = "fn instanceof NativeFunction && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames";
+
+const slot = (i: number): string => (i === 0 ? "stack[base]" : `stack[base + ${i}]`);
+
+/** T's compiled code, or null if no step of its path can run compiled. */
+export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns: (pt: Proto, pc: number) => number): TraceCode | null {
+  const n = T.path.length;
+  if (n === 0 || n > MAX_TRACE_STEPS) return null;
+  const protos: Proto[] = [];
+  const protoIndex = new Map<Proto, number>();
+  for (const st of T.path) if (!protoIndex.has(st.pt)) { protoIndex.set(st.pt, protos.length); protos.push(st.pt); }
+  const ctx: StepContext = { T, plan, protoIndex, kgcUsed: new Set(), extra: [], startIns };
+  const twoCopies = plan.wraps && plan.loopPart;
+  const loopBase = twoCopies ? n : 0;
+  const ok = new Uint8Array(n);
+  const cases: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const body = emitStep(ctx, k, false);
+    if (body !== null) ok[k] = 1;
+    cases.push(`case ${k}: { ${body ?? stopBefore(ctx, k)} }`);
+  }
+  if (twoCopies) for (let k = 0; k < n; k++) cases.push(`case ${n + k}: { ${emitStep(ctx, k, true) ?? stopBefore(ctx, k)} }`);
+  if (!ok.includes(1)) return null;
+  const consts = [...ctx.kgcUsed].map((name) => {
+    const [j, i] = name.split("_").map(Number);
+    return `const k${j}_${i} = PTS[${j}].kgc[${i}]` + (typeof protos[j].kgc[i] === "string" ? `, h${j}_${i} = PTS[${j}].khash[${i}];` : ";");
+  });
+  const source = `"use strict";
+const { ${Object.keys(R).join(", ")} } = R;
+${protos.map((_, j) => `const B${j} = PTS[${j}].bc, P${j} = PTS[${j}];`).join("\n")}
+${consts.join("\n")}
+${ctx.extra.map((_, i) => `const X${i} = EXTRA[${i}];`).join("\n")}
+return function trace_${T.traceno}(L, r, entryDepth, entry) {
+  const S = L.state, base0 = r.base0;
+  let ci = L.frames[L.depth], base = ci.base | 0, cl = ci.closure, stack = L.stack, multres = L.multres, npc = 0;
+  let k = entry;
+  for (;;) {
+    switch (k) {
+${cases.join("\n")}
+      default: throw new Error("ljscope: compiled trace has no step " + k);
+    }
+  }
+};`;
+  for (const pt of protos) if (pt.khash === undefined) return null; // the interpreter hashes constants on a prototype's first run
+  const factory = new Function("R", "PTS", "EXTRA", source) as (R: TraceRuntime, PTS: Proto[], EXTRA: unknown[]) => CompiledTrace;
+  return { fn: factory(R, protos, ctx.extra), ok, loopBase };
+}
+
+// -- Leaving compiled code -----------------------------------------------------------------
+
+/** Hand step k back to the interpreter, which reports it (and follows it) before running it. */
+function stopBefore(ctx: StepContext, k: number, dynamic = false): string {
+  return `return before(L, r, ci, ${ctx.T.path[k].pc}, ${k}, ${dynamic}, multres);`;
+}
+
+/**
+ * Step k ran; the interpreter goes on at npc and reports it: if that is not
+ * the path's next step, follow() takes the exit of the guard last passed.
+ */
+function leaveAfter(ctx: StepContext, k: number, inLoopCopy: boolean, npc: string, slice = false): string {
+  const n = ctx.T.path.length;
+  const last = k === n - 1;
+  const wrap = last && ctx.plan.loopPart && !inLoopCopy ? "wrapped(r); " : "";
+  return `{ ${wrap}return after(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${ctx.plan.isJop[k] === 1}, multres, ${slice}); }`;
+}
+
+/** As leaveAfter, when npc is not the path's next step: the exit is taken at once. */
+function exitAfter(ctx: StepContext, k: number, inLoopCopy: boolean, npc: string): string {
+  const { T, plan } = ctx;
+  const n = T.path.length;
+  const last = k === n - 1;
+  const wrap = last && plan.loopPart && !inLoopCopy ? "wrapped(r); " : "";
+  const branch = plan.branch[k];
+  // Without a branch guard of its own, the step fails the guard passed last (known only at run time: -1).
+  const exitno = branch === 0 ? -1 : T.model !== null ? T.model.exitOf(branch, inLoopCopy && plan.loopPart) : 0;
+  return `{ ${wrap}return branchExit(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${exitno}, multres); }`;
+}
+
+// -- One step ------------------------------------------------------------------------------
+
+/** Code for path step k (in the pre-roll or the loop copy), or null if the interpreter must run it. */
+function emitStep(ctx: StepContext, k: number, inLoopCopy: boolean): string | null {
+  const { T, plan } = ctx;
+  const n = T.path.length;
+  if (k === n - 1 && T.linktype === "root") return emitLink(ctx, k);
+  if (plan.fast[k] !== 1) return null;
+  const { pt, pc } = T.path[k];
+  const j = ctx.protoIndex.get(pt) as number;
+  const word = pt.bc[pc];
+  let ins = word;
+  if (isJOp(bcOp(word))) {
+    if (plan.isJop[k] !== 1) return null; // another trace's J-op (a link): the interpreter enters it
+    ins = ctx.startIns(pt, pc);
+    const orig = bcOp(ins);
+    if (orig !== Op.FORL && orig !== Op.ITERL && orig !== Op.LOOP && orig !== Op.ITERN && orig !== Op.FUNCF && orig !== Op.FUNCV) return null;
+  }
+  const nextK = k + 1 < n ? k + 1 : 0;
+  const expect = T.path[nextK];
+  const sameFrameNext = expect.pt === pt;
+  const checks = inLoopCopy ? plan.checksLoop : plan.checksPre;
+  const parts: string[] = [];
+  if (patchable(bcOp(word))) parts.push(`if (B${j}[${pc}] !== ${word}) ${stopBefore(ctx, k, true)}`);
+  if (bcOp(ins) === Op.ITERN) {
+    const w = pt.bc[pc + 1];
+    parts.push(`if (B${j}[${pc + 1}] !== ${w}) ${stopBefore(ctx, k, true)}`);
+  }
+  const chk = emitChecks(ctx, checks, k, j, inLoopCopy);
+  if (chk === null) return null;
+  parts.push(chk);
+  if (isJOp(bcOp(word))) parts.push("passJop();");
+  const branch = plan.branch[k];
+  const guard = branch !== 0 ? `r.guard = ${branch}; r.guardInLoop = ${inLoopCopy && plan.loopPart};` : "";
+  const op = emitOp(ctx, k, j, pt, pc, ins, inLoopCopy, guard);
+  if (op === null) return null;
+  parts.push(op.code);
+  // The transition to the path's next step.
+  if (op.flow === "straight") {
+    parts.push(guard);
+    if (!(sameFrameNext && expect.pc === pc + 1)) parts.push(leaveAfter(ctx, k, inLoopCopy, String(pc + 1)));
+  } else if (op.flow === "branch") {
+    parts.push(guard);
+    if (!sameFrameNext) parts.push(leaveAfter(ctx, k, inLoopCopy, "npc"));
+    else parts.push(`if (npc !== ${expect.pc}) ${exitAfter(ctx, k, inLoopCopy, "npc")}`);
+    if (op.ticks) parts.push(`if (S.ticks <= 0) ${leaveAfter(ctx, k, inLoopCopy, String(expect.pc), true)}`);
+  }
+  // "call" and "return" checked the next step themselves.
+  if (k === n - 1) {
+    if (inLoopCopy) parts.push(`k = ${n}; continue;`);
+    else if (plan.loopPart) parts.push(`wrapped(r); k = ${n}; continue;`);
+    else parts.push("k = 0; continue;");
+  }
+  return parts.join("\n");
+}
+
+/**
+ * The last step of a trace linked to another trace (lj_record_stop's link
+ * to a root trace): the other trace's J-op, run as the interpreter runs it,
+ * which enters that trace; then its compiled code goes on, if any.
+ */
+function emitLink(ctx: StepContext, k: number): string | null {
+  const { T, plan } = ctx;
+  if (k === 0) return null; // a trace that is only its link: nothing to gain
+  const { pt, pc } = T.path[k];
+  const j = ctx.protoIndex.get(pt) as number;
+  const word = pt.bc[pc];
+  const op = bcOp(word);
+  const chk = emitChecks(ctx, plan.checksPre, k, j, false);
+  if (chk === null) return null;
+  const branch = plan.branch[k];
+  const guard = branch !== 0 ? `r.guard = ${branch}; r.guardInLoop = false;` : "";
+  const a = bcA(word);
+  let run: string;
+  switch (op) {
+    case Op.JFUNCF: run = `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1};`; break;
+    case Op.JLOOP: {
+      if (bcOp(ctx.startIns(pt, pc)) !== Op.LOOP) return null;
+      run = `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1}; S.ticks--;`;
+      break;
+    }
+    case Op.JFORL: {
+      const target = pc + 1 + (bcD(ctx.startIns(pt, pc)) - BCBIAS_J);
+      run = `{ const step = ${slot(a + 2)}, idx = ${slot(a)} + step;
+        if (step >= 0 ? idx <= ${slot(a + 1)} : idx >= ${slot(a + 1)}) {
+          ${slot(a)} = idx; ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--;
+        } else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
+      break;
+    }
+    case Op.JITERL: {
+      const target = pc + 1 + (bcD(ctx.startIns(pt, pc)) - BCBIAS_J);
+      run = `{ const v = ${slot(a)};
+        if (v !== undefined) { ${slot(a - 1)} = v; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--; }
+        else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
+      break;
+    }
+    default: return null;
+  }
+  return `if (B${j}[${pc}] !== ${word}) ${stopBefore(ctx, k, true)}
+    ${chk} ${guard} r.atJop = false;
+    pathEnd(r, ${branch !== 0});
+    ci.pc = ${pc}; L.multres = multres;
+    ${run}
+    return continueAt(L, ci, npc, multres);`;
+}
+
+/** The step's checks, inline where simple, else through the simulation's (either way no exit is taken here). */
+function emitChecks(ctx: StepContext, list: CheckList, k: number, j: number, inLoopCopy: boolean): string | null {
+  const from = list.start[k];
+  const to = list.start[k + 1];
+  if (from === to) return "";
+  const { pt, pc } = ctx.T.path[k];
+  const ins = pt.bc[pc];
+  const hand = `return checkExit(L, r, ci, ${k}, ${pc}, multres);`;
+  const tests: string[] = [];
+  let inArray = false; // a bounds check before made the load an array slot
+  for (let i = from; i < to; i++) {
+    let value: string | null = null;
+    let test: string | null = null;
+    switch (list.kind[i]) {
+      case CheckKind.slotType: value = `stack[base0 + ${list.slot[i]}]`; break;
+      case CheckKind.loadType: value = loadValue(ctx, j, ins, inArray); break;
+      case CheckKind.callee: {
+        const spec = list.callee[i] as CalleeSpec;
+        const v = `stack[base0 + ${list.slot[i]}]`;
+        test = spec.by === "identity" ? `${v} === ${constant(ctx, spec.fn)}`
+          : spec.by === "proto" ? `(${v} instanceof LuaClosure && ${v}.proto === ${constant(ctx, spec.proto)})`
+          : `(${v} instanceof NativeFunction && ${v}.name === ${JSON.stringify(spec.name)})`;
+        break;
+      }
+      case CheckKind.keyBounds: test = boundsTest(ins); inArray = test !== null; break;
+      default: break;
+    }
+    if (value !== null) {
+      const t = typeTest("cv", list.type[i]);
+      if (t !== null) { if (t !== "") tests.push(`{ const cv = ${value}; if (!(${t})) ${hand} }`); continue; }
+    } else if (test !== null) {
+      tests.push(`if (!(${test})) ${hand}`);
+      continue;
+    }
+    return `ci.pc = ${pc}; if (!checksPass(r, ${k}, L, P${j}, ${pc})) ${hand}`;
+  }
+  return `${tests.join("\n")}\nr.guard = ${list.guard[to - 1]}; r.guardInLoop = ${inLoopCopy};`;
+}
+
+/** An object the code compares with, as a name bound once per trace. */
+function constant(ctx: StepContext, v: unknown): string {
+  let i = ctx.extra.indexOf(v);
+  if (i < 0) { i = ctx.extra.length; ctx.extra.push(v); }
+  return `X${i}`;
+}
+
+/** The value a load checked by loadType is about to read (raw, as the simulation's peekLoad), or null. */
+function loadValue(ctx: StepContext, j: number, ins: number, inArray: boolean): string | null {
+  const op = bcOp(ins);
+  const t = slot(bcB(ins));
+  const kstr = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `k${j}_${i}`; };
+  switch (op) {
+    case Op.TGETV: return inArray ? `${t}.arr[${slot(bcC(ins))}]` : `(${t} instanceof LuaTable ? ${t}.get(${slot(bcC(ins))}) : undefined)`;
+    case Op.TGETB: return inArray ? `${t}.arr[${bcC(ins)}]` : `(${t} instanceof LuaTable ? ${t}.getInt(${bcC(ins)}) : undefined)`;
+    case Op.TGETS: return `(${t} instanceof LuaTable ? ${t}.get(${kstr(bcC(ins))}) : undefined)`;
+    case Op.GGET: return `cl.env.get(${kstr(bcD(ins))})`;
+    case Op.UGET: return `cl.upvals[${bcD(ins)}].get()`;
+    default: return null;
+  }
+}
+
+/** A JS test that cv has the recorded type ("" if anything passes, null if not done inline). */
+function typeTest(v: string, type: number): string | null {
+  switch (type) {
+    case TypeCode.int: case TypeCode.num: return `typeof ${v} === "number"`;
+    case TypeCode.str: return `typeof ${v} === "string"`;
+    case TypeCode.tab: return `${v} instanceof LuaTable`;
+    case TypeCode.fun: return `(${v} instanceof LuaClosure || ${v} instanceof NativeFunction)`;
+    case TypeCode.nil: return `${v} === undefined`;
+    case TypeCode.false_: return `${v} === false`;
+    case TypeCode.true_: return `${v} === true`;
+    case TypeCode.other: return "";
+    default: return null;
+  }
+}
+
+/** The access's key lies in the table's array part (as the simulation's boundsHold). */
+function boundsTest(ins: number): string | null {
+  const op = bcOp(ins);
+  const t = slot(bcB(ins));
+  const arrayPart = (key: string): string =>
+    `(${t} instanceof LuaTable && typeof ${key} === "number" && ${key} >= 0 && ${key} < ${t}.arr.length && Math.floor(${key}) === ${key})`;
+  if (op === Op.TGETV || op === Op.TSETV) return arrayPart(slot(bcC(ins)));
+  if (op === Op.TGETB || op === Op.TSETB) return `(${t} instanceof LuaTable && ${bcC(ins)} < ${t}.arr.length)`;
+  return null;
+}
+
+interface OpCode {
+  code: string;
+  /** straight: on to pc + 1; branch: on to npc; call/return: the code checked the next step itself. */
+  flow: "straight" | "branch" | "call" | "return";
+  /** A loop back-edge that counts a tick: the slice may end after it. */
+  ticks?: boolean;
+}
+
+/** The instruction's semantics on its fast path; off it, the step goes back to the interpreter. */
+function emitOp(
+  ctx: StepContext, k: number, j: number, pt: Proto, pc: number, ins: number, inLoopCopy: boolean, guard: string,
+): OpCode | null {
+  const op = bcOp(ins);
+  const a = bcA(ins);
+  const b = bcB(ins);
+  const c = bcC(ins);
+  const d = bcD(ins);
+  const next = pc + 1;
+  const S_ = slot;
+  const back = stopBefore(ctx, k, true);
+  const kstr = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `k${j}_${i}`; };
+  const khash = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `h${j}_${i}`; };
+  const knum = (i: number): string => numLiteral(pt.knum[i]);
+  const jumpTarget = (at: number, w: number): number => at + 1 + (bcD(w) - BCBIAS_J);
+  const straight = (code: string): OpCode => ({ code, flow: "straight" });
+  const branch = (code: string, ticks = false): OpCode => ({ code, flow: "branch", ticks });
+  const condJump = (cond: string): string => `npc = (${cond}) ? ${jumpTarget(next, pt.bc[next])} : ${next + 1};`;
+  const numCompare = (cond: string): OpCode =>
+    branch(`const x = ${S_(a)}, y = ${S_(d)}; if (typeof x !== "number" || typeof y !== "number") ${back} ${condJump(cond)}`);
+  const arith = (x: string, y: string, expr: string, needX: boolean, needY: boolean): OpCode => {
+    const tests = [needX ? `typeof x !== "number"` : "", needY ? `typeof y !== "number"` : ""].filter(Boolean).join(" || ");
+    return straight(`const x = ${x}, y = ${y}; if (${tests}) ${back} ${S_(a)} = ${expr};`);
+  };
+  const expect = ctx.T.path[k + 1 < ctx.T.path.length ? k + 1 : 0];
+  const ej = ctx.protoIndex.get(expect.pt) as number;
+
+  switch (op) {
+    case Op.ISLT: return numCompare("x < y");
+    case Op.ISGE: return numCompare("!(x < y)");
+    case Op.ISLE: return numCompare("x <= y");
+    case Op.ISGT: return numCompare("!(x <= y)");
+    case Op.ISEQV: case Op.ISNEV:
+      return branch(`const x = ${S_(a)}, y = ${S_(d)};
+        if (x !== y && typeof x === "object" && typeof y === "object") ${back}
+        ${condJump(op === Op.ISEQV ? "x === y" : "x !== y")}`);
+    case Op.ISEQS: return branch(condJump(`${S_(a)} === ${kstr(d)}`));
+    case Op.ISNES: return branch(condJump(`${S_(a)} !== ${kstr(d)}`));
+    case Op.ISEQN: return branch(condJump(`${S_(a)} === ${knum(d)}`));
+    case Op.ISNEN: return branch(condJump(`${S_(a)} !== ${knum(d)}`));
+    case Op.ISEQP: case Op.ISNEP: {
+      const pri = d === 0 ? "undefined" : String(d === 2);
+      return branch(condJump(`${S_(a)} ${op === Op.ISEQP ? "===" : "!=="} ${pri}`));
+    }
+    case Op.ISTC: case Op.ISFC:
+      return branch(`const v = ${S_(d)};
+        if ((v !== undefined && v !== false) === ${op === Op.ISTC}) { ${S_(a)} = v; npc = ${jumpTarget(next, pt.bc[next])}; }
+        else npc = ${next + 1};`);
+    case Op.IST: return branch(`const v = ${S_(d)}; ${condJump("v !== undefined && v !== false")}`);
+    case Op.ISF: return branch(`const v = ${S_(d)}; ${condJump("v === undefined || v === false")}`);
+    case Op.ISTYPE: case Op.ISNUM: {
+      const test = d === IsType.tab ? "v instanceof LuaTable" : d === IsType.num ? `typeof v === "number"`
+        : d === IsType.str ? `typeof v === "string"` : "isFunction(v)";
+      return straight(`const v = ${S_(a)}; if (!(${test})) ${back}`);
+    }
+
+    case Op.MOV: return straight(`${S_(a)} = ${S_(d)};`);
+    case Op.NOT: return straight(`const v = ${S_(d)}; ${S_(a)} = v === undefined || v === false;`);
+    case Op.UNM: return straight(`const v = ${S_(d)}; if (typeof v !== "number") ${back} ${S_(a)} = -v;`);
+    case Op.LEN:
+      return straight(`const v = ${S_(d)};
+        if (typeof v === "string") ${S_(a)} = v.length; else if (v instanceof LuaTable) ${S_(a)} = v.length(); else ${back}`);
+
+    case Op.ADDVN: return arith(S_(b), knum(c), "x + y", true, false);
+    case Op.SUBVN: return arith(S_(b), knum(c), "x - y", true, false);
+    case Op.MULVN: return arith(S_(b), knum(c), "x * y", true, false);
+    case Op.DIVVN: return arith(S_(b), knum(c), "x / y", true, false);
+    case Op.MODVN: return arith(S_(b), knum(c), "luaMod(x, y)", true, false);
+    case Op.ADDNV: return arith(knum(c), S_(b), "x + y", false, true);
+    case Op.SUBNV: return arith(knum(c), S_(b), "x - y", false, true);
+    case Op.MULNV: return arith(knum(c), S_(b), "x * y", false, true);
+    case Op.DIVNV: return arith(knum(c), S_(b), "x / y", false, true);
+    case Op.MODNV: return arith(knum(c), S_(b), "luaMod(x, y)", false, true);
+    case Op.ADDVV: return arith(S_(b), S_(c), "x + y", true, true);
+    case Op.SUBVV: return arith(S_(b), S_(c), "x - y", true, true);
+    case Op.MULVV: return arith(S_(b), S_(c), "x * y", true, true);
+    case Op.DIVVV: return arith(S_(b), S_(c), "x / y", true, true);
+    case Op.MODVV: return arith(S_(b), S_(c), "luaMod(x, y)", true, true);
+    case Op.POW: return arith(S_(b), S_(c), "Math.pow(x, y)", true, true);
+    case Op.CAT: {
+      if (c === b + 1) {
+        return straight(`const x = ${S_(b)}, y = ${S_(c)};
+          if (typeof x === "string" && typeof y === "string") ${S_(a)} = x + y;
+          else if ((typeof x === "string" || typeof x === "number") && (typeof y === "string" || typeof y === "number")) {
+            ci.pc = ${next}; L.top = base + ${pt.framesize}; ${S_(a)} = meta.concat(L, base + ${b}, base + ${c});
+          } else ${back}`);
+      }
+      let plain = "";
+      for (let i = b; i <= c; i++) plain += `${i > b ? " && " : ""}(typeof ${S_(i)} === "string" || typeof ${S_(i)} === "number")`;
+      return straight(`if (!(${plain})) ${back}
+        ci.pc = ${next}; L.top = base + ${pt.framesize}; ${S_(a)} = meta.concat(L, base + ${b}, base + ${c});`);
+    }
+
+    case Op.KSTR: return straight(`${S_(a)} = ${kstr(d)};`);
+    case Op.KSHORT: return straight(`${S_(a)} = ${ins >> 16};`);
+    case Op.KNUM: return straight(`${S_(a)} = ${knum(d)};`);
+    case Op.KPRI: return straight(`${S_(a)} = ${d === 0 ? "undefined" : String(d === 2)};`);
+    case Op.KNIL: {
+      let code = "";
+      for (let i = a; i <= d; i++) code += `${S_(i)} = undefined; `;
+      return straight(code);
+    }
+
+    case Op.UGET: return straight(`${S_(a)} = cl.upvals[${d}].get();`);
+    case Op.USETV: return straight(`cl.upvals[${a}].set(${S_(d)});`);
+    case Op.USETS: return straight(`cl.upvals[${a}].set(${kstr(d)});`);
+    case Op.USETN: return straight(`cl.upvals[${a}].set(${knum(d)});`);
+    case Op.USETP: return straight(`cl.upvals[${a}].set(${d === 0 ? "undefined" : String(d === 2)});`);
+    case Op.UCLO:
+      return branch(`if (L.openUpvals !== null) closeUpvals(L, base + ${a}); npc = ${jumpTarget(pc, ins)};`);
+
+    case Op.TNEW: return straight(`${S_(a)} = LuaTable.fromTNEW(${d});`);
+    case Op.TDUP: return straight(`${S_(a)} = LuaTable.fromTemplate(${kstr(d)});`);
+    case Op.GGET:
+      return straight(`{ const env = cl.env; const v = env.getStrH(${kstr(d)}, ${khash(d)});
+        if (v === undefined && env.metatable !== undefined) ${back} ${S_(a)} = v; }`);
+    case Op.GSET:
+      return straight(`{ const env = cl.env; if (env.metatable !== undefined) ${back}
+        ci.pc = ${next}; env.setStrH(${kstr(d)}, ${khash(d)}, ${S_(a)}); }`);
+    case Op.TGETV:
+      return straight(`{ const t = ${S_(b)}, key = ${S_(c)};
+        if (!(t instanceof LuaTable)) ${back}
+        let v;
+        if (typeof key === "number") { const i = key | 0; v = i === key && i >= 0 && i < t.asize ? t.arr[i] : t.get(key); }
+        else v = t.get(key);
+        if (v === undefined && t.metatable !== undefined) ${back}
+        ${S_(a)} = v; }`);
+    case Op.TGETS:
+      return straight(`{ const t = ${S_(b)};
+        if (!(t instanceof LuaTable)) ${back}
+        const node = t.node; let nd = (${khash(c)} & t.hmask) << 2; let v;
+        do { if (node[nd] === ${kstr(c)}) { v = node[nd + ${NodeSlot.VAL}]; break; } nd = node[nd + ${NodeSlot.NEXT}]; } while (nd >= 0);
+        if (v === undefined && t.metatable !== undefined) ${back}
+        ${S_(a)} = v; }`);
+    case Op.TGETB:
+      return straight(`{ const t = ${S_(b)};
+        if (!(t instanceof LuaTable)) ${back}
+        const v = ${c} < t.asize ? t.arr[${c}] : t.getInt(${c});
+        if (v === undefined && t.metatable !== undefined) ${back}
+        ${S_(a)} = v; }`);
+    case Op.TSETV:
+      return straight(`{ const t = ${S_(b)}, key = ${S_(c)};
+        if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
+        const i = key | 0;
+        if (typeof key === "number" && i === key && i >= 0 && i < t.asize) t.arr[i] = ${S_(a)};
+        else if ((typeof key === "number" && key === key) || typeof key === "string") { ci.pc = ${next}; t.set(key, ${S_(a)}); }
+        else ${back} }`);
+    case Op.TSETS:
+      return straight(`{ const t = ${S_(b)};
+        if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
+        const node = t.node; let nd = (${khash(c)} & t.hmask) << 2;
+        do { if (node[nd] === ${kstr(c)}) { node[nd + ${NodeSlot.VAL}] = ${S_(a)}; break; } nd = node[nd + ${NodeSlot.NEXT}]; } while (nd >= 0);
+        if (nd < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, ${S_(a)}); } }`);
+    case Op.TSETB:
+      return straight(`{ const t = ${S_(b)};
+        if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
+        if (${c} < t.asize) t.arr[${c}] = ${S_(a)}; else { ci.pc = ${next}; t.setInt(${c}, ${S_(a)}); } }`);
+
+    case Op.CALL: case Op.CALLM: case Op.ITERC: {
+      const iter = op === Op.ITERC;
+      const fixed = iter ? 2 : op === Op.CALL ? c - 1 : c;
+      const nargs = op === Op.CALLM ? `${fixed} + multres` : String(fixed);
+      const nres = b - 1;
+      const setup = iter ? `${S_(a)} = ${S_(a - 3)}; ${S_(a + 2)} = ${S_(a - 2)}; ${S_(a + 3)} = ${S_(a - 1)};` : "";
+      const ticks = iter ? "" : "S.ticks--;";
+      const tickCheck = iter ? "" : `if (S.ticks <= 1) ${back}`;
+      if (expect.pc === 0 && !(expect.pt === pt && pc + 1 === 0)) {
+        // A Lua function the trace went into: its frame is pushed here.
+        return {
+          flow: "call",
+          code: `${tickCheck} const fn = ${iter ? S_(a - 3) : S_(a)};
+            if (!(fn instanceof LuaClosure) || fn.proto !== P${ej}) ${back}
+            ${setup} ${guard} ci.pc = ${next}; ${ticks}
+            ci = pushLuaFrame(L, fn, base + ${a}, ${nargs}, ${nres}, ${FrameKind.LUA});
+            base = ci.base | 0; cl = fn; stack = L.stack;`,
+        };
+      }
+      if (!(expect.pt === pt && expect.pc === next)) return null;
+      // A builtin the trace called (it goes on after the call): called in place.
+      return straight(`${tickCheck} const fn = ${iter ? S_(a - 3) : S_(a)};
+        if (!(${NATIVE_IN_PLACE})) ${back}
+        ${setup} ${guard} ci.pc = ${next}; ${ticks}
+        r.cursor = ${k + 1 < ctx.T.path.length ? k + 1 : 0};
+        const fidx = base + ${a}, nargs = ${nargs};
+        L.top = fidx + 2 + nargs;
+        if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
+        L.nativeFromJs = false;
+        const nr = fn.fn(L, fidx + 2, nargs);
+        if (nr < 0) { L.pendingCall = fidx; L.pendingResults = ${nres}; L.multres = multres; return ${RecordResult.done}; }
+        finishNative(L, fidx, fidx + 2, nr, ${nres});
+        multres = L.top - fidx; L.top = base + ${pt.framesize}; stack = L.stack;
+        if (running() !== r || r.cursor !== ${k + 1 < ctx.T.path.length ? k + 1 : 0} || S.recording !== true) { L.multres = multres; S.stopPc = -1; return ${RecordResult.resume}; }`);
+    }
+    case Op.CALLT: case Op.CALLMT: {
+      if (expect.pc !== 0) return null;
+      const fixed = op === Op.CALLT ? d - 1 : d;
+      const nargs = op === Op.CALLMT ? `${fixed} + multres` : String(fixed);
+      return {
+        flow: "call",
+        code: `if (S.ticks <= 1) ${back}
+          const fn = ${S_(a)};
+          if (!(fn instanceof LuaClosure) || fn.proto !== P${ej} || ci.kind === ${FrameKind.NATIVE}) ${back}
+          ${guard} ci.pc = ${next}; S.ticks--;
+          tailCall(L, ci, fn, base + ${a}, ${nargs});
+          base = ci.base | 0; cl = fn; stack = L.stack;`,
+      };
+    }
+    case Op.VARG: {
+      const nwant = b - 1;
+      if (nwant < 0) {
+        return straight(`{ const nvar = ci.nvarargs, src = ci.funcIdx + ${2 + pt.numparams}, dst = base + ${a};
+          if (dst + nvar > L.maxstack) ${back}
+          L.ensureStack(dst + nvar + 4); stack = L.stack;
+          for (let i = 0; i < nvar; i++) stack[dst + i] = stack[src + i];
+          multres = nvar; }`);
+      }
+      let code = `{ const nvar = ci.nvarargs, src = ci.funcIdx + ${2 + pt.numparams}; `;
+      for (let i = 0; i < nwant; i++) code += `${S_(a + i)} = ${i} < nvar ? stack[src + ${i}] : undefined; `;
+      return straight(code + "}");
+    }
+
+    case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
+      const count = op === Op.RET0 ? "0" : op === Op.RET1 ? "1" : op === Op.RET ? String(d - 1) : `${d} + multres`;
+      // The caller's continuation must be the path's next step, else the interpreter resumes there and follow() exits.
+      return {
+        flow: "return",
+        code: `if (ci.kind !== ${FrameKind.LUA} || L.depth <= entryDepth || ci.nresults === ${TAILRET_JS}) ${back}
+          { const dst = ci.funcIdx, src = base + ${a}, cnt = ${count};
+            for (let i = 0; i < cnt; i++) stack[dst + i] = stack[src + i];
+            const wanted = ci.nresults;
+            if (wanted >= 0) for (let i = cnt; i < wanted; i++) stack[dst + i] = undefined;
+            L.depth--; multres = cnt; L.top = dst + (wanted >= 0 ? wanted : cnt); }
+          ci = L.frames[L.depth]; base = ci.base | 0; cl = ci.closure;
+          ${guard}
+          if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exitAfter(ctx, k, inLoopCopy, "ci.pc")}`,
+      };
+    }
+
+    case Op.FORI: {
+      const target = jumpTarget(pc, ins);
+      return branch(`{ const idx = ${S_(a)}, stop = ${S_(a + 1)}, step = ${S_(a + 2)};
+        if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${back}
+        if (step >= 0 ? idx <= stop : idx >= stop) { ${S_(a + 3)} = idx; npc = ${next}; } else npc = ${target}; }`);
+    }
+    case Op.FORL: {
+      const target = jumpTarget(pc, ins);
+      return branch(`{ const step = ${S_(a + 2)}, idx = ${S_(a)} + step;
+        if (step >= 0 ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) { ${S_(a)} = idx; ${S_(a + 3)} = idx; npc = ${target}; S.ticks--; }
+        else npc = ${next}; }`, true);
+    }
+    case Op.ITERL: {
+      const target = jumpTarget(pc, ins);
+      return branch(`{ const v = ${S_(a)};
+        if (v !== undefined) { ${S_(a - 1)} = v; npc = ${target}; S.ticks--; } else npc = ${next}; }`, true);
+    }
+    case Op.LOOP: return branch(`npc = ${next}; S.ticks--;`, true);
+    case Op.ITERN: {
+      const target = jumpTarget(next, pt.bc[next]);
+      return branch(`{ const t = ${S_(a - 2)}; const nxt = t.iterate(${S_(a - 1)});
+        if (nxt >= 0) { ${S_(a - 1)} = nxt; ${S_(a)} = iterOut.key; ${S_(a + 1)} = iterOut.val; npc = ${target}; S.ticks--; }
+        else npc = ${next}; }`, true);
+    }
+    case Op.JMP: return branch(`npc = ${jumpTarget(pc, ins)};`);
+    case Op.FUNCF: case Op.FUNCV: case Op.IFUNCF: case Op.IFUNCV: return straight("");
+    default:
+      return null;
+  }
+}
+
+/** CallInfo.nresults of a frame whose call was a tail call from JS (interp.ts TAILRET). */
+const TAILRET_JS = -2;
+
+/** Bodies of the helpers that leave compiled trace code (bound into TraceRuntime by the simulation). */
+export const leaveHelpers = {
+  /** Step k goes back to the interpreter; `dynamic`: compiled code could not take it this time (do not re-enter at once). */
+  before(L: LuaThread, r: RunCursor, ci: { pc: number }, pc: number, k: number, dynamic: boolean, multres: number): number {
+    ci.pc = pc;
+    r.cursor = k;
+    r.skipJs = dynamic;
+    L.state.stopPc = -1;
+    L.multres = multres;
+    return RecordResult.resume;
+  },
+  /** The interpreter resumes at npc, expected to be step `cursor`. */
+  after(L: LuaThread, r: RunCursor, ci: { pc: number }, npc: number, cursor: number, atJop: boolean, multres: number, slice: boolean): number {
+    ci.pc = npc;
+    r.cursor = cursor;
+    r.atJop = atJop;
+    L.state.stopPc = -1;
+    L.multres = multres;
+    return slice ? RecordResult.slice : RecordResult.resume;
+  },
+};

@@ -1,0 +1,46 @@
+// Traces compiled to JS (src/jit/tracejs.ts) must leave the simulation
+// exactly where following each bytecode through the interpreter would: every
+// program we have real LuaJIT's output for, in every build, run once with
+// compiled code and once interpreted, gives the same event log (ours
+// included: exits, counts, patches) and the same output.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { EngineEvent } from "../../src/engine/events.ts";
+import { optArgs, argsLine } from "../../src/engine/jitargs.ts";
+import { DEFAULT_MAX_OUTPUT, type RunOptions, type WorkerReply } from "../../src/engine/protocol.ts";
+import { runProgram } from "../../src/engine/runner.ts";
+import { BUILDS } from "../../src/jit/builds.ts";
+import { oracleCaseNames, oracleCases, repoRoot } from "../support/oracle.ts";
+
+function events(source: string, chunkname: string, o: Partial<RunOptions>): EngineEvent[] {
+  const replies: WorkerReply[] = [];
+  const jitOpts = optArgs(argsLine(source) ?? "");
+  const options: RunOptions = { build: "fixed", jitOpts, budget: 50_000_000, maxEvents: 200_000, maxOutput: DEFAULT_MAX_OUTPUT, ...o };
+  runProgram(1, source, chunkname, options, (r) => replies.push(r));
+  return replies.flatMap((r) => (r.kind === "events" ? r.events : []));
+}
+
+const diffDir = join(repoRoot, "test/fixtures/jit-diff");
+const programs: { id: string; path: string; name: string }[] = [];
+for (const name of oracleCaseNames() ?? []) programs.push({ id: `oracle/${name}`, path: join(oracleCases, `${name}.lua`), name });
+for (const f of readdirSync(diffDir).filter((f) => f.endsWith(".lua")).sort()) {
+  programs.push({ id: `jit-diff/${f.slice(0, -4)}`, path: join(diffDir, f), name: f.slice(0, -4) });
+}
+
+describe("compiled traces follow their paths as the interpreter does", () => {
+  it("has programs to check", () => expect(programs.length).toBeGreaterThan(100));
+  for (const p of programs) {
+    for (const build of BUILDS) {
+      // The builds differ only in flushing; the differential corpus is run in the fixed one.
+      if (build !== "fixed" && !p.id.startsWith("oracle/")) continue;
+      it(`${p.id} (${build})`, () => {
+        const source = readFileSync(p.path, "latin1");
+        const compiled = events(source, `${p.name}.lua`, { build });
+        const interpreted = events(source, `${p.name}.lua`, { build, compile: false });
+        expect(compiled.length).toBe(interpreted.length);
+        expect(compiled).toEqual(interpreted);
+      });
+    }
+  }
+});
