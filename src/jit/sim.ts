@@ -347,7 +347,7 @@ export class JitSim implements JitHooks {
         const code = r.code;
         if (code !== null && code.ok[c] === 1) {
           // Compiled code runs the trace from here (unless it just handed this step back).
-          if (!r.skipJs && this.S.compile) return this.runCompiled(L, code, r, entryDepth, r.inLoop ? code.loopBase + c : c);
+          if (!r.skipJs && this.S.compile) return this.runCompiled(L, code, r, entryDepth, c);
           r.skipJs = false;
         }
         if (r.checks.start[c] !== r.checks.start[c + 1] && !this.checksHold(r, c, L, pt, pc)) return RecordResult.go;
@@ -732,7 +732,7 @@ export class JitSim implements JitHooks {
     if (code === null || code.ok[c] !== 1 || plan.fast[c] !== 1 || plan.pcs[c] !== npc || plan.pts[c] !== (ci.closure as LuaClosure).proto) {
       return RecordResult.resume;
     }
-    this.chainEntry = r.inLoop ? code.loopBase + c : c;
+    this.chainEntry = c;
     return CHAIN;
   }
 

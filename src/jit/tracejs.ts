@@ -18,10 +18,9 @@ import { numLiteral } from "../vm/jsgen/emit.ts";
 import type { JsRuntime } from "../vm/jsgen/runtime.ts";
 import { RecordResult } from "../vm/jithooks.ts";
 import type { CallInfo, LuaThread } from "../vm/thread.ts";
-import { NodeSlot } from "../vm/table.ts";
 import { FrameKind } from "../vm/thread.ts";
 import type { CalleeSpec } from "./irmodel.ts";
-import { CheckKind, type CheckList, type RunPlan } from "./runplan.ts";
+import { CheckKind, type RunPlan } from "./runplan.ts";
 import type { Trace } from "./trace.ts";
 import { TypeCode } from "./vtype.ts";
 
@@ -61,15 +60,13 @@ export interface TraceRuntime extends JsRuntime {
   continueAt(L: LuaThread, ci: CallInfo, npc: number, multres: number): number;
 }
 
-/** A compiled trace: runs from case `entry` (step, or step + loopBase in the loop part); returns a RecordResult. */
+/** A compiled trace: runs from step `entry` (in the part r.inLoop says); returns a RecordResult. */
 export type CompiledTrace = (L: LuaThread, r: RunCursor, entryDepth: number, entry: number) => number;
 
 export interface TraceCode {
   fn: CompiledTrace;
   /** 1: compiled code may start at this step. */
   ok: Uint8Array;
-  /** Case number of the loop part's step 0 (0: the path has one copy). */
-  loopBase: number;
 }
 
 /** Traces with longer paths stay followed by the interpreter (V8 will not optimise huge functions). */
@@ -108,16 +105,13 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
   const protoIndex = new Map<Proto, number>();
   for (const st of T.path) if (!protoIndex.has(st.pt)) { protoIndex.set(st.pt, protos.length); protos.push(st.pt); }
   const ctx: StepContext = { T, plan, protoIndex, kgcUsed: new Set(), extra: [], startIns };
-  const twoCopies = plan.wraps && plan.loopPart;
-  const loopBase = twoCopies ? n : 0;
   const ok = new Uint8Array(n);
   const cases: string[] = [];
   for (let k = 0; k < n; k++) {
-    const body = emitStep(ctx, k, false);
+    const body = emitStep(ctx, k);
     if (body !== null) ok[k] = 1;
     cases.push(`case ${k}: { ${body ?? stopBefore(ctx, k)} }`);
   }
-  if (twoCopies) for (let k = 0; k < n; k++) cases.push(`case ${n + k}: { ${emitStep(ctx, k, true) ?? stopBefore(ctx, k)} }`);
   if (!ok.includes(1)) return null;
   const consts = [...ctx.kgcUsed].map((name) => {
     const [j, i] = name.split("_").map(Number);
@@ -131,53 +125,63 @@ ${ctx.extra.map((_, i) => `const X${i} = EXTRA[${i}];`).join("\n")}
 return function trace_${T.traceno}(L, r, entryDepth, entry) {
   const S = L.state, base0 = r.base0;
   let ci = L.frames[L.depth], base = ci.base | 0, cl = ci.closure, stack = L.stack, multres = L.multres, npc = 0;
-  let k = entry;
-  for (;;) {
+  // inLoop: in the loop part (r.inLoop). The shared exit hands step xk back (~xk: a check of it failed) at xpc.
+  let k = entry, inLoop = r.inLoop, xk = 0, xpc = 0;
+  steps: for (;;) {
     switch (k) {
 ${cases.join("\n")}
       default: throw new Error("ljscope: compiled trace has no step " + k);
     }
   }
+  if (xk < 0) return checkExit(L, r, ci, ~xk, xpc, multres);
+  return before(L, r, ci, xpc, xk, true, multres);
 };`;
   for (const pt of protos) if (pt.khash === undefined) return null; // the interpreter hashes constants on a prototype's first run
+  if (process.env.DUMPTJS) console.error("SIZE", T.traceno, n, source.length);
   const factory = new Function("R", "PTS", "EXTRA", source) as (R: TraceRuntime, PTS: Proto[], EXTRA: unknown[]) => CompiledTrace;
-  return { fn: factory(R, protos, ctx.extra), ok, loopBase };
+  return { fn: factory(R, protos, ctx.extra), ok };
 }
 
 // -- Leaving compiled code -----------------------------------------------------------------
 
 /** Hand step k back to the interpreter, which reports it (and follows it) before running it. */
-function stopBefore(ctx: StepContext, k: number, dynamic = false): string {
-  return `return before(L, r, ci, ${ctx.T.path[k].pc}, ${k}, ${dynamic}, multres);`;
+function stopBefore(ctx: StepContext, k: number): string {
+  return `return before(L, r, ci, ${ctx.T.path[k].pc}, ${k}, false, multres);`;
+}
+
+/** Hand step k back for now (compiled code could not take it this time): through the shared exit. */
+function backOff(ctx: StepContext, k: number): string {
+  return `{ xk = ${k}; xpc = ${ctx.T.path[k].pc}; break steps; }`;
 }
 
 /**
  * Step k ran; the interpreter goes on at npc and reports it: if that is not
  * the path's next step, follow() takes the exit of the guard last passed.
  */
-function leaveAfter(ctx: StepContext, k: number, inLoopCopy: boolean, npc: string, slice = false): string {
+function leaveAfter(ctx: StepContext, k: number, npc: string, slice = false): string {
   const n = ctx.T.path.length;
   const last = k === n - 1;
-  const wrap = last && ctx.plan.loopPart && !inLoopCopy ? "wrapped(r); " : "";
+  const wrap = last && ctx.plan.loopPart ? "if (!inLoop) wrapped(r); " : "";
   return `{ ${wrap}return after(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${ctx.plan.isJop[k] === 1}, multres, ${slice}); }`;
 }
 
 /** As leaveAfter, when npc is not the path's next step: the exit is taken at once. */
-function exitAfter(ctx: StepContext, k: number, inLoopCopy: boolean, npc: string): string {
+function exitAfter(ctx: StepContext, k: number, npc: string): string {
   const { T, plan } = ctx;
   const n = T.path.length;
   const last = k === n - 1;
-  const wrap = last && plan.loopPart && !inLoopCopy ? "wrapped(r); " : "";
+  const wrap = last && plan.loopPart ? "if (!inLoop) wrapped(r); " : "";
   const branch = plan.branch[k];
   // Without a branch guard of its own, the step fails the guard passed last (known only at run time: -1).
-  const exitno = branch === 0 ? -1 : T.model !== null ? T.model.exitOf(branch, inLoopCopy && plan.loopPart) : 0;
+  const exitOf = (inLoop: boolean): number => (T.model !== null ? T.model.exitOf(branch, inLoop) : 0);
+  const exitno = branch === 0 ? "-1" : plan.loopPart && exitOf(true) !== exitOf(false) ? `(inLoop ? ${exitOf(true)} : ${exitOf(false)})` : String(exitOf(false));
   return `{ ${wrap}return branchExit(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${exitno}, multres); }`;
 }
 
 // -- One step ------------------------------------------------------------------------------
 
-/** Code for path step k (in the pre-roll or the loop copy), or null if the interpreter must run it. */
-function emitStep(ctx: StepContext, k: number, inLoopCopy: boolean): string | null {
+/** Code for path step k (in the pre-roll and the loop part alike), or null if the interpreter must run it. */
+function emitStep(ctx: StepContext, k: number): string | null {
   const { T, plan } = ctx;
   const n = T.path.length;
   if (k === n - 1 && T.linktype === "root") return emitLink(ctx, k);
@@ -195,36 +199,34 @@ function emitStep(ctx: StepContext, k: number, inLoopCopy: boolean): string | nu
   const nextK = k + 1 < n ? k + 1 : 0;
   const expect = T.path[nextK];
   const sameFrameNext = expect.pt === pt;
-  const checks = inLoopCopy ? plan.checksLoop : plan.checksPre;
   const parts: string[] = [];
-  if (patchable(bcOp(word))) parts.push(`if (B${j}[${pc}] !== ${word}) ${stopBefore(ctx, k, true)}`);
+  if (patchable(bcOp(word))) parts.push(`if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}`);
   if (bcOp(ins) === Op.ITERN) {
     const w = pt.bc[pc + 1];
-    parts.push(`if (B${j}[${pc + 1}] !== ${w}) ${stopBefore(ctx, k, true)}`);
+    parts.push(`if (B${j}[${pc + 1}] !== ${w}) ${backOff(ctx, k)}`);
   }
-  const chk = emitChecks(ctx, checks, k, j, inLoopCopy);
+  const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   parts.push(chk);
   if (isJOp(bcOp(word))) parts.push("passJop();");
   const branch = plan.branch[k];
-  const guard = branch !== 0 ? `r.guard = ${branch}; r.guardInLoop = ${inLoopCopy && plan.loopPart};` : "";
-  const op = emitOp(ctx, k, j, pt, pc, ins, inLoopCopy, guard);
+  const guard = branch !== 0 ? `r.guard = ${branch}; r.guardInLoop = ${plan.loopPart ? "inLoop" : "false"};` : "";
+  const op = emitOp(ctx, k, j, pt, pc, ins, guard);
   if (op === null) return null;
   parts.push(op.code);
   // The transition to the path's next step.
   if (op.flow === "straight") {
     parts.push(guard);
-    if (!(sameFrameNext && expect.pc === pc + 1)) parts.push(leaveAfter(ctx, k, inLoopCopy, String(pc + 1)));
+    if (!(sameFrameNext && expect.pc === pc + 1)) parts.push(leaveAfter(ctx, k, String(pc + 1)));
   } else if (op.flow === "branch") {
     parts.push(guard);
-    if (!sameFrameNext) parts.push(leaveAfter(ctx, k, inLoopCopy, "npc"));
-    else parts.push(`if (npc !== ${expect.pc}) ${exitAfter(ctx, k, inLoopCopy, "npc")}`);
-    if (op.ticks) parts.push(`if (S.ticks <= 0) ${leaveAfter(ctx, k, inLoopCopy, String(expect.pc), true)}`);
+    if (!sameFrameNext) parts.push(leaveAfter(ctx, k, "npc"));
+    else parts.push(`if (npc !== ${expect.pc}) ${exitAfter(ctx, k, "npc")}`);
+    if (op.ticks) parts.push(`if (S.ticks <= 0) ${leaveAfter(ctx, k, String(expect.pc), true)}`);
   }
   // "call" and "return" checked the next step themselves.
   if (k === n - 1) {
-    if (inLoopCopy) parts.push(`k = ${n}; continue;`);
-    else if (plan.loopPart) parts.push(`wrapped(r); k = ${n}; continue;`);
+    if (plan.loopPart) parts.push("if (!inLoop) { wrapped(r); inLoop = true; } k = 0; continue;");
     else parts.push("k = 0; continue;");
   }
   return parts.join("\n");
@@ -242,7 +244,7 @@ function emitLink(ctx: StepContext, k: number): string | null {
   const j = ctx.protoIndex.get(pt) as number;
   const word = pt.bc[pc];
   const op = bcOp(word);
-  const chk = emitChecks(ctx, plan.checksPre, k, j, false);
+  const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   const branch = plan.branch[k];
   const guard = branch !== 0 ? `r.guard = ${branch}; r.guardInLoop = false;` : "";
@@ -272,7 +274,7 @@ function emitLink(ctx: StepContext, k: number): string | null {
     }
     default: return null;
   }
-  return `if (B${j}[${pc}] !== ${word}) ${stopBefore(ctx, k, true)}
+  return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
     ${chk} ${guard} r.atJop = false;
     pathEnd(r, ${branch !== 0});
     ci.pc = ${pc}; L.multres = multres;
@@ -280,25 +282,33 @@ function emitLink(ctx: StepContext, k: number): string | null {
     return continueAt(L, ci, npc, multres);`;
 }
 
-/** The step's checks, inline where simple, else through the simulation's (either way no exit is taken here). */
-function emitChecks(ctx: StepContext, list: CheckList, k: number, j: number, inLoopCopy: boolean): string | null {
-  const from = list.start[k];
-  const to = list.start[k + 1];
+/**
+ * The step's checks, inline where simple, else through the simulation's
+ * (either way no exit is taken here). The loop part repeats only some of
+ * the pre-roll's (runplan.ts): the others are made while !inLoop.
+ */
+function emitChecks(ctx: StepContext, k: number, j: number): string | null {
+  const { plan } = ctx;
+  const pre = plan.checksPre;
+  const from = pre.start[k];
+  const to = pre.start[k + 1];
   if (from === to) return "";
   const { pt, pc } = ctx.T.path[k];
   const ins = pt.bc[pc];
-  const hand = `return checkExit(L, r, ci, ${k}, ${pc}, multres);`;
+  const hand = `{ xk = ${~k}; xpc = ${pc}; break steps; }`;
+  const loopGuards = new Set<number>();
+  if (plan.loopPart) for (let i = plan.checksLoop.start[k]; i < plan.checksLoop.start[k + 1]; i++) loopGuards.add(plan.checksLoop.guard[i]);
   const tests: string[] = [];
   let inArray = false; // a bounds check before made the load an array slot
   for (let i = from; i < to; i++) {
     let value: string | null = null;
     let test: string | null = null;
-    switch (list.kind[i]) {
-      case CheckKind.slotType: value = `stack[base0 + ${list.slot[i]}]`; break;
+    switch (pre.kind[i]) {
+      case CheckKind.slotType: value = `stack[base0 + ${pre.slot[i]}]`; break;
       case CheckKind.loadType: value = loadValue(ctx, j, ins, inArray); break;
       case CheckKind.callee: {
-        const spec = list.callee[i] as CalleeSpec;
-        const v = `stack[base0 + ${list.slot[i]}]`;
+        const spec = pre.callee[i] as CalleeSpec;
+        const v = `stack[base0 + ${pre.slot[i]}]`;
         test = spec.by === "identity" ? `${v} === ${constant(ctx, spec.fn)}`
           : spec.by === "proto" ? `(${v} instanceof LuaClosure && ${v}.proto === ${constant(ctx, spec.proto)})`
           : `(${v} instanceof NativeFunction && ${v}.name === ${JSON.stringify(spec.name)})`;
@@ -308,15 +318,31 @@ function emitChecks(ctx: StepContext, list: CheckList, k: number, j: number, inL
       default: break;
     }
     if (value !== null) {
-      const t = typeTest("cv", list.type[i]);
-      if (t !== null) { if (t !== "") tests.push(`{ const cv = ${value}; if (!(${t})) ${hand} }`); continue; }
+      const t = typeTest("cv", pre.type[i]);
+      if (t !== null) {
+        if (t !== "") tests.push(`{ const cv = ${value}; if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand} }`);
+        continue;
+      }
     } else if (test !== null) {
-      tests.push(`if (!(${test})) ${hand}`);
+      tests.push(`if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${test})) ${hand}`);
       continue;
     }
     return `ci.pc = ${pc}; if (!checksPass(r, ${k}, L, P${j}, ${pc})) ${hand}`;
   }
-  return `${tests.join("\n")}\nr.guard = ${list.guard[to - 1]}; r.guardInLoop = ${inLoopCopy};`;
+  // The guard passed last: checksHold leaves the last of the part's list there.
+  const lastPre = pre.guard[to - 1];
+  const loopTo = plan.checksLoop.start[k + 1];
+  const lastLoop = plan.loopPart && loopTo > plan.checksLoop.start[k] ? plan.checksLoop.guard[loopTo - 1] : -1;
+  let guard: string;
+  if (!plan.loopPart) guard = `r.guard = ${lastPre}; r.guardInLoop = false;`;
+  else if (lastLoop < 0) guard = `if (!inLoop) { r.guard = ${lastPre}; r.guardInLoop = false; }`;
+  else guard = `r.guard = ${lastLoop === lastPre ? lastPre : `inLoop ? ${lastLoop} : ${lastPre}`}; r.guardInLoop = inLoop;`;
+  return `${tests.join("\n")}\n${guard}`;
+}
+
+/** "!inLoop && " for a check the loop part does not repeat. */
+function onlyPre(plan: RunPlan, loopGuards: Set<number>, guard: number): string {
+  return plan.loopPart && !loopGuards.has(guard) ? "!inLoop && " : "";
 }
 
 /** An object the code compares with, as a name bound once per trace. */
@@ -334,8 +360,8 @@ function loadValue(ctx: StepContext, j: number, ins: number, inArray: boolean): 
   switch (op) {
     case Op.TGETV: return inArray ? `${t}.arr[${slot(bcC(ins))}]` : `(${t} instanceof LuaTable ? ${t}.get(${slot(bcC(ins))}) : undefined)`;
     case Op.TGETB: return inArray ? `${t}.arr[${bcC(ins)}]` : `(${t} instanceof LuaTable ? ${t}.getInt(${bcC(ins)}) : undefined)`;
-    case Op.TGETS: return `(${t} instanceof LuaTable ? ${t}.get(${kstr(bcC(ins))}) : undefined)`;
-    case Op.GGET: return `cl.env.get(${kstr(bcD(ins))})`;
+    case Op.TGETS: return `(${t} instanceof LuaTable ? ${t}.getStrH(${kstr(bcC(ins))}, h${j}_${bcC(ins)}) : undefined)`;
+    case Op.GGET: return `cl.env.getStrH(${kstr(bcD(ins))}, h${j}_${bcD(ins)})`;
     case Op.UGET: return `cl.upvals[${bcD(ins)}].get()`;
     default: return null;
   }
@@ -377,7 +403,7 @@ interface OpCode {
 
 /** The instruction's semantics on its fast path; off it, the step goes back to the interpreter. */
 function emitOp(
-  ctx: StepContext, k: number, j: number, pt: Proto, pc: number, ins: number, inLoopCopy: boolean, guard: string,
+  ctx: StepContext, k: number, j: number, pt: Proto, pc: number, ins: number, guard: string,
 ): OpCode | null {
   const op = bcOp(ins);
   const a = bcA(ins);
@@ -386,7 +412,7 @@ function emitOp(
   const d = bcD(ins);
   const next = pc + 1;
   const S_ = slot;
-  const back = stopBefore(ctx, k, true);
+  const back = backOff(ctx, k);
   const kstr = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `k${j}_${i}`; };
   const khash = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `h${j}_${i}`; };
   const knum = (i: number): string => numLiteral(pt.knum[i]);
@@ -506,8 +532,7 @@ function emitOp(
     case Op.TGETS:
       return straight(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable)) ${back}
-        const node = t.node; let nd = (${khash(c)} & t.hmask) << 2; let v;
-        do { if (node[nd] === ${kstr(c)}) { v = node[nd + ${NodeSlot.VAL}]; break; } nd = node[nd + ${NodeSlot.NEXT}]; } while (nd >= 0);
+        const v = t.getStrH(${kstr(c)}, ${khash(c)});
         if (v === undefined && t.metatable !== undefined) ${back}
         ${S_(a)} = v; }`);
     case Op.TGETB:
@@ -526,9 +551,7 @@ function emitOp(
     case Op.TSETS:
       return straight(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
-        const node = t.node; let nd = (${khash(c)} & t.hmask) << 2;
-        do { if (node[nd] === ${kstr(c)}) { node[nd + ${NodeSlot.VAL}] = ${S_(a)}; break; } nd = node[nd + ${NodeSlot.NEXT}]; } while (nd >= 0);
-        if (nd < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, ${S_(a)}); } }`);
+        ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, ${S_(a)}); }`);
     case Op.TSETB:
       return straight(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
@@ -610,7 +633,7 @@ function emitOp(
             L.depth--; multres = cnt; L.top = dst + (wanted >= 0 ? wanted : cnt); }
           ci = L.frames[L.depth]; base = ci.base | 0; cl = ci.closure;
           ${guard}
-          if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exitAfter(ctx, k, inLoopCopy, "ci.pc")}`,
+          if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exitAfter(ctx, k, "ci.pc")}`,
       };
     }
 
