@@ -707,6 +707,7 @@ export class JitSim implements JitHooks {
    * next here, so the JS stack stays flat however long the chain.
    */
   private runCompiled(L: LuaThread, code: TraceCode, r: Running, entryDepth: number, entry: number): number {
+    this.S.stopPc = -1; // compiled code follows every step itself
     let how = code.fn(L, r, entryDepth, entry);
     while (how === CHAIN) {
       const next = this.run as Running;

@@ -185,22 +185,26 @@ function emitStep(ctx: StepContext, k: number): string | null {
   const { T, plan } = ctx;
   const n = T.path.length;
   if (k === n - 1 && T.linktype === "root") return emitLink(ctx, k);
-  if (plan.fast[k] !== 1) return null;
+  const ending = k === n - 1 && T.linktype === "return";
+  if (plan.fast[k] !== 1 && !ending) return null;
   const { pt, pc } = T.path[k];
   const j = ctx.protoIndex.get(pt) as number;
   const word = pt.bc[pc];
   let ins = word;
-  if (isJOp(bcOp(word))) {
+  // A function header another trace patched (since): the interpreter would enter that trace there.
+  const header = (bcOp(word) === Op.FUNCF || (bcOp(word) === Op.JFUNCF && plan.isJop[k] !== 1)) && k + 1 < n;
+  if (isJOp(bcOp(word)) && !header) {
     if (plan.isJop[k] !== 1) return null; // another trace's J-op (a link): the interpreter enters it
     ins = ctx.startIns(pt, pc);
     const orig = bcOp(ins);
     if (orig !== Op.FORL && orig !== Op.ITERL && orig !== Op.LOOP && orig !== Op.ITERN && orig !== Op.FUNCF && orig !== Op.FUNCV) return null;
   }
+  if (header) ins = bcOp(word) === Op.FUNCF ? word : ctx.startIns(pt, pc);
   const nextK = k + 1 < n ? k + 1 : 0;
   const expect = T.path[nextK];
   const sameFrameNext = expect.pt === pt;
   const parts: string[] = [];
-  if (patchable(bcOp(word))) parts.push(`if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}`);
+  if (patchable(bcOp(word)) && !header) parts.push(`if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}`);
   if (bcOp(ins) === Op.ITERN) {
     const w = pt.bc[pc + 1];
     parts.push(`if (B${j}[${pc + 1}] !== ${w}) ${backOff(ctx, k)}`);
@@ -208,11 +212,19 @@ function emitStep(ctx: StepContext, k: number): string | null {
   const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   parts.push(chk);
-  if (isJOp(bcOp(word))) parts.push("passJop();");
+  if (header) {
+    const plain = bcOp(word) === Op.FUNCF ? word : ctx.startIns(pt, pc);
+    parts.push(`if (B${j}[${pc}] !== ${plain}) {
+      if ((B${j}[${pc}] & 0xff) !== ${Op.JFUNCF}) ${backOff(ctx, k)}
+      r.cursor = ${k + 1}; r.atJop = false; S.stopPc = -1; ci.pc = ${pc}; L.multres = multres;
+      jitEnter(L, P${j}, ${pc}); return continueAt(L, ci, ${pc + 1}, multres);
+    }`);
+  }
+  if (isJOp(bcOp(word)) && !header) parts.push("passJop();");
   const branch = plan.branch[k];
   const guard = branch !== 0 ? `r.guard = ${branch}; r.guardInLoop = ${plan.loopPart ? "inLoop" : "false"};` : "";
-  const op = emitOp(ctx, k, j, pt, pc, ins, guard);
-  if (op === null) return null;
+  const op = emitOp(ctx, k, j, pt, pc, ins, guard, ending);
+  if (op === null || (ending && op.flow !== "return")) return null;
   parts.push(op.code);
   // The transition to the path's next step.
   if (op.flow === "straight") {
@@ -403,7 +415,7 @@ interface OpCode {
 
 /** The instruction's semantics on its fast path; off it, the step goes back to the interpreter. */
 function emitOp(
-  ctx: StepContext, k: number, j: number, pt: Proto, pc: number, ins: number, guard: string,
+  ctx: StepContext, k: number, j: number, pt: Proto, pc: number, ins: number, guard: string, ending: boolean,
 ): OpCode | null {
   const op = bcOp(ins);
   const a = bcA(ins);
@@ -632,8 +644,11 @@ function emitOp(
             if (wanted >= 0) for (let i = cnt; i < wanted; i++) stack[dst + i] = undefined;
             L.depth--; multres = cnt; L.top = dst + (wanted >= 0 ? wanted : cnt); }
           ci = L.frames[L.depth]; base = ci.base | 0; cl = ci.closure;
-          ${guard}
-          if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exitAfter(ctx, k, "ci.pc")}`,
+          ${ending
+            // The trace ends with this return (linktype return): the interpreter goes on in the caller.
+            ? "pathEnd(r, false); return continueAt(L, ci, ci.pc, multres);"
+            : `${guard}
+          if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exitAfter(ctx, k, "ci.pc")}`}`,
       };
     }
 
