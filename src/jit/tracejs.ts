@@ -327,6 +327,29 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
         break;
       }
       case CheckKind.keyBounds: test = boundsTest(ins); inArray = test !== null; break;
+      case CheckKind.stopBounds: {
+        const t = indexedTable(ins);
+        const v = `stack[base0 + ${pre.slot[i]}]`;
+        if (t !== null) test = `(${t} instanceof LuaTable && typeof ${v} === "number" && ${v} >= 0 && ${v} < ${t}.arr.length && Math.floor(${v}) === ${v})`;
+        break;
+      }
+      case CheckKind.keyOutside: {
+        const t = indexedTable(ins);
+        const key = indexKey(ins);
+        if (t !== null && key !== null) test = `(${t} instanceof LuaTable && typeof ${key} === "number" && Number.isInteger(${key}) && ${key} >= ${t}.arr.length)`;
+        break;
+      }
+      case CheckKind.hashEmpty: {
+        const t = indexedTable(ins);
+        if (t !== null) test = `(${t} instanceof LuaTable && ${t}.hmask === 0)`;
+        break;
+      }
+      case CheckKind.keyPresent: case CheckKind.keyAbsent: {
+        const t = indexedTable(ins);
+        const key = indexKey(ins);
+        if (t !== null && key !== null) test = `(${t} instanceof LuaTable && (${t}.keyIndex(${key}) > ${t}.asize) === ${pre.kind[i] === CheckKind.keyPresent})`;
+        break;
+      }
       default: break;
     }
     if (value !== null) {
@@ -392,6 +415,20 @@ function typeTest(v: string, type: number): string | null {
     case TypeCode.other: return "";
     default: return null;
   }
+}
+
+/** The table an indexing instruction with a number or constant-integer key reads or writes (as the simulation's accessedTable). */
+function indexedTable(ins: number): string | null {
+  const op = bcOp(ins);
+  return op === Op.TGETV || op === Op.TSETV || op === Op.TGETB || op === Op.TSETB ? slot(bcB(ins)) : null;
+}
+
+/** Its key (as the simulation's accessedKey). */
+function indexKey(ins: number): string | null {
+  const op = bcOp(ins);
+  if (op === Op.TGETV || op === Op.TSETV) return slot(bcC(ins));
+  if (op === Op.TGETB || op === Op.TSETB) return String(bcC(ins));
+  return null;
 }
 
 /** The access's key lies in the table's array part (as the simulation's boundsHold). */
