@@ -82,12 +82,17 @@ interface Recording {
 /**
  * A compiled trace being run (the machine code LuaJIT would execute), followed
  * along its path. A class, so that every instance has one shape: the fast path
- * reads it for nearly every bytecode the interpreter reports.
+ * reads it for nearly every bytecode the interpreter reports. Each trace keeps
+ * one and reuses it for its next run (exits and links start runs by the million).
  */
 class Running implements RunCursor {
   readonly plan: RunPlan;
   /** The trace compiled to JS (null: the interpreter reports each step to follow()). */
-  readonly code: TraceCode | null;
+  code: TraceCode | null;
+  /** Counts the runs this record was reused for: code holding it can tell a run begun since. */
+  gen = 0;
+  /** Stack index of the trace's first frame. */
+  base0: number;
   /** Compiled code handed step `cursor` back: its next report is followed, not run compiled. */
   skipJs = false;
   /** plan.nextPre / checksPre or plan.nextLoop / checksLoop, for the part being run. */
@@ -107,13 +112,31 @@ class Running implements RunCursor {
   /** The trace called a builtin at (pt, pc - 1) in frame `depth`; what follows is stitched. */
   stitch: { pt: Proto; pc: number; depth: number } | undefined = undefined;
 
-  /** base0: stack index of the trace's first frame. */
-  constructor(readonly T: Trace, cursor: number, readonly base0: number, code: TraceCode | null) {
+  constructor(readonly T: Trace, cursor: number, base0: number, code: TraceCode | null) {
     this.plan = T.plan ?? (T.plan = runPlan(T));
     this.code = code;
+    this.base0 = base0;
     this.next = this.plan.nextPre;
     this.checks = this.plan.checksPre;
     this.cursor = cursor;
+  }
+
+  /** A new run from step `cursor`, as a fresh record would start it. */
+  restart(cursor: number, base0: number, code: TraceCode | null): this {
+    this.gen++;
+    this.code = code;
+    this.base0 = base0;
+    this.skipJs = false;
+    this.next = this.plan.nextPre;
+    this.checks = this.plan.checksPre;
+    this.cursor = cursor;
+    this.inLoop = false;
+    this.guard = 0;
+    this.guardInLoop = false;
+    this.atJop = false;
+    this.coasting = false;
+    this.stitch = undefined;
+    return this;
   }
 }
 
@@ -131,6 +154,9 @@ export interface JitSimOptions {
   /** Seed of the penalty randomness (LuaJIT seeds its PRNG per process). */
   seed?: number;
 }
+
+/** A trace's path is compiled to JS on its this-many-th run. */
+const COMPILE_AFTER_ENTRIES = 4;
 
 /** What compiled trace code returns to go on in the compiled code of this.run (JitSim.runCompiled). */
 const CHAIN = -1;
@@ -628,7 +654,7 @@ export class JitSim implements JitHooks {
 
   /** Run T from step `cursor`; `now`: the interpreter is at that step already (it is followed next). */
   private startRun(T: Trace, cursor: number, base0: number, now = false): void {
-    const r = new Running(T, cursor, base0, this.codeOf(T));
+    const r = this.runnerFor(T, cursor, base0);
     this.run = r;
     this.updateCounting();
     if (!now) this.moveTo(r, cursor);
@@ -656,11 +682,22 @@ export class JitSim implements JitHooks {
     r.cursor = 0;
   }
 
+  /** A run of T from step `cursor` (T's reused record). */
+  private runnerFor(T: Trace, cursor: number, base0: number): Running {
+    const code = this.codeOf(T);
+    const r = T.runner as Running | null;
+    if (r !== null) return r.restart(cursor, base0, code);
+    const fresh = new Running(T, cursor, base0, code);
+    T.runner = fresh;
+    return fresh;
+  }
+
   /** T's path compiled to JS, on its first run (null: it is followed through the interpreter). */
   private codeOf(T: Trace): TraceCode | null {
-    if (T.code === undefined) {
-      T.code = this.S.compile ? compileTrace(T, T.plan ?? (T.plan = runPlan(T)), this.traceRuntime, (pt, pc) => this.startIns(pt, pc)) : null;
-    }
+    if (T.code !== undefined) return T.code;
+    // A trace run only a few times is not worth V8's compile.
+    if (++T.entries < COMPILE_AFTER_ENTRIES) return null;
+    T.code = this.S.compile ? compileTrace(T, T.plan ?? (T.plan = runPlan(T)), this.traceRuntime, (pt, pc) => this.startIns(pt, pc)) : null;
     return T.code;
   }
 
@@ -748,7 +785,7 @@ export class JitSim implements JitHooks {
   ): number {
     const T = r.T;
     const pt = (ci.closure as LuaClosure).proto;
-    const side = T.sides.get(exitno);
+    const side = T.sides[exitno];
     const Ts = side === undefined ? undefined : this.traces[side];
     if (Ts === undefined || this.run !== r || bcOp(pt.bc[pc]) === Op.JLOOP) {
       r.guard = guard;
@@ -766,7 +803,7 @@ export class JitSim implements JitHooks {
       return RecordResult.resume;
     }
     // takeExit's endRun and startRun, the run going straight from r to the side trace.
-    const rs = new Running(Ts, Ts.entryStep, ci.base, this.codeOf(Ts));
+    const rs = this.runnerFor(Ts, Ts.entryStep, ci.base);
     this.run = rs;
     this.S.stopPc = -1;
     // The interpreter would report pc now: run the side trace's code if it starts there.
@@ -861,7 +898,7 @@ export class JitSim implements JitHooks {
       if (orig === Op.ITERN || (orig >= Op.RETM && orig <= Op.RET1)) this.exitedAt = { pt, pc };
     }
     const exitno = T.model !== null ? T.model.exitOf(guard, inLoop) : 0;
-    const side = T.sides.get(exitno);
+    const side = T.sides[exitno];
     if (side !== undefined) {
       const Ts = this.traces[side];
       if (Ts !== undefined && Ts.path.length > 0) {
@@ -1121,7 +1158,7 @@ export class JitSim implements JitHooks {
   /** trace_stop for a side trace: patch the parent's exit, chain it to its root. */
   private attachSide(T: Trace): void {
     const parent = this.traces[T.parent];
-    if (parent !== undefined) parent.sides.set(T.exitno, T.traceno);
+    if (parent !== undefined) parent.sides[T.exitno] = T.traceno;
     const root = this.traces[T.root];
     if (root !== undefined) {
       root.nchild++;

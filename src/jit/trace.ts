@@ -41,13 +41,17 @@ export class Trace {
   /** How often each exit was taken (snap->count); exits with a side trace are not counted. */
   readonly exitCounts = new Map<number, number>();
   /** Side trace (or fallback stub) patched into each exit. */
-  readonly sides = new Map<number, number>();
+  readonly sides: number[] = [];
   /** Side traces: path steps before the failed guard (they ran already when the exit is taken). */
   entryStep = 0;
   /** The path as flat arrays for running it (made on first entry). */
   plan: RunPlan | null = null;
   /** The path compiled to JS (made on first entry; null: followed through the interpreter). */
   code: TraceCode | null | undefined = undefined;
+  /** The simulation's record of a run of this trace, reused from run to run (opaque here). */
+  runner: object | null = null;
+  /** Times the trace was entered while not yet compiled (it is compiled once it proves hot). */
+  entries = 0;
   /** Root traces: number of side traces compiled for it (nchild). */
   nchild = 0;
   /**

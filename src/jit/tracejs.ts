@@ -28,6 +28,8 @@ import { TypeCode } from "./vtype.ts";
 export interface RunCursor {
   readonly plan: RunPlan;
   readonly base0: number;
+  /** Changes when the record is reused for a new run. */
+  readonly gen: number;
   cursor: number;
   inLoop: boolean;
   guard: number;
@@ -630,7 +632,7 @@ function emitOp(
       return straight(`${tickCheck} const fn = ${iter ? S_(a - 3) : S_(a)};
         if (!(${NATIVE_IN_PLACE})) ${back}
         ${setup} ${guard} ci.pc = ${next}; ${ticks}
-        r.cursor = ${k + 1 < ctx.T.path.length ? k + 1 : 0};
+        r.cursor = ${k + 1 < ctx.T.path.length ? k + 1 : 0}; const gen = r.gen;
         const fidx = base + ${a}, nargs = ${nargs};
         L.top = fidx + 2 + nargs;
         if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
@@ -639,7 +641,7 @@ function emitOp(
         if (nr < 0) { L.pendingCall = fidx; L.pendingResults = ${nres}; L.multres = multres; return ${RecordResult.done}; }
         finishNative(L, fidx, fidx + 2, nr, ${nres});
         multres = L.top - fidx; L.top = base + ${pt.framesize}; stack = L.stack;
-        if (running() !== r || r.cursor !== ${k + 1 < ctx.T.path.length ? k + 1 : 0} || S.recording !== true) { L.multres = multres; S.stopPc = -1; return ${RecordResult.resume}; }`);
+        if (running() !== r || r.gen !== gen || r.cursor !== ${k + 1 < ctx.T.path.length ? k + 1 : 0} || S.recording !== true) { L.multres = multres; S.stopPc = -1; return ${RecordResult.resume}; }`);
     }
     case Op.CALLT: case Op.CALLMT: {
       if (expect.pc !== 0) return null;
