@@ -44,3 +44,18 @@ describe("compiled traces follow their paths as the interpreter does", () => {
     }
   }
 });
+
+describe("runaway programs stop in compiled traces as in the interpreter", () => {
+  const runaways: Record<string, string> = {
+    "a loop": "local s = 0\nwhile true do s = s + 1 end",
+    "a loop with side exits": "local s = 0\nlocal i = 0\nwhile true do i = i + 1 if i % 3 == 0 then s = s + 1 else s = s - 1 end end",
+    "recursion through a loop": "local function f(n) local s = 0 for i = 1, n do s = s + i end return s end\nwhile true do f(10) end",
+  };
+  for (const [name, source] of Object.entries(runaways)) {
+    it(name, () => {
+      const compiled = events(source, "main.lua", { budget: 300_000 });
+      expect(compiled.at(-1)).toMatchObject({ type: "end", status: "halted", error: "instruction budget exhausted" });
+      expect(compiled).toEqual(events(source, "main.lua", { budget: 300_000, compile: false }));
+    });
+  }
+});
