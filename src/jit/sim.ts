@@ -695,8 +695,9 @@ export class JitSim implements JitHooks {
   /** T's path compiled to JS, on its first run (null: it is followed through the interpreter). */
   private codeOf(T: Trace): TraceCode | null {
     if (T.code !== undefined) return T.code;
-    // A trace run only a few times is not worth V8's compile.
-    if (++T.entries < COMPILE_AFTER_ENTRIES) return null;
+    // A trace run only a few times is not worth V8's compile, unless it loops (one run may go round for long).
+    const plan = T.plan ?? (T.plan = runPlan(T));
+    if (++T.entries < COMPILE_AFTER_ENTRIES && !plan.wraps) return null;
     T.code = this.S.compile ? compileTrace(T, T.plan ?? (T.plan = runPlan(T)), this.traceRuntime, (pt, pc) => this.startIns(pt, pc)) : null;
     return T.code;
   }
