@@ -791,11 +791,7 @@ export class JitSim implements JitHooks {
     if (Ts === undefined || this.run !== r || bcOp(pt.bc[pc]) === Op.JLOOP) {
       r.guard = guard;
       r.guardInLoop = inLoop;
-      r.skipJs = true;
-      ci.pc = pc;
-      this.S.stopPc = -1;
-      L.multres = multres;
-      return RecordResult.resume;
+      return leaveHelpers.before(L, r, ci, pc, r.cursor, true, multres);
     }
     ci.pc = pc;
     L.multres = multres;
