@@ -698,7 +698,7 @@ export class JitSim implements JitHooks {
     // A trace run only a few times is not worth V8's compile, unless it loops (one run may go round for long).
     const plan = T.plan ?? (T.plan = runPlan(T));
     if (++T.entries < COMPILE_AFTER_ENTRIES && !plan.wraps) return null;
-    T.code = this.S.compile ? compileTrace(T, T.plan ?? (T.plan = runPlan(T)), this.traceRuntime, (pt, pc) => this.startIns(pt, pc)) : null;
+    T.code = this.S.compile ? compileTrace(T, plan, this.traceRuntime, (pt, pc) => this.startIns(pt, pc)) : null;
     return T.code;
   }
 

@@ -88,8 +88,8 @@ interface StepContext {
 /** Ops the simulation may patch (or that are patched): code for them holds only while the word is unchanged. */
 function patchable(op: number): boolean {
   return op === Op.FORI || op === Op.FORL || op === Op.ITERL || op === Op.ITERN || op === Op.LOOP ||
-    op === Op.FUNCF || op === Op.FUNCV || (op >= Op.RETM && op <= Op.RET1) || op === Op.ISNEXT || op === Op.ITERC ||
-    (op >= Op.JFORI && op <= Op.JFUNCV) || op === Op.JMP;
+    op === Op.FUNCF || op === Op.FUNCV || (op >= Op.RETM && op <= Op.RET1) || op === Op.ISNEXT ||
+    (op >= Op.JFORI && op <= Op.JFUNCV);
 }
 
 const isJOp = (op: number): boolean =>
@@ -106,6 +106,7 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
   const protos: Proto[] = [];
   const protoIndex = new Map<Proto, number>();
   for (const st of T.path) if (!protoIndex.has(st.pt)) { protoIndex.set(st.pt, protos.length); protos.push(st.pt); }
+  if (protos.some((pt) => pt.khash === undefined)) return null; // the interpreter hashes constants on a prototype's first run
   const ctx: StepContext = { T, plan, protoIndex, kgcUsed: new Set(), extra: [], startIns };
   const ok = new Uint8Array(n);
   const cases: string[] = [];
@@ -138,8 +139,6 @@ ${cases.join("\n")}
   if (xk < 0) return checkExit(L, r, ci, ~xk, xpc, multres);
   return before(L, r, ci, xpc, xk, true, multres);
 };`;
-  for (const pt of protos) if (pt.khash === undefined) return null; // the interpreter hashes constants on a prototype's first run
-  if (process.env.DUMPTJS) console.error("SIZE", T.traceno, n, source.length);
   const factory = new Function("R", "PTS", "EXTRA", source) as (R: TraceRuntime, PTS: Proto[], EXTRA: unknown[]) => CompiledTrace;
   return { fn: factory(R, protos, ctx.extra), ok };
 }
@@ -215,8 +214,7 @@ function emitStep(ctx: StepContext, k: number): string | null {
   if (chk === null) return null;
   parts.push(chk);
   if (header) {
-    const plain = bcOp(word) === Op.FUNCF ? word : ctx.startIns(pt, pc);
-    parts.push(`if (B${j}[${pc}] !== ${plain}) {
+    parts.push(`if (B${j}[${pc}] !== ${ins}) {
       if ((B${j}[${pc}] & 0xff) !== ${Op.JFUNCF}) ${backOff(ctx, k)}
       r.cursor = ${k + 1}; r.atJop = false; S.stopPc = -1; ci.pc = ${pc}; L.multres = multres;
       jitEnter(L, P${j}, ${pc}); return continueAt(L, ci, ${pc + 1}, multres);
@@ -328,7 +326,11 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
           : `(${v} instanceof NativeFunction && ${v}.name === ${JSON.stringify(spec.name)})`;
         break;
       }
-      case CheckKind.keyBounds: test = boundsTest(ins); inArray = test !== null; break;
+      case CheckKind.keyBounds:
+        test = boundsTest(ins);
+        // A load checked after it reads the array slot, if this check is made in both parts.
+        inArray = test !== null && onlyPre(plan, loopGuards, pre.guard[i]) === "";
+        break;
       case CheckKind.stopBounds: {
         const t = indexedTable(ins);
         const v = `stack[base0 + ${pre.slot[i]}]`;
@@ -616,7 +618,7 @@ function emitOp(
       const setup = iter ? `${S_(a)} = ${S_(a - 3)}; ${S_(a + 2)} = ${S_(a - 2)}; ${S_(a + 3)} = ${S_(a - 1)};` : "";
       const ticks = iter ? "" : "S.ticks--;";
       const tickCheck = iter ? "" : `if (S.ticks <= 1) ${back}`;
-      if (expect.pc === 0 && !(expect.pt === pt && pc + 1 === 0)) {
+      if (expect.pc === 0) {
         // A Lua function the trace went into: its frame is pushed here.
         return {
           flow: "call",
