@@ -9,8 +9,11 @@
 // returns, builtins called in place). Anything else hands the step back to
 // the interpreter, which reports it and follows as before: compiled code
 // leaves the Running cursor exactly where follow() would have left it, so
-// the two can take turns at any step. Slots stay in the stack array, which
-// is therefore always complete for whatever the simulation reads.
+// the two can take turns at any step. The slots of the trace's first frame
+// live in JS locals while its steps run there (V8 then keeps numbers
+// unboxed); they are written back to the stack array before anything else
+// can read it (leaving, a call out, a frame pushed) and read again after
+// anything else may have written it. Other frames' slots stay in the array.
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { IsType, Op } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
@@ -19,6 +22,7 @@ import type { JsRuntime } from "../vm/jsgen/runtime.ts";
 import { RecordResult } from "../vm/jithooks.ts";
 import type { CallInfo, LuaThread } from "../vm/thread.ts";
 import { FrameKind } from "../vm/thread.ts";
+import { NodeSlot } from "../vm/table.ts";
 import type { CalleeSpec } from "./irmodel.ts";
 import { CheckKind, type RunPlan } from "./runplan.ts";
 import type { Trace } from "./trace.ts";
@@ -83,6 +87,94 @@ interface StepContext {
   extra: unknown[];
   /** The instruction a J-op of this trace stands for. */
   startIns: (pt: Proto, pc: number) => number;
+  /** 1: step k runs in the trace's first frame (base === base0), whose slots are JS locals. */
+  root: Uint8Array;
+  /** Slots below this index of the first frame are locals (its prototype's framesize). */
+  rootSize: number;
+  /** The step being emitted uses the locals (root[k], until code leaves the frame). */
+  local: boolean;
+  /** The step's checks loaded the value its load reads, into the const lv (null: they did not). */
+  loaded: string | null;
+  /** Locals read and written anywhere (declared, reloaded) and written (spilled). */
+  reads: Set<number>;
+  writes: Set<number>;
+}
+
+/**
+ * Placeholders for the code that writes the locals of slots [lo, hi) back to
+ * the stack array / reads them again (filled in once all steps are emitted).
+ */
+const spillRange = (lo: number, hi: number): string => `/*@spill:${lo}:${hi}*/`;
+const reloadRange = (lo: number, hi: number): string => `/*@reload:${lo}:${hi}*/`;
+const SPILL = spillRange(0, 1 << 30);
+const RELOAD = reloadRange(0, 1 << 30);
+
+/** A slot of the current frame, read: a local in the first frame, else the stack array. */
+function rd(ctx: StepContext, i: number): string {
+  if (ctx.local && i >= 0 && i < ctx.rootSize) { ctx.reads.add(i); return `s${i}`; }
+  return slot(i);
+}
+
+/** A slot of the current frame, as the target of an assignment. */
+function wr(ctx: StepContext, i: number): string {
+  if (ctx.local && i >= 0 && i < ctx.rootSize) { ctx.writes.add(i); return `s${i}`; }
+  return slot(i);
+}
+
+/** A slot counted from the first frame's base (the checks' slots), read. */
+function rd0(ctx: StepContext, i: number): string {
+  if (ctx.local && i >= 0 && i < ctx.rootSize) { ctx.reads.add(i); return `s${i}`; }
+  return `stack[base0 + ${i}]`;
+}
+
+/**
+ * Before control leaves compiled code or calls out: the guard passed last
+ * (kept in the locals g, gl) into r, and in the first frame the locals into
+ * the stack array.
+ */
+function sync(ctx: StepContext): string {
+  return `r.guard = g; r.guardInLoop = gl;${ctx.local ? ` ${SPILL}` : ""}`;
+}
+
+/** The first frame is left (a call, a tail call, a return): the stack array holds its slots from here. */
+function leaveFrame(ctx: StepContext): string {
+  if (!ctx.local) return "";
+  ctx.local = false;
+  return `${SPILL} live = false;`;
+}
+
+/**
+ * Which steps run in the trace's first frame, from the frame changes along
+ * the path: a call into a function (the next step is its header) goes a
+ * frame deeper, a return one up; a tail call from the first frame, a
+ * return out of it, or a step to another prototype that is neither leaves
+ * it for good. A loop that comes back to step 0 from another frame uses no
+ * locals at all. Compiled code checks base === base0 where it comes into
+ * the first frame (entry, a return), so a step marked here runs there.
+ */
+function firstFrameSteps(T: Trace, startIns: (pt: Proto, pc: number) => number, wraps: boolean): Uint8Array {
+  const n = T.path.length;
+  const root = new Uint8Array(n);
+  let depth = 0;
+  let alive = true;
+  for (let k = 0; k < n; k++) {
+    root[k] = alive && depth === 0 ? 1 : 0;
+    if (k === n - 1) break;
+    const { pt, pc } = T.path[k];
+    const word = pt.bc[pc];
+    const op = bcOp(isJOp(bcOp(word)) ? startIns(pt, pc) : word);
+    const next = T.path[k + 1];
+    if (op === Op.RET || op === Op.RET0 || op === Op.RET1 || op === Op.RETM) depth--;
+    if (next.pc === 0) {
+      if (op === Op.CALLT || op === Op.CALLMT) { if (depth === 0) alive = false; }
+      else depth++;
+    } else if (next.pt !== pt && !(op >= Op.RETM && op <= Op.RET1)) {
+      alive = false;
+    }
+    if (depth < 0) alive = false;
+  }
+  if (wraps && root[0] === 1 && root[n - 1] !== 1) root.fill(0);
+  return root;
 }
 
 /** Ops the simulation may patch (or that are patched): code for them holds only while the word is unchanged. */
@@ -107,15 +199,32 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
   const protoIndex = new Map<Proto, number>();
   for (const st of T.path) if (!protoIndex.has(st.pt)) { protoIndex.set(st.pt, protos.length); protos.push(st.pt); }
   if (protos.some((pt) => pt.khash === undefined)) return null; // the interpreter hashes constants on a prototype's first run
-  const ctx: StepContext = { T, plan, protoIndex, kgcUsed: new Set(), extra: [], startIns };
+  const root = firstFrameSteps(T, startIns, plan.wraps);
+  const ctx: StepContext = {
+    T, plan, protoIndex, kgcUsed: new Set(), extra: [], startIns,
+    root, rootSize: T.path[0].pt.framesize, local: false, loaded: null, reads: new Set(), writes: new Set(),
+  };
   const ok = new Uint8Array(n);
   const cases: string[] = [];
   for (let k = 0; k < n; k++) {
-    const body = emitStep(ctx, k);
+    ctx.local = root[k] === 1;
+    let body = emitStep(ctx, k);
     if (body !== null) ok[k] = 1;
-    cases.push(`case ${k}: { ${body ?? stopBefore(ctx, k)} }`);
+    else { ctx.local = root[k] === 1; body = stopBefore(ctx, k); }
+    cases.push(`case ${k}: { ${body} }`);
   }
   if (!ok.includes(1)) return null;
+  const locals = [...new Set([...ctx.reads, ...ctx.writes])].sort((x, y) => x - y);
+  const written = [...ctx.writes].sort((x, y) => x - y);
+  const inRange = (lo: string, hi: string) => (i: number): boolean => i >= Number(lo) && i < Number(hi);
+  const spillCode = (lo: string, hi: string): string =>
+    written.filter(inRange(lo, hi)).map((i) => `stack[base0 + ${i}] = s${i};`).join(" ");
+  const reloadCode = (lo: string, hi: string): string =>
+    locals.filter(inRange(lo, hi)).map((i) => `s${i} = stack[base0 + ${i}];`).join(" ");
+  // In the catch, a leaf builtin's error: the locals below "below" were not written back yet.
+  const spillBelow = written.map((i) => `if (${i} < below) stack[base0 + ${i}] = s${i};`).join(" ");
+  const declare = locals.length === 0 ? "" : `let ${locals.map((i) => `s${i} = stack[base0 + ${i}]`).join(", ")};`;
+  const rootAt = constant(ctx, root);
   const consts = [...ctx.kgcUsed].map((name) => {
     const [j, i] = name.split("_").map(Number);
     return `const k${j}_${i} = PTS[${j}].kgc[${i}]` + (typeof protos[j].kgc[i] === "string" ? `, h${j}_${i} = PTS[${j}].khash[${i}];` : ";");
@@ -126,19 +235,33 @@ ${protos.map((_, j) => `const B${j} = PTS[${j}].bc, P${j} = PTS[${j}];`).join("\
 ${consts.join("\n")}
 ${ctx.extra.map((_, i) => `const X${i} = EXTRA[${i}];`).join("\n")}
 return function trace_${T.traceno}(L, r, entryDepth, entry) {
-  const S = L.state, base0 = r.base0;
+  const S = L.state, base0 = r.base0 | 0;
   let ci = L.frames[L.depth], base = ci.base | 0, cl = ci.closure, stack = L.stack, multres = L.multres, npc = 0;
   // inLoop: in the loop part (r.inLoop). The shared exit hands step xk back (~xk: a check of it failed) at xpc.
-  let k = entry, inLoop = r.inLoop, xk = 0, xpc = 0;
-  steps: for (;;) {
-    switch (k) {
+  // g, gl: the guard passed last (r.guard, r.guardInLoop), written back when control leaves.
+  let k = entry, inLoop = r.inLoop, xk = 0, xpc = 0, g = r.guard, gl = r.guardInLoop;
+  // live: the first frame's slots are in the locals s<i> (steps marked in ${rootAt} run in that frame).
+  let live = ${rootAt}[entry] === 1, below = 0;
+  if (live && base !== base0) return before(L, r, ci, r.plan.pcs[entry], entry, true, multres);
+  ${declare}
+  try {
+    steps: for (;;) {
+      switch (k) {
 ${cases.join("\n")}
-      default: throw new Error("ljscope: compiled trace has no step " + k);
+        default: throw new Error("ljscope: compiled trace has no step " + k);
+      }
     }
+  } catch (e) {
+    if (live) { ${SPILL} } else if (below > 0) { ${spillBelow} }
+    r.guard = g; r.guardInLoop = gl;
+    throw e;
   }
+  if (live) { ${SPILL} }
+  r.guard = g; r.guardInLoop = gl;
   if (xk < 0) return checkExit(L, r, ci, ~xk, xpc, multres);
   return before(L, r, ci, xpc, xk, true, multres);
-};`;
+};`.replace(/\/\*@spill:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => spillCode(lo, hi))
+    .replace(/\/\*@reload:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => reloadCode(lo, hi));
   const factory = new Function("R", "PTS", "EXTRA", source) as (R: TraceRuntime, PTS: Proto[], EXTRA: unknown[]) => CompiledTrace;
   return { fn: factory(R, protos, ctx.extra), ok };
 }
@@ -147,7 +270,7 @@ ${cases.join("\n")}
 
 /** Hand step k back to the interpreter, which reports it (and follows it) before running it. */
 function stopBefore(ctx: StepContext, k: number): string {
-  return `return before(L, r, ci, ${ctx.T.path[k].pc}, ${k}, false, multres);`;
+  return `${sync(ctx)} return before(L, r, ci, ${ctx.T.path[k].pc}, ${k}, false, multres);`;
 }
 
 /** Hand step k back for now (compiled code could not take it this time): through the shared exit. */
@@ -163,7 +286,7 @@ function leaveAfter(ctx: StepContext, k: number, npc: string, slice = false): st
   const n = ctx.T.path.length;
   const last = k === n - 1;
   const wrap = last && ctx.plan.loopPart ? "if (!inLoop) wrapped(r); " : "";
-  return `{ ${wrap}return after(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${ctx.plan.isJop[k] === 1}, multres, ${slice}); }`;
+  return `{ ${sync(ctx)} ${wrap}return after(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${ctx.plan.isJop[k] === 1}, multres, ${slice}); }`;
 }
 
 /** As leaveAfter, when npc is not the path's next step: the exit is taken at once. */
@@ -176,7 +299,7 @@ function exitAfter(ctx: StepContext, k: number, npc: string): string {
   // Without a branch guard of its own, the step fails the guard passed last (known only at run time: -1).
   const exitOf = (inLoop: boolean): number => (T.model !== null ? T.model.exitOf(branch, inLoop) : 0);
   const exitno = branch === 0 ? "-1" : plan.loopPart && exitOf(true) !== exitOf(false) ? `(inLoop ? ${exitOf(true)} : ${exitOf(false)})` : String(exitOf(false));
-  return `{ ${wrap}return branchExit(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${exitno}, multres); }`;
+  return `{ ${sync(ctx)} ${wrap}return branchExit(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${exitno}, multres); }`;
 }
 
 // -- One step ------------------------------------------------------------------------------
@@ -210,19 +333,20 @@ function emitStep(ctx: StepContext, k: number): string | null {
     const w = pt.bc[pc + 1];
     parts.push(`if (B${j}[${pc + 1}] !== ${w}) ${backOff(ctx, k)}`);
   }
+  ctx.loaded = null;
   const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   parts.push(chk);
   if (header) {
     parts.push(`if (B${j}[${pc}] !== ${ins}) {
       if ((B${j}[${pc}] & 0xff) !== ${Op.JFUNCF}) ${backOff(ctx, k)}
-      r.cursor = ${k + 1}; r.atJop = false; S.stopPc = -1; ci.pc = ${pc}; L.multres = multres;
+      ${sync(ctx)} r.cursor = ${k + 1}; r.atJop = false; S.stopPc = -1; ci.pc = ${pc}; L.multres = multres;
       jitEnter(L, P${j}, ${pc}); return continueAt(L, ci, ${pc + 1}, multres);
     }`);
   }
   if (isJOp(bcOp(word)) && !header) parts.push("passJop();");
   const branch = plan.branch[k];
-  const guard = branch !== 0 ? `r.guard = ${branch}; r.guardInLoop = ${plan.loopPart ? "inLoop" : "false"};` : "";
+  const guard = branch !== 0 ? `g = ${branch}; gl = ${plan.loopPart ? "inLoop" : "false"};` : "";
   const op = emitOp(ctx, k, j, pt, pc, ins, guard, ending);
   if (op === null || (ending && op.flow !== "return")) return null;
   parts.push(op.code);
@@ -238,6 +362,8 @@ function emitStep(ctx: StepContext, k: number): string | null {
   }
   // "call" and "return" checked the next step themselves.
   if (k === n - 1) {
+    // A tail call came back to step 0 in the first frame: its slots are read again.
+    if (!ctx.local && ctx.root[0] === 1) parts.push(`if (base !== base0) ${leaveAfter(ctx, k, String(expect.pc))} ${RELOAD} live = true;`);
     if (plan.loopPart) parts.push("if (!inLoop) { wrapped(r); inLoop = true; } k = 0; continue;");
     else parts.push("k = 0; continue;");
   }
@@ -259,8 +385,13 @@ function emitLink(ctx: StepContext, k: number): string | null {
   const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   const branch = plan.branch[k];
-  const guard = branch !== 0 ? `r.guard = ${branch}; r.guardInLoop = false;` : "";
+  const guard = branch !== 0 ? `g = ${branch}; gl = false;` : "";
   const a = bcA(word);
+  // The J-op runs on the stack array: the locals go back first (entering the other trace reads the slots).
+  const leave = sync(ctx);
+  ctx.local = false;
+  const S_ = (i: number): string => rd(ctx, i);
+  const W_ = (i: number): string => wr(ctx, i);
   let run: string;
   switch (op) {
     case Op.JFUNCF: run = `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1};`; break;
@@ -271,23 +402,23 @@ function emitLink(ctx: StepContext, k: number): string | null {
     }
     case Op.JFORL: {
       const target = pc + 1 + (bcD(ctx.startIns(pt, pc)) - BCBIAS_J);
-      run = `{ const step = ${slot(a + 2)}, idx = ${slot(a)} + step;
-        if (step >= 0 ? idx <= ${slot(a + 1)} : idx >= ${slot(a + 1)}) {
-          ${slot(a)} = idx; ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--;
+      run = `{ const step = ${S_(a + 2)}, idx = ${S_(a)} + step;
+        if (step >= 0 ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) {
+          ${W_(a)} = idx; ${W_(a + 3)} = idx; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--;
         } else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
       break;
     }
     case Op.JITERL: {
       const target = pc + 1 + (bcD(ctx.startIns(pt, pc)) - BCBIAS_J);
-      run = `{ const v = ${slot(a)};
-        if (v !== undefined) { ${slot(a - 1)} = v; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--; }
+      run = `{ const v = ${S_(a)};
+        if (v !== undefined) { ${W_(a - 1)} = v; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--; }
         else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
       break;
     }
     default: return null;
   }
   return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
-    ${chk} ${guard} r.atJop = false;
+    ${chk} ${guard} ${leave} live = false; r.atJop = false;
     pathEnd(r, ${branch !== 0});
     ci.pc = ${pc}; L.multres = multres;
     ${run}
@@ -316,66 +447,73 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
     let value: string | null = null;
     let test: string | null = null;
     switch (pre.kind[i]) {
-      case CheckKind.slotType: value = `stack[base0 + ${pre.slot[i]}]`; break;
-      case CheckKind.loadType: value = loadValue(ctx, j, ins, inArray); break;
+      case CheckKind.slotType: value = rd0(ctx, pre.slot[i]); break;
+      case CheckKind.loadType: value = loadInto(ctx, j, ins, inArray, "") !== null ? "" : null; break;
       case CheckKind.callee: {
         const spec = pre.callee[i] as CalleeSpec;
-        const v = `stack[base0 + ${pre.slot[i]}]`;
+        const v = rd0(ctx, pre.slot[i]);
         test = spec.by === "identity" ? `${v} === ${constant(ctx, spec.fn)}`
           : spec.by === "proto" ? `(${v} instanceof LuaClosure && ${v}.proto === ${constant(ctx, spec.proto)})`
           : `(${v} instanceof NativeFunction && ${v}.name === ${JSON.stringify(spec.name)})`;
         break;
       }
       case CheckKind.keyBounds:
-        test = boundsTest(ins);
+        test = boundsTest(ctx, ins);
         // A load checked after it reads the array slot, if this check is made in both parts.
         inArray = test !== null && onlyPre(plan, loopGuards, pre.guard[i]) === "";
         break;
       case CheckKind.stopBounds: {
-        const t = indexedTable(ins);
-        const v = `stack[base0 + ${pre.slot[i]}]`;
+        const t = indexedTable(ctx, ins);
+        const v = rd0(ctx, pre.slot[i]);
         if (t !== null) test = `(${t} instanceof LuaTable && typeof ${v} === "number" && ${v} >= 0 && ${v} < ${t}.arr.length && Math.floor(${v}) === ${v})`;
         break;
       }
       case CheckKind.keyOutside: {
-        const t = indexedTable(ins);
-        const key = indexKey(ins);
+        const t = indexedTable(ctx, ins);
+        const key = indexKey(ctx, ins);
         if (t !== null && key !== null) test = `(${t} instanceof LuaTable && typeof ${key} === "number" && Number.isInteger(${key}) && ${key} >= ${t}.arr.length)`;
         break;
       }
       case CheckKind.hashEmpty: {
-        const t = indexedTable(ins);
+        const t = indexedTable(ctx, ins);
         if (t !== null) test = `(${t} instanceof LuaTable && ${t}.hmask === 0)`;
         break;
       }
       case CheckKind.keyPresent: case CheckKind.keyAbsent: {
-        const t = indexedTable(ins);
-        const key = indexKey(ins);
+        const t = indexedTable(ctx, ins);
+        const key = indexKey(ctx, ins);
         if (t !== null && key !== null) test = `(${t} instanceof LuaTable && (${t}.keyIndex(${key}) > ${t}.asize) === ${pre.kind[i] === CheckKind.keyPresent})`;
         break;
       }
       default: break;
     }
     if (value !== null) {
-      const t = typeTest("cv", pre.type[i]);
+      // The step's own load reads the value again: it takes lv instead.
+      const once = ctx.loaded === null && pre.kind[i] === CheckKind.loadType;
+      const v = once ? "lv" : "cv";
+      const t = typeTest(v, pre.type[i]);
       if (t !== null) {
-        if (t !== "") tests.push(`{ const cv = ${value}; if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand} }`);
+        const get = pre.kind[i] === CheckKind.loadType ? loadInto(ctx, j, ins, inArray, v) as string : `${v} = ${value};`;
+        if (once) {
+          ctx.loaded = "lv";
+          tests.push(`let lv; ${get}${t !== "" ? ` if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand}` : ""}`);
+        } else if (t !== "") tests.push(`{ let cv; ${get} if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand} }`);
         continue;
       }
     } else if (test !== null) {
       tests.push(`if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${test})) ${hand}`);
       continue;
     }
-    return `ci.pc = ${pc}; if (!checksPass(r, ${k}, L, P${j}, ${pc})) ${hand}`;
+    return `ci.pc = ${pc}; ${sync(ctx)} if (!checksPass(r, ${k}, L, P${j}, ${pc})) ${hand}`;
   }
   // The guard passed last: checksHold leaves the last of the part's list there.
   const lastPre = pre.guard[to - 1];
   const loopTo = plan.checksLoop.start[k + 1];
   const lastLoop = plan.loopPart && loopTo > plan.checksLoop.start[k] ? plan.checksLoop.guard[loopTo - 1] : -1;
   let guard: string;
-  if (!plan.loopPart) guard = `r.guard = ${lastPre}; r.guardInLoop = false;`;
-  else if (lastLoop < 0) guard = `if (!inLoop) { r.guard = ${lastPre}; r.guardInLoop = false; }`;
-  else guard = `r.guard = ${lastLoop === lastPre ? lastPre : `inLoop ? ${lastLoop} : ${lastPre}`}; r.guardInLoop = inLoop;`;
+  if (!plan.loopPart) guard = `g = ${lastPre}; gl = false;`;
+  else if (lastLoop < 0) guard = `if (!inLoop) { g = ${lastPre}; gl = false; }`;
+  else guard = `g = ${lastLoop === lastPre ? lastPre : `inLoop ? ${lastLoop} : ${lastPre}`}; gl = inLoop;`;
   return `${tests.join("\n")}\n${guard}`;
 }
 
@@ -391,19 +529,29 @@ function constant(ctx: StepContext, v: unknown): string {
   return `X${i}`;
 }
 
-/** The value a load checked by loadType is about to read (raw, as the simulation's peekLoad), or null. */
-function loadValue(ctx: StepContext, j: number, ins: number, inArray: boolean): string | null {
+/**
+ * Code that sets "out" (declared, undefined) to the value a load checked by
+ * loadType is about to read (raw, as the simulation's peekLoad), or null.
+ */
+function loadInto(ctx: StepContext, j: number, ins: number, inArray: boolean, out: string): string | null {
   const op = bcOp(ins);
-  const t = slot(bcB(ins));
+  const t = rd(ctx, bcB(ins));
+  const slot = (i: number): string => rd(ctx, i);
   const kstr = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `k${j}_${i}`; };
   switch (op) {
-    case Op.TGETV: return inArray ? `${t}.arr[${slot(bcC(ins))}]` : `(${t} instanceof LuaTable ? ${t}.get(${slot(bcC(ins))}) : undefined)`;
-    case Op.TGETB: return inArray ? `${t}.arr[${bcC(ins)}]` : `(${t} instanceof LuaTable ? ${t}.getInt(${bcC(ins)}) : undefined)`;
-    case Op.TGETS: return `(${t} instanceof LuaTable ? ${t}.getStrH(${kstr(bcC(ins))}, h${j}_${bcC(ins)}) : undefined)`;
-    case Op.GGET: return `cl.env.getStrH(${kstr(bcD(ins))}, h${j}_${bcD(ins)})`;
-    case Op.UGET: return `cl.upvals[${bcD(ins)}].get()`;
+    case Op.TGETV: return `${out} = ${inArray ? `${t}.arr[${slot(bcC(ins))}]` : `(${t} instanceof LuaTable ? ${t}.get(${slot(bcC(ins))}) : undefined)`};`;
+    case Op.TGETB: return `${out} = ${inArray ? `${t}.arr[${bcC(ins)}]` : `(${t} instanceof LuaTable ? ${t}.getInt(${bcC(ins)}) : undefined)`};`;
+    case Op.TGETS: return `if (${t} instanceof LuaTable) ${hashGet(t, kstr(bcC(ins)), `h${j}_${bcC(ins)}`, out)}`;
+    case Op.GGET: return `{ const env = cl.env; ${hashGet("env", kstr(bcD(ins)), `h${j}_${bcD(ins)}`, out)} }`;
+    case Op.UGET: return `{ const uv = cl.upvals[${bcD(ins)}]; ${out} = uv.stack !== null ? uv.stack[uv.idx] : uv.value; }`;
     default: return null;
   }
+}
+
+/** Code that sets "out" to string key k's value in table t (hash h), as LuaTable.getStrH, written out (V8 stops inlining in big functions). */
+function hashGet(t: string, k: string, h: string, out: string): string {
+  return `{ const node = ${t}.node; let n = (${h} & ${t}.hmask) << 2;
+    do { if (node[n] === ${k}) { ${out} = node[n + ${NodeSlot.VAL}]; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0); }`;
 }
 
 /** A JS test that cv has the recorded type ("" if anything passes, null if not done inline). */
@@ -422,26 +570,26 @@ function typeTest(v: string, type: number): string | null {
 }
 
 /** The table an indexing instruction with a number or constant-integer key reads or writes (as the simulation's accessedTable). */
-function indexedTable(ins: number): string | null {
+function indexedTable(ctx: StepContext, ins: number): string | null {
   const op = bcOp(ins);
-  return op === Op.TGETV || op === Op.TSETV || op === Op.TGETB || op === Op.TSETB ? slot(bcB(ins)) : null;
+  return op === Op.TGETV || op === Op.TSETV || op === Op.TGETB || op === Op.TSETB ? rd(ctx, bcB(ins)) : null;
 }
 
 /** Its key (as the simulation's accessedKey). */
-function indexKey(ins: number): string | null {
+function indexKey(ctx: StepContext, ins: number): string | null {
   const op = bcOp(ins);
-  if (op === Op.TGETV || op === Op.TSETV) return slot(bcC(ins));
+  if (op === Op.TGETV || op === Op.TSETV) return rd(ctx, bcC(ins));
   if (op === Op.TGETB || op === Op.TSETB) return String(bcC(ins));
   return null;
 }
 
 /** The access's key lies in the table's array part (as the simulation's boundsHold). */
-function boundsTest(ins: number): string | null {
+function boundsTest(ctx: StepContext, ins: number): string | null {
   const op = bcOp(ins);
-  const t = slot(bcB(ins));
+  const t = rd(ctx, bcB(ins));
   const arrayPart = (key: string): string =>
     `(${t} instanceof LuaTable && typeof ${key} === "number" && ${key} >= 0 && ${key} < ${t}.arr.length && Math.floor(${key}) === ${key})`;
-  if (op === Op.TGETV || op === Op.TSETV) return arrayPart(slot(bcC(ins)));
+  if (op === Op.TGETV || op === Op.TSETV) return arrayPart(rd(ctx, bcC(ins)));
   if (op === Op.TGETB || op === Op.TSETB) return `(${t} instanceof LuaTable && ${bcC(ins)} < ${t}.arr.length)`;
   return null;
 }
@@ -464,7 +612,10 @@ function emitOp(
   const c = bcC(ins);
   const d = bcD(ins);
   const next = pc + 1;
-  const S_ = slot;
+  const S_ = (i: number): string => rd(ctx, i);
+  // Before a call out that reads the first frame's slots from the stack array.
+  const spill = ctx.local ? SPILL : "";
+  const W_ = (i: number): string => wr(ctx, i);
   const back = backOff(ctx, k);
   const kstr = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `k${j}_${i}`; };
   const khash = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `h${j}_${i}`; };
@@ -477,7 +628,7 @@ function emitOp(
     branch(`const x = ${S_(a)}, y = ${S_(d)}; if (typeof x !== "number" || typeof y !== "number") ${back} ${condJump(cond)}`);
   const arith = (x: string, y: string, expr: string, needX: boolean, needY: boolean): OpCode => {
     const tests = [needX ? `typeof x !== "number"` : "", needY ? `typeof y !== "number"` : ""].filter(Boolean).join(" || ");
-    return straight(`const x = ${x}, y = ${y}; if (${tests}) ${back} ${S_(a)} = ${expr};`);
+    return straight(`const x = ${x}, y = ${y}; if (${tests}) ${back} ${W_(a)} = ${expr};`);
   };
   const expect = ctx.T.path[k + 1 < ctx.T.path.length ? k + 1 : 0];
   const ej = ctx.protoIndex.get(expect.pt) as number;
@@ -501,7 +652,7 @@ function emitOp(
     }
     case Op.ISTC: case Op.ISFC:
       return branch(`const v = ${S_(d)};
-        if ((v !== undefined && v !== false) === ${op === Op.ISTC}) { ${S_(a)} = v; npc = ${jumpTarget(next, pt.bc[next])}; }
+        if ((v !== undefined && v !== false) === ${op === Op.ISTC}) { ${W_(a)} = v; npc = ${jumpTarget(next, pt.bc[next])}; }
         else npc = ${next + 1};`);
     case Op.IST: return branch(`const v = ${S_(d)}; ${condJump("v !== undefined && v !== false")}`);
     case Op.ISF: return branch(`const v = ${S_(d)}; ${condJump("v === undefined || v === false")}`);
@@ -511,12 +662,12 @@ function emitOp(
       return straight(`const v = ${S_(a)}; if (!(${test})) ${back}`);
     }
 
-    case Op.MOV: return straight(`${S_(a)} = ${S_(d)};`);
-    case Op.NOT: return straight(`const v = ${S_(d)}; ${S_(a)} = v === undefined || v === false;`);
-    case Op.UNM: return straight(`const v = ${S_(d)}; if (typeof v !== "number") ${back} ${S_(a)} = -v;`);
+    case Op.MOV: return straight(`${W_(a)} = ${S_(d)};`);
+    case Op.NOT: return straight(`const v = ${S_(d)}; ${W_(a)} = v === undefined || v === false;`);
+    case Op.UNM: return straight(`const v = ${S_(d)}; if (typeof v !== "number") ${back} ${W_(a)} = -v;`);
     case Op.LEN:
       return straight(`const v = ${S_(d)};
-        if (typeof v === "string") ${S_(a)} = v.length; else if (v instanceof LuaTable) ${S_(a)} = v.length(); else ${back}`);
+        if (typeof v === "string") ${W_(a)} = v.length; else if (v instanceof LuaTable) ${W_(a)} = v.length(); else ${back}`);
 
     case Op.ADDVN: return arith(S_(b), knum(c), "x + y", true, false);
     case Op.SUBVN: return arith(S_(b), knum(c), "x - y", true, false);
@@ -537,40 +688,42 @@ function emitOp(
     case Op.CAT: {
       if (c === b + 1) {
         return straight(`const x = ${S_(b)}, y = ${S_(c)};
-          if (typeof x === "string" && typeof y === "string") ${S_(a)} = x + y;
+          if (typeof x === "string" && typeof y === "string") ${W_(a)} = x + y;
           else if ((typeof x === "string" || typeof x === "number") && (typeof y === "string" || typeof y === "number")) {
-            ci.pc = ${next}; L.top = base + ${pt.framesize}; ${S_(a)} = meta.concat(L, base + ${b}, base + ${c});
+            ci.pc = ${next}; L.top = base + ${pt.framesize}; ${spill} ${W_(a)} = meta.concat(L, base + ${b}, base + ${c});
           } else ${back}`);
       }
       let plain = "";
       for (let i = b; i <= c; i++) plain += `${i > b ? " && " : ""}(typeof ${S_(i)} === "string" || typeof ${S_(i)} === "number")`;
       return straight(`if (!(${plain})) ${back}
-        ci.pc = ${next}; L.top = base + ${pt.framesize}; ${S_(a)} = meta.concat(L, base + ${b}, base + ${c});`);
+        ci.pc = ${next}; L.top = base + ${pt.framesize}; ${spill} ${W_(a)} = meta.concat(L, base + ${b}, base + ${c});`);
     }
 
-    case Op.KSTR: return straight(`${S_(a)} = ${kstr(d)};`);
-    case Op.KSHORT: return straight(`${S_(a)} = ${ins >> 16};`);
-    case Op.KNUM: return straight(`${S_(a)} = ${knum(d)};`);
-    case Op.KPRI: return straight(`${S_(a)} = ${d === 0 ? "undefined" : String(d === 2)};`);
+    case Op.KSTR: return straight(`${W_(a)} = ${kstr(d)};`);
+    case Op.KSHORT: return straight(`${W_(a)} = ${ins >> 16};`);
+    case Op.KNUM: return straight(`${W_(a)} = ${knum(d)};`);
+    case Op.KPRI: return straight(`${W_(a)} = ${d === 0 ? "undefined" : String(d === 2)};`);
     case Op.KNIL: {
       let code = "";
-      for (let i = a; i <= d; i++) code += `${S_(i)} = undefined; `;
+      for (let i = a; i <= d; i++) code += `${W_(i)} = undefined; `;
       return straight(code);
     }
 
-    case Op.UGET: return straight(`${S_(a)} = cl.upvals[${d}].get();`);
+    case Op.UGET:
+      return straight(ctx.loaded !== null ? `${W_(a)} = ${ctx.loaded};`
+        : `{ const uv = cl.upvals[${d}]; ${W_(a)} = uv.stack !== null ? uv.stack[uv.idx] : uv.value; }`);
     case Op.USETV: return straight(`cl.upvals[${a}].set(${S_(d)});`);
     case Op.USETS: return straight(`cl.upvals[${a}].set(${kstr(d)});`);
     case Op.USETN: return straight(`cl.upvals[${a}].set(${knum(d)});`);
     case Op.USETP: return straight(`cl.upvals[${a}].set(${d === 0 ? "undefined" : String(d === 2)});`);
     case Op.UCLO:
-      return branch(`if (L.openUpvals !== null) closeUpvals(L, base + ${a}); npc = ${jumpTarget(pc, ins)};`);
+      return branch(`if (L.openUpvals !== null) { ${spill} closeUpvals(L, base + ${a}); } npc = ${jumpTarget(pc, ins)};`);
 
-    case Op.TNEW: return straight(`${S_(a)} = LuaTable.fromTNEW(${d});`);
-    case Op.TDUP: return straight(`${S_(a)} = LuaTable.fromTemplate(${kstr(d)});`);
+    case Op.TNEW: return straight(`${W_(a)} = LuaTable.fromTNEW(${d});`);
+    case Op.TDUP: return straight(`${W_(a)} = LuaTable.fromTemplate(${kstr(d)});`);
     case Op.GGET:
-      return straight(`{ const env = cl.env; const v = env.getStrH(${kstr(d)}, ${khash(d)});
-        if (v === undefined && env.metatable !== undefined) ${back} ${S_(a)} = v; }`);
+      return straight(`{ const env = cl.env; let v; ${ctx.loaded !== null ? `v = ${ctx.loaded};` : hashGet("env", kstr(d), khash(d), "v")}
+        if (v === undefined && env.metatable !== undefined) ${back} ${W_(a)} = v; }`);
     case Op.GSET:
       return straight(`{ const env = cl.env; if (env.metatable !== undefined) ${back}
         ci.pc = ${next}; env.setStrH(${kstr(d)}, ${khash(d)}, ${S_(a)}); }`);
@@ -578,22 +731,22 @@ function emitOp(
       return straight(`{ const t = ${S_(b)}, key = ${S_(c)};
         if (!(t instanceof LuaTable)) ${back}
         let v;
-        if (typeof key === "number") { const i = key | 0; v = i === key && i >= 0 && i < t.asize ? t.arr[i] : t.get(key); }
-        else v = t.get(key);
+        ${ctx.loaded !== null ? `v = ${ctx.loaded};` : `if (typeof key === "number") { const i = key | 0; v = i === key && i >= 0 && i < t.asize ? t.arr[i] : t.get(key); }
+        else v = t.get(key);`}
         if (v === undefined && t.metatable !== undefined) ${back}
-        ${S_(a)} = v; }`);
+        ${W_(a)} = v; }`);
     case Op.TGETS:
       return straight(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable)) ${back}
-        const v = t.getStrH(${kstr(c)}, ${khash(c)});
+        let v; ${ctx.loaded !== null ? `v = ${ctx.loaded};` : hashGet("t", kstr(c), khash(c), "v")}
         if (v === undefined && t.metatable !== undefined) ${back}
-        ${S_(a)} = v; }`);
+        ${W_(a)} = v; }`);
     case Op.TGETB:
       return straight(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable)) ${back}
-        const v = ${c} < t.asize ? t.arr[${c}] : t.getInt(${c});
+        const v = ${ctx.loaded ?? `${c} < t.asize ? t.arr[${c}] : t.getInt(${c})`};
         if (v === undefined && t.metatable !== undefined) ${back}
-        ${S_(a)} = v; }`);
+        ${W_(a)} = v; }`);
     case Op.TSETV:
       return straight(`{ const t = ${S_(b)}, key = ${S_(c)};
         if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
@@ -604,7 +757,9 @@ function emitOp(
     case Op.TSETS:
       return straight(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
-        ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, ${S_(a)}); }`);
+        const node = t.node, v = ${S_(a)}; let n = (${khash(c)} & t.hmask) << 2;
+        do { if (node[n] === ${kstr(c)}) { node[n + ${NodeSlot.VAL}] = v; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
+        if (n < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, v); } }`);
     case Op.TSETB:
       return straight(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
@@ -615,7 +770,7 @@ function emitOp(
       const fixed = iter ? 2 : op === Op.CALL ? c - 1 : c;
       const nargs = op === Op.CALLM ? `${fixed} + multres` : String(fixed);
       const nres = b - 1;
-      const setup = iter ? `${S_(a)} = ${S_(a - 3)}; ${S_(a + 2)} = ${S_(a - 2)}; ${S_(a + 3)} = ${S_(a - 1)};` : "";
+      const setup = iter ? `${W_(a)} = ${S_(a - 3)}; ${W_(a + 2)} = ${S_(a - 2)}; ${W_(a + 3)} = ${S_(a - 1)};` : "";
       const ticks = iter ? "" : "S.ticks--;";
       const tickCheck = iter ? "" : `if (S.ticks <= 1) ${back}`;
       if (expect.pc === 0) {
@@ -624,26 +779,30 @@ function emitOp(
           flow: "call",
           code: `${tickCheck} const fn = ${iter ? S_(a - 3) : S_(a)};
             if (!(fn instanceof LuaClosure) || fn.proto !== P${ej}) ${back}
-            ${setup} ${guard} ci.pc = ${next}; ${ticks}
+            ${setup} ${guard} ci.pc = ${next}; ${ticks} ${leaveFrame(ctx)}
             ci = pushLuaFrame(L, fn, base + ${a}, ${nargs}, ${nres}, ${FrameKind.LUA});
             base = ci.base | 0; cl = fn; stack = L.stack;`,
         };
       }
       if (!(expect.pt === pt && expect.pc === next)) return null;
+      const native = nativeCallLocals(ctx, a);
       // A builtin the trace called (it goes on after the call): called in place.
       return straight(`${tickCheck} const fn = ${iter ? S_(a - 3) : S_(a)};
         if (!(${NATIVE_IN_PLACE})) ${back}
         ${setup} ${guard} ci.pc = ${next}; ${ticks}
         r.cursor = ${k + 1 < ctx.T.path.length ? k + 1 : 0}; const gen = r.gen;
+        r.guard = g; r.guardInLoop = gl; ${native.before}
         const fidx = base + ${a}, nargs = ${nargs};
         L.top = fidx + 2 + nargs;
         if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
         L.nativeFromJs = false;
         const nr = fn.fn(L, fidx + 2, nargs);
-        if (nr < 0) { L.pendingCall = fidx; L.pendingResults = ${nres}; L.multres = multres; return ${RecordResult.done}; }
+        ${native.after}
+        if (nr < 0) { ${native.leave} L.pendingCall = fidx; L.pendingResults = ${nres}; L.multres = multres; return ${RecordResult.done}; }
         finishNative(L, fidx, fidx + 2, nr, ${nres});
         multres = L.top - fidx; L.top = base + ${pt.framesize}; stack = L.stack;
-        if (running() !== r || r.gen !== gen || r.cursor !== ${k + 1 < ctx.T.path.length ? k + 1 : 0} || S.recording !== true) { L.multres = multres; S.stopPc = -1; return ${RecordResult.resume}; }`);
+        if (running() !== r || r.gen !== gen || r.cursor !== ${k + 1 < ctx.T.path.length ? k + 1 : 0} || S.recording !== true) { ${native.leave} L.multres = multres; S.stopPc = -1; return ${RecordResult.resume}; }
+        ${native.back}`);
     }
     case Op.CALLT: case Op.CALLMT: {
       if (expect.pc !== 0) return null;
@@ -654,7 +813,7 @@ function emitOp(
         code: `if (S.ticks <= 1) ${back}
           const fn = ${S_(a)};
           if (!(fn instanceof LuaClosure) || fn.proto !== P${ej} || ci.kind === ${FrameKind.NATIVE}) ${back}
-          ${guard} ci.pc = ${next}; S.ticks--;
+          ${guard} ci.pc = ${next}; S.ticks--; ${leaveFrame(ctx)}
           tailCall(L, ci, fn, base + ${a}, ${nargs});
           base = ci.base | 0; cl = fn; stack = L.stack;`,
       };
@@ -664,21 +823,31 @@ function emitOp(
       if (nwant < 0) {
         return straight(`{ const nvar = ci.nvarargs, src = ci.funcIdx + ${2 + pt.numparams}, dst = base + ${a};
           if (dst + nvar > L.maxstack) ${back}
-          L.ensureStack(dst + nvar + 4); stack = L.stack;
+          ${spill} L.ensureStack(dst + nvar + 4); stack = L.stack;
           for (let i = 0; i < nvar; i++) stack[dst + i] = stack[src + i];
-          multres = nvar; }`);
+          multres = nvar; ${ctx.local ? RELOAD : ""} }`);
       }
       let code = `{ const nvar = ci.nvarargs, src = ci.funcIdx + ${2 + pt.numparams}; `;
-      for (let i = 0; i < nwant; i++) code += `${S_(a + i)} = ${i} < nvar ? stack[src + ${i}] : undefined; `;
+      for (let i = 0; i < nwant; i++) code += `${W_(a + i)} = ${i} < nvar ? stack[src + ${i}] : undefined; `;
       return straight(code + "}");
     }
 
     case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
       const count = op === Op.RET0 ? "0" : op === Op.RET1 ? "1" : op === Op.RET ? String(d - 1) : `${d} + multres`;
       // The caller's continuation must be the path's next step, else the interpreter resumes there and follow() exits.
+      const out = `if (ci.kind !== ${FrameKind.LUA} || L.depth <= entryDepth || ci.nresults === ${TAILRET_JS}) ${back}
+          ${leaveFrame(ctx)}`;
+      // Back in the first frame (a function the trace called returned): its slots are read again.
+      const intoFirst = !ending && k + 1 < ctx.T.path.length && ctx.root[k + 1] === 1;
+      const back2 = intoFirst
+        ? `if (base !== base0) ${leaveAfter(ctx, k, "ci.pc")}
+          ${RELOAD} live = true;`
+        : "";
+      const exit = ending ? "" : exitAfter(ctx, k, "ci.pc");
+      if (intoFirst) ctx.local = true;
       return {
         flow: "return",
-        code: `if (ci.kind !== ${FrameKind.LUA} || L.depth <= entryDepth || ci.nresults === ${TAILRET_JS}) ${back}
+        code: `${out}
           { const dst = ci.funcIdx, src = base + ${a}, cnt = ${count};
             for (let i = 0; i < cnt; i++) stack[dst + i] = stack[src + i];
             const wanted = ci.nresults;
@@ -687,9 +856,10 @@ function emitOp(
           ci = L.frames[L.depth]; base = ci.base | 0; cl = ci.closure;
           ${ending
             // The trace ends with this return (linktype return): the interpreter goes on in the caller.
-            ? "pathEnd(r, false); return continueAt(L, ci, ci.pc, multres);"
+            ? "r.guard = g; r.guardInLoop = gl; pathEnd(r, false); return continueAt(L, ci, ci.pc, multres);"
             : `${guard}
-          if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exitAfter(ctx, k, "ci.pc")}`}`,
+          if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exit}
+          ${back2}`}`,
       };
     }
 
@@ -697,24 +867,24 @@ function emitOp(
       const target = jumpTarget(pc, ins);
       return branch(`{ const idx = ${S_(a)}, stop = ${S_(a + 1)}, step = ${S_(a + 2)};
         if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${back}
-        if (step >= 0 ? idx <= stop : idx >= stop) { ${S_(a + 3)} = idx; npc = ${next}; } else npc = ${target}; }`);
+        if (step >= 0 ? idx <= stop : idx >= stop) { ${W_(a + 3)} = idx; npc = ${next}; } else npc = ${target}; }`);
     }
     case Op.FORL: {
       const target = jumpTarget(pc, ins);
       return branch(`{ const step = ${S_(a + 2)}, idx = ${S_(a)} + step;
-        if (step >= 0 ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) { ${S_(a)} = idx; ${S_(a + 3)} = idx; npc = ${target}; S.ticks--; }
+        if (step >= 0 ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) { ${W_(a)} = idx; ${W_(a + 3)} = idx; npc = ${target}; S.ticks--; }
         else npc = ${next}; }`, true);
     }
     case Op.ITERL: {
       const target = jumpTarget(pc, ins);
       return branch(`{ const v = ${S_(a)};
-        if (v !== undefined) { ${S_(a - 1)} = v; npc = ${target}; S.ticks--; } else npc = ${next}; }`, true);
+        if (v !== undefined) { ${W_(a - 1)} = v; npc = ${target}; S.ticks--; } else npc = ${next}; }`, true);
     }
     case Op.LOOP: return branch(`npc = ${next}; S.ticks--;`, true);
     case Op.ITERN: {
       const target = jumpTarget(next, pt.bc[next]);
       return branch(`{ const t = ${S_(a - 2)}; const nxt = t.iterate(${S_(a - 1)});
-        if (nxt >= 0) { ${S_(a - 1)} = nxt; ${S_(a)} = iterOut.key; ${S_(a + 1)} = iterOut.val; npc = ${target}; S.ticks--; }
+        if (nxt >= 0) { ${W_(a - 1)} = nxt; ${W_(a)} = iterOut.key; ${W_(a + 1)} = iterOut.val; npc = ${target}; S.ticks--; }
         else npc = ${next}; }`, true);
     }
     case Op.JMP: return branch(`npc = ${jumpTarget(pc, ins)};`);
@@ -722,6 +892,26 @@ function emitOp(
     default:
       return null;
   }
+}
+
+/**
+ * Around a builtin called in place from the first frame: the stack array
+ * must hold the call's slots [a, ...) before and they are read again after.
+ * A leaf builtin sees nothing else, so the slots below a stay in locals
+ * (they are written back only if control leaves: "below" tells the catch).
+ * Any other builtin, or one called while a closure has an open upvalue in
+ * this frame, may read or write any slot: all are written back and read again.
+ */
+function nativeCallLocals(ctx: StepContext, a: number): { before: string; after: string; leave: string; back: string } {
+  if (!ctx.local) return { before: "", after: "", leave: "", back: "" };
+  const top = 1 << 30;
+  return {
+    before: `const whole = !fn.leaf || (L.openUpvals !== null && L.openUpvals.idx >= base0);
+      ${spillRange(a, top)} if (whole) { ${spillRange(0, a)} } else below = ${a}; live = false;`,
+    after: "below = 0;",
+    leave: `if (!whole) { ${spillRange(0, a)} }`,
+    back: `if (whole) { ${reloadRange(0, a)} } ${reloadRange(a, top)} live = true;`,
+  };
 }
 
 /** CallInfo.nresults of a frame whose call was a tail call from JS (interp.ts TAILRET). */

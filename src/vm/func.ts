@@ -83,6 +83,23 @@ const ASM_FUNCTIONS = new Set([
   "bit.band", "bit.bor", "bit.bxor",
 ]);
 
+/**
+ * Library functions that call no Lua code (no metamethods, no callbacks) and
+ * read no stack slot but their arguments: compiled trace code keeps its
+ * caller's other slots in JS locals across a call of one.
+ */
+const LEAF_FUNCTIONS = new Set([
+  "type", "next", "ipairs_aux", "rawget", "rawset", "rawequal", "tonumber", "select", "unpack",
+  "string.byte", "string.char", "string.sub", "string.reverse", "string.lower", "string.upper", "string.rep",
+  "table.insert", "table.concat",
+  "math.abs", "math.floor", "math.ceil", "math.sqrt", "math.log10", "math.exp", "math.sin", "math.cos",
+  "math.tan", "math.asin", "math.acos", "math.atan", "math.sinh", "math.cosh", "math.tanh", "math.frexp",
+  "math.modf", "math.log", "math.atan2", "math.pow", "math.fmod", "math.ldexp", "math.min", "math.max",
+  "math.random", "math.randomseed",
+  "bit.tobit", "bit.bnot", "bit.bswap", "bit.lshift", "bit.rshift", "bit.arshift", "bit.rol", "bit.ror",
+  "bit.band", "bit.bor", "bit.bxor", "bit.tohex",
+]);
+
 export class NativeFunction implements LuaObject {
   readonly luaType = "function";
   /** Name as LuaJIT's fast-function table knows it, e.g. "print", "string.sub". */
@@ -96,11 +113,14 @@ export class NativeFunction implements LuaObject {
   upvalue: LuaValue = undefined;
   /** It reads or writes the slots of Lua frames (debug.getlocal/setlocal): compiled code leaves it to the interpreter. */
   readsFrames = false;
+  /** One of LEAF_FUNCTIONS. */
+  readonly leaf: boolean;
 
   constructor(name: string, fn: NativeFn) {
     this.name = name;
     this.fn = fn;
     this.minStack = ASM_FUNCTIONS.has(name) ? 0 : 20;
+    this.leaf = LEAF_FUNCTIONS.has(name);
   }
 }
 
