@@ -317,6 +317,16 @@ function emitStep(ctx: StepContext, k: number): string | null {
   let ins = word;
   // A function header another trace patched (since): the interpreter would enter that trace there.
   const header = (bcOp(word) === Op.FUNCF || (bcOp(word) === Op.JFUNCF && plan.isJop[k] !== 1)) && k + 1 < n;
+  if (bcOp(word) === Op.JFORI && plan.isJop[k] !== 1 && k + 1 < n) {
+    // Another trace's loop, entered (or not) here, as the interpreter would.
+    const chk = emitChecks(ctx, k, j);
+    if (chk === null) return null;
+    const branch = plan.branch[k];
+    const guard = branch !== 0 ? `g = ${branch}; gl = ${plan.loopPart ? "inLoop" : "false"};` : "";
+    return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
+      ${chk}
+      ${otherJop(ctx, k, j, guard, Op.JFORI)}`;
+  }
   if (isJOp(bcOp(word)) && !header) {
     if (plan.isJop[k] !== 1) return null; // another trace's J-op (a link): the interpreter enters it
     ins = ctx.startIns(pt, pc);
@@ -328,7 +338,11 @@ function emitStep(ctx: StepContext, k: number): string | null {
   const expect = T.path[nextK];
   const sameFrameNext = expect.pt === pt;
   const parts: string[] = [];
-  if (patchable(bcOp(word)) && !header) parts.push(`if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}`);
+  const branch = plan.branch[k];
+  const guard = branch !== 0 ? `g = ${branch}; gl = ${plan.loopPart ? "inLoop" : "false"};` : "";
+  // A loop instruction another trace may patch is checked after the step's checks, as follow() makes them first.
+  const sincePatched = patchable(bcOp(word)) && !header ? patchedSince(ctx, k, j, guard) : null;
+  if (patchable(bcOp(word)) && !header && sincePatched === null) parts.push(`if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}`);
   if (bcOp(ins) === Op.ITERN) {
     const w = pt.bc[pc + 1];
     parts.push(`if (B${j}[${pc + 1}] !== ${w}) ${backOff(ctx, k)}`);
@@ -337,6 +351,7 @@ function emitStep(ctx: StepContext, k: number): string | null {
   const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   parts.push(chk);
+  if (sincePatched !== null) parts.push(`if (B${j}[${pc}] !== ${word}) ${sincePatched}`);
   if (header) {
     parts.push(`if (B${j}[${pc}] !== ${ins}) {
       if ((B${j}[${pc}] & 0xff) !== ${Op.JFUNCF}) ${backOff(ctx, k)}
@@ -345,8 +360,6 @@ function emitStep(ctx: StepContext, k: number): string | null {
     }`);
   }
   if (isJOp(bcOp(word)) && !header) parts.push("passJop();");
-  const branch = plan.branch[k];
-  const guard = branch !== 0 ? `g = ${branch}; gl = ${plan.loopPart ? "inLoop" : "false"};` : "";
   const op = emitOp(ctx, k, j, pt, pc, ins, guard, ending);
   if (op === null || (ending && op.flow !== "return")) return null;
   parts.push(op.code);
@@ -387,40 +400,100 @@ function emitLink(ctx: StepContext, k: number): string | null {
   const branch = plan.branch[k];
   const guard = branch !== 0 ? `g = ${branch}; gl = false;` : "";
   const a = bcA(word);
+  // JFORI's operands are read before the locals go back.
+  const forOperands = op === Op.JFORI ? `const idx = ${rd(ctx, a)}, stop = ${rd(ctx, a + 1)}, step = ${rd(ctx, a + 2)};` : "";
   // The J-op runs on the stack array: the locals go back first (entering the other trace reads the slots).
   const leave = sync(ctx);
   ctx.local = false;
-  const S_ = (i: number): string => rd(ctx, i);
-  const W_ = (i: number): string => wr(ctx, i);
-  let run: string;
-  switch (op) {
-    case Op.JFUNCF: run = `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1};`; break;
-    case Op.JLOOP: {
-      if (bcOp(ctx.startIns(pt, pc)) !== Op.LOOP) return null;
-      run = `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1}; S.ticks--;`;
-      break;
-    }
-    case Op.JFORL: {
-      const target = pc + 1 + (bcD(ctx.startIns(pt, pc)) - BCBIAS_J);
-      run = `{ const step = ${S_(a + 2)}, idx = ${S_(a)} + step;
-        if (step >= 0 ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) {
-          ${W_(a)} = idx; ${W_(a + 3)} = idx; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--;
-        } else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
-      break;
-    }
-    case Op.JITERL: {
-      const target = pc + 1 + (bcD(ctx.startIns(pt, pc)) - BCBIAS_J);
-      run = `{ const v = ${S_(a)};
-        if (v !== undefined) { ${W_(a - 1)} = v; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--; }
-        else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
-      break;
-    }
-    default: return null;
+  if (op === Op.JFORI) {
+    // The linked loop's trace is entered through its JFORI (if the loop runs at all).
+    const target = pc + 1 + (bcD(word) - BCBIAS_J);
+    return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
+      ${forOperands}
+      if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${backOff(ctx, k)}
+      ${chk} ${guard} ${leave} live = false; r.atJop = false;
+      pathEnd(r, ${branch !== 0});
+      ci.pc = ${pc}; L.multres = multres;
+      if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${target - 1}); npc = ${pc + 1}; }
+      else npc = ${target};
+      return continueAt(L, ci, npc, multres);`;
   }
+  if (op !== Op.JFUNCF && op !== Op.JLOOP && op !== Op.JFORL && op !== Op.JITERL) return null;
+  const orig = op === Op.JFUNCF ? word : ctx.startIns(pt, pc);
+  if (op === Op.JLOOP && bcOp(orig) !== Op.LOOP) return null;
+  const run = jopRun(op, orig, pc, j, a);
   return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
     ${chk} ${guard} ${leave} live = false; r.atJop = false;
     pathEnd(r, ${branch !== 0});
     ci.pc = ${pc}; L.multres = multres;
+    ${run}
+    return continueAt(L, ci, npc, multres);`;
+}
+
+/**
+ * What the interpreter does for a J-op (JFUNCF, JLOOP standing for LOOP,
+ * JFORL, JITERL) whose original instruction is "orig": the loop step and
+ * the trace entered (JitHooks.enter), or the loop left; npc is set. Slots
+ * are read in the stack array (the caller wrote the locals back).
+ */
+function jopRun(op: number, orig: number, pc: number, j: number, a: number): string {
+  const target = pc + 1 + (bcD(orig) - BCBIAS_J);
+  switch (op) {
+    case Op.JFUNCF: return `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1};`;
+    case Op.JLOOP: return `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1}; S.ticks--;`;
+    case Op.JFORL:
+      return `{ const step = ${slot(a + 2)}, idx = ${slot(a)} + step;
+        if (step >= 0 ? idx <= ${slot(a + 1)} : idx >= ${slot(a + 1)}) {
+          ${slot(a)} = idx; ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--;
+        } else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
+    default: // JITERL
+      return `{ const v = ${slot(a)};
+        if (v !== undefined) { ${slot(a - 1)} = v; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--; }
+        else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
+  }
+}
+
+/**
+ * A loop instruction on the path (LOOP, FORL, ITERL, not this trace's own)
+ * that another trace has patched since: code for the interpreter running
+ * its J-op there while following this trace (follow() of the step, then
+ * enter or loopLeft), going on wherever that leads. Null for other words.
+ */
+function patchedSince(ctx: StepContext, k: number, j: number, guard: string): string | null {
+  const { pt, pc } = ctx.T.path[k];
+  const op = bcOp(pt.bc[pc]);
+  const jop = op === Op.LOOP ? Op.JLOOP : op === Op.FORL ? Op.JFORL : op === Op.ITERL ? Op.JITERL : op === Op.FORI ? Op.JFORI : -1;
+  if (jop < 0) return null;
+  return `{ if ((B${j}[${pc}] & 0xff) !== ${jop}) ${backOff(ctx, k)}
+    ${otherJop(ctx, k, j, guard, jop)} }`;
+}
+
+/**
+ * Step k's instruction is another trace's J-op "jop" now (its original is
+ * the path's word, or the same operands): the interpreter runs it while
+ * follow() has followed the step, entering that trace or not, and goes on
+ * wherever that leads (continueAt).
+ */
+function otherJop(ctx: StepContext, k: number, j: number, guard: string, jop: number): string {
+  const { pt, pc } = ctx.T.path[k];
+  const word = pt.bc[pc];
+  const a = bcA(word);
+  const next = k + 1 < ctx.T.path.length ? k + 1 : 0;
+  const local = ctx.local;
+  // JFORI's operands are checked first: the interpreter raises the error for a bad one.
+  const pre = jop === Op.JFORI
+    ? `const idx = ${rd(ctx, a)}, stop = ${rd(ctx, a + 1)}, step = ${rd(ctx, a + 2)};
+      if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${backOff(ctx, k)}`
+    : "";
+  const leave = sync(ctx);
+  ctx.local = false;
+  const target = pc + 1 + (bcD(word) - BCBIAS_J);
+  const run = jop === Op.JFORI
+    ? `if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${target - 1}); npc = ${pc + 1}; }
+      else npc = ${target};`
+    : jopRun(jop, word, pc, j, a);
+  ctx.local = local;
+  return `${pre} ${guard} ${leave} live = false; r.cursor = ${next}; r.atJop = false; S.stopPc = -1; ci.pc = ${pc}; L.multres = multres;
     ${run}
     return continueAt(L, ci, npc, multres);`;
 }
