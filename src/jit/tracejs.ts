@@ -538,7 +538,7 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       case CheckKind.stopBounds: {
         const t = indexedTable(ctx, ins);
         const v = rd0(ctx, pre.slot[i]);
-        if (t !== null) test = `(${t} instanceof LuaTable && typeof ${v} === "number" && ${v} >= 0 && ${v} < ${t}.arr.length && Math.floor(${v}) === ${v})`;
+        if (t !== null) test = `(${t} instanceof LuaTable && typeof ${v} === "number" && (${v} >>> 0) === ${v} && ${v} < ${t}.arr.length)`;
         break;
       }
       case CheckKind.keyOutside: {
@@ -660,8 +660,9 @@ function indexKey(ctx: StepContext, ins: number): string | null {
 function boundsTest(ctx: StepContext, ins: number): string | null {
   const op = bcOp(ins);
   const t = rd(ctx, bcB(ins));
+  // (key >>> 0) === key: an integer in [0, 2^32), which the array part's length bounds anyway.
   const arrayPart = (key: string): string =>
-    `(${t} instanceof LuaTable && typeof ${key} === "number" && ${key} >= 0 && ${key} < ${t}.arr.length && Math.floor(${key}) === ${key})`;
+    `(${t} instanceof LuaTable && typeof ${key} === "number" && (${key} >>> 0) === ${key} && ${key} < ${t}.arr.length)`;
   if (op === Op.TGETV || op === Op.TSETV) return arrayPart(rd(ctx, bcC(ins)));
   if (op === Op.TGETB || op === Op.TSETB) return `(${t} instanceof LuaTable && ${bcC(ins)} < ${t}.arr.length)`;
   return null;
