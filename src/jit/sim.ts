@@ -155,6 +155,20 @@ export interface JitSimOptions {
   seed?: number;
 }
 
+/**
+ * Step c is at a J-op the running trace goes through rather than enters:
+ * its own, or any other trace's before the path's end. The trace's machine
+ * code never looks at bytecode: a loop or function another trace patched
+ * since (or a function trace recorded across, rec_func_jit) is run inline.
+ * Only the last step of a trace linked to another trace enters it.
+ */
+function passesJop(plan: RunPlan, c: number, pt: Proto, pc: number): boolean {
+  if (plan.isJop[c] === 1) return true;
+  if (c + 1 >= plan.pcs.length) return false;
+  const op = bcOp(pt.bc[pc]);
+  return op === Op.JFORI || op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
+}
+
 /** A trace's path is compiled to JS on its this-many-th run. */
 const COMPILE_AFTER_ENTRIES = 4;
 
@@ -382,7 +396,7 @@ export class JitSim implements JitHooks {
           r.guard = g;
           r.guardInLoop = r.inLoop;
         }
-        r.atJop = plan.isJop[c] === 1;
+        r.atJop = passesJop(plan, c, pt, pc);
         if (c + 1 < plan.pcs.length) this.moveTo(r, c + 1);
         else this.wrap(r);
         return RecordResult.go;
@@ -788,7 +802,7 @@ export class JitSim implements JitHooks {
     const pt = (ci.closure as LuaClosure).proto;
     const side = T.sides[exitno];
     const Ts = side === undefined ? undefined : this.traces[side];
-    if (Ts === undefined || this.run !== r || bcOp(pt.bc[pc]) === Op.JLOOP) {
+    if (Ts === undefined || this.run !== r || this.exitRunsOriginal(pt, pc)) {
       r.guard = guard;
       r.guardInLoop = inLoop;
       return leaveHelpers.before(L, r, ci, pc, r.cursor, true, multres);
@@ -809,6 +823,17 @@ export class JitSim implements JitHooks {
     if (code === null || code.ok[c] !== 1 || rs.plan.pts[c] !== pt || rs.plan.pcs[c] !== pc) return RecordResult.resume;
     this.chainEntry = c;
     return CHAIN;
+  }
+
+  /**
+   * lj_snap_restore: an exit to a JLOOP standing for an ITERN or a return
+   * runs the original instruction in the interpreter (it does not enter the
+   * trace again): takeExit marks it (exitedAt).
+   */
+  private exitRunsOriginal(pt: Proto, pc: number): boolean {
+    if (bcOp(pt.bc[pc]) !== Op.JLOOP) return false;
+    const orig = bcOp(this.startIns(pt, pc));
+    return orig === Op.ITERN || (orig >= Op.RETM && orig <= Op.RET1);
   }
 
   /** A coasting trace's loop instruction was left: its loop test is the guard that fails. */
@@ -851,7 +876,7 @@ export class JitSim implements JitHooks {
     }
     const T = r.T;
     const st = T.path[r.cursor];
-    r.atJop = st !== undefined && st.pt === pt && st.pc === pc && r.plan.isJop[r.cursor] === 1;
+    r.atJop = st !== undefined && st.pt === pt && st.pc === pc && passesJop(r.plan, r.cursor, pt, pc);
     if (st === undefined || st.pt !== pt || st.pc !== pc) {
       this.takeExit(L, T, r.guard, r.guardInLoop, pt, pc);
       return;
@@ -887,13 +912,7 @@ export class JitSim implements JitHooks {
   private takeExit(L: LuaThread, T: Trace, guard: number, inLoop: boolean, pt: Proto, pc: number): void {
     const cursor = this.run?.cursor ?? 0;
     this.endRun();
-    // lj_snap_restore: an exit to a JLOOP standing for an ITERN or a return runs the original
-    // instruction in the interpreter (it does not enter the trace again).
-    const there = pt.bc[pc];
-    if (bcOp(there) === Op.JLOOP) {
-      const orig = bcOp(this.startIns(pt, pc));
-      if (orig === Op.ITERN || (orig >= Op.RETM && orig <= Op.RET1)) this.exitedAt = { pt, pc };
-    }
+    if (this.exitRunsOriginal(pt, pc)) this.exitedAt = { pt, pc };
     const exitno = T.model !== null ? T.model.exitOf(guard, inLoop) : 0;
     const side = T.sides[exitno];
     if (side !== undefined) {

@@ -314,35 +314,32 @@ function emitStep(ctx: StepContext, k: number): string | null {
   const { pt, pc } = T.path[k];
   const j = ctx.protoIndex.get(pt) as number;
   const word = pt.bc[pc];
-  let ins = word;
-  // A function header another trace patched (since): the interpreter would enter that trace there.
-  const header = (bcOp(word) === Op.FUNCF || (bcOp(word) === Op.JFUNCF && plan.isJop[k] !== 1)) && k + 1 < n;
-  if (bcOp(word) === Op.JFORI && plan.isJop[k] !== 1 && k + 1 < n) {
-    // Another trace's loop, entered (or not) here, as the interpreter would.
-    const chk = emitChecks(ctx, k, j);
-    if (chk === null) return null;
-    const branch = plan.branch[k];
-    const guard = branch !== 0 ? `g = ${branch}; gl = ${plan.loopPart ? "inLoop" : "false"};` : "";
-    return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
-      ${chk}
-      ${otherJop(ctx, k, j, guard, Op.JFORI)}`;
-  }
-  if (isJOp(bcOp(word)) && !header) {
-    if (plan.isJop[k] !== 1) return null; // another trace's J-op (a link): the interpreter enters it
-    ins = ctx.startIns(pt, pc);
+  const own = plan.isJop[k] === 1;
+  // The instruction the step stands for (a J-op stands for the one it replaced).
+  const ins = isJOp(bcOp(word)) ? ctx.startIns(pt, pc) : word;
+  const versions = opVersions(bcOp(ins));
+  if (isJOp(bcOp(word)) && own) {
     const orig = bcOp(ins);
     if (orig !== Op.FORL && orig !== Op.ITERL && orig !== Op.LOOP && orig !== Op.ITERN && orig !== Op.FUNCF && orig !== Op.FUNCV) return null;
+  } else if (isJOp(bcOp(word)) && (k + 1 >= n || versions === null)) {
+    return null; // another trace's J-op as the link, or one that stands for a return: the interpreter runs it
   }
-  if (header) ins = bcOp(word) === Op.FUNCF ? word : ctx.startIns(pt, pc);
   const nextK = k + 1 < n ? k + 1 : 0;
   const expect = T.path[nextK];
   const sameFrameNext = expect.pt === pt;
   const parts: string[] = [];
   const branch = plan.branch[k];
   const guard = branch !== 0 ? `g = ${branch}; gl = ${plan.loopPart ? "inLoop" : "false"};` : "";
-  // A loop instruction another trace may patch is checked after the step's checks, as follow() makes them first.
-  const sincePatched = patchable(bcOp(word)) && !header ? patchedSince(ctx, k, j, guard) : null;
-  if (patchable(bcOp(word)) && !header && sincePatched === null) parts.push(`if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}`);
+  if (own || versions === null) {
+    if (patchable(bcOp(word))) parts.push(`if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}`);
+  } else {
+    // Before the path's end the trace goes through a loop or function another trace patches
+    // (passesJop in sim.ts): any version of the instruction runs it (a J-op as passed).
+    const [plain, jop, iop] = versions;
+    parts.push(`{ const w = B${j}[${pc}];
+      if (w !== ${word}) { const o = w & 0xff; if (o !== ${plain} && o !== ${jop} && o !== ${iop}) ${backOff(ctx, k)} }
+      if ((w & 0xff) === ${jop}) passJop(); }`);
+  }
   if (bcOp(ins) === Op.ITERN) {
     const w = pt.bc[pc + 1];
     parts.push(`if (B${j}[${pc + 1}] !== ${w}) ${backOff(ctx, k)}`);
@@ -351,15 +348,7 @@ function emitStep(ctx: StepContext, k: number): string | null {
   const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   parts.push(chk);
-  if (sincePatched !== null) parts.push(`if (B${j}[${pc}] !== ${word}) ${sincePatched}`);
-  if (header) {
-    parts.push(`if (B${j}[${pc}] !== ${ins}) {
-      if ((B${j}[${pc}] & 0xff) !== ${Op.JFUNCF}) ${backOff(ctx, k)}
-      ${sync(ctx)} r.cursor = ${k + 1}; r.atJop = false; S.stopPc = -1; ci.pc = ${pc}; L.multres = multres;
-      jitEnter(L, P${j}, ${pc}); return continueAt(L, ci, ${pc + 1}, multres);
-    }`);
-  }
-  if (isJOp(bcOp(word)) && !header) parts.push("passJop();");
+  if (own && isJOp(bcOp(word))) parts.push("passJop();");
   const op = emitOp(ctx, k, j, pt, pc, ins, guard, ending);
   if (op === null || (ending && op.flow !== "return")) return null;
   parts.push(op.code);
@@ -390,7 +379,6 @@ function emitStep(ctx: StepContext, k: number): string | null {
  */
 function emitLink(ctx: StepContext, k: number): string | null {
   const { T, plan } = ctx;
-  if (k === 0) return null; // a trace that is only its link: nothing to gain
   const { pt, pc } = T.path[k];
   const j = ctx.protoIndex.get(pt) as number;
   const word = pt.bc[pc];
@@ -411,7 +399,7 @@ function emitLink(ctx: StepContext, k: number): string | null {
     return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
       ${forOperands}
       if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${backOff(ctx, k)}
-      ${chk} ${guard} ${leave} live = false; r.atJop = false;
+      ${chk} ${guard} ${leave} live = false; r.atJop = ${plan.isJop[k] === 1};
       pathEnd(r, ${branch !== 0});
       ci.pc = ${pc}; L.multres = multres;
       if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${target - 1}); npc = ${pc + 1}; }
@@ -423,7 +411,7 @@ function emitLink(ctx: StepContext, k: number): string | null {
   if (op === Op.JLOOP && bcOp(orig) !== Op.LOOP) return null;
   const run = jopRun(op, orig, pc, j, a);
   return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
-    ${chk} ${guard} ${leave} live = false; r.atJop = false;
+    ${chk} ${guard} ${leave} live = false; r.atJop = ${plan.isJop[k] === 1};
     pathEnd(r, ${branch !== 0});
     ci.pc = ${pc}; L.multres = multres;
     ${run}
@@ -454,48 +442,19 @@ function jopRun(op: number, orig: number, pc: number, j: number, a: number): str
 }
 
 /**
- * A loop instruction on the path (LOOP, FORL, ITERL, not this trace's own)
- * that another trace has patched since: code for the interpreter running
- * its J-op there while following this trace (follow() of the step, then
- * enter or loopLeft), going on wherever that leads. Null for other words.
+ * An instruction the simulation patches and its versions [plain, J-op,
+ * I-op (or -1)] as they may stand at its pc, or null for the others (and
+ * for ITERN and returns, whose J-op stands for a different instruction).
  */
-function patchedSince(ctx: StepContext, k: number, j: number, guard: string): string | null {
-  const { pt, pc } = ctx.T.path[k];
-  const op = bcOp(pt.bc[pc]);
-  const jop = op === Op.LOOP ? Op.JLOOP : op === Op.FORL ? Op.JFORL : op === Op.ITERL ? Op.JITERL : op === Op.FORI ? Op.JFORI : -1;
-  if (jop < 0) return null;
-  return `{ if ((B${j}[${pc}] & 0xff) !== ${jop}) ${backOff(ctx, k)}
-    ${otherJop(ctx, k, j, guard, jop)} }`;
-}
-
-/**
- * Step k's instruction is another trace's J-op "jop" now (its original is
- * the path's word, or the same operands): the interpreter runs it while
- * follow() has followed the step, entering that trace or not, and goes on
- * wherever that leads (continueAt).
- */
-function otherJop(ctx: StepContext, k: number, j: number, guard: string, jop: number): string {
-  const { pt, pc } = ctx.T.path[k];
-  const word = pt.bc[pc];
-  const a = bcA(word);
-  const next = k + 1 < ctx.T.path.length ? k + 1 : 0;
-  const local = ctx.local;
-  // JFORI's operands are checked first: the interpreter raises the error for a bad one.
-  const pre = jop === Op.JFORI
-    ? `const idx = ${rd(ctx, a)}, stop = ${rd(ctx, a + 1)}, step = ${rd(ctx, a + 2)};
-      if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${backOff(ctx, k)}`
-    : "";
-  const leave = sync(ctx);
-  ctx.local = false;
-  const target = pc + 1 + (bcD(word) - BCBIAS_J);
-  const run = jop === Op.JFORI
-    ? `if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${target - 1}); npc = ${pc + 1}; }
-      else npc = ${target};`
-    : jopRun(jop, word, pc, j, a);
-  ctx.local = local;
-  return `${pre} ${guard} ${leave} live = false; r.cursor = ${next}; r.atJop = false; S.stopPc = -1; ci.pc = ${pc}; L.multres = multres;
-    ${run}
-    return continueAt(L, ci, npc, multres);`;
+function opVersions(op: number): [number, number, number] | null {
+  switch (op) {
+    case Op.FORI: return [Op.FORI, Op.JFORI, -1];
+    case Op.FORL: return [Op.FORL, Op.JFORL, Op.IFORL];
+    case Op.ITERL: return [Op.ITERL, Op.JITERL, Op.IITERL];
+    case Op.LOOP: return [Op.LOOP, Op.JLOOP, Op.ILOOP];
+    case Op.FUNCF: return [Op.FUNCF, Op.JFUNCF, Op.IFUNCF];
+    default: return null;
+  }
 }
 
 /**
