@@ -772,7 +772,8 @@ function emitOp(
       return straight(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable)) ${back}
         let v; ${ctx.loaded !== null ? `v = ${ctx.loaded};` : hashGet("t", kstr(c), khash(c), "v")}
-        if (v === undefined && t.metatable !== undefined) ${back}
+        // An __index chain of tables runs no Lua code: looked up here (a function goes back).
+        if (v === undefined && t.metatable !== undefined) { v = meta.indexThroughTables(t, ${kstr(c)}, ${khash(c)}); if (v === meta.NOT_TABLES) ${back} }
         ${W_(a)} = v; }`);
     case Op.TGETB:
       return straight(`{ const t = ${S_(b)};
@@ -789,7 +790,7 @@ function emitOp(
         else ${back} }`);
     case Op.TSETS:
       return straight(`{ const t = ${S_(b)};
-        if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
+        if (!(t instanceof LuaTable) || (t.metatable !== undefined && !meta.storesRaw(t, ${kstr(c)}, ${khash(c)}))) ${back}
         const node = t.node, v = ${S_(a)}; let n = (${khash(c)} & t.hmask) << 2;
         do { if (node[n] === ${kstr(c)}) { node[n + ${NodeSlot.VAL}] = v; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
         if (n < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, v); } }`);

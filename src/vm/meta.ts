@@ -102,6 +102,34 @@ export function indexStr(L: LuaThread, o: LuaValue, k: string, h: number, slot: 
   return runtimeError(L, ERRMSG.GETLOOP);
 }
 
+/** What indexThroughTables returns when the chain reaches something other than a table (or is a loop). */
+export const NOT_TABLES: unique symbol = Symbol("not only tables");
+
+/**
+ * indexStr for a table t whose raw t[k] is nil, as far as its __index
+ * chain holds only tables (no Lua code runs): the value, or NOT_TABLES
+ * where indexStr would call a function, index a non-table or raise.
+ */
+export function indexThroughTables(t: LuaTable, k: string, h: number): LuaValue | typeof NOT_TABLES {
+  let o = t;
+  for (let loop = 0; loop < MAX_IDXCHAIN; loop++) {
+    const mt = o.metatable;
+    if (mt === undefined) return undefined;
+    const mo = mt.getStrH("__index", H_INDEX);
+    if (mo === undefined) return undefined;
+    if (!isTable(mo)) return NOT_TABLES;
+    const v = mo.getStrH(k, h);
+    if (v !== undefined) return v;
+    o = mo;
+  }
+  return NOT_TABLES;
+}
+
+/** A raw store of t[k] (t has a metatable) is what setIndexStr does: k is present or there is no __newindex. */
+export function storesRaw(t: LuaTable, k: string, h: number): boolean {
+  return t.getStrH(k, h) !== undefined || (t.metatable as LuaTable).getStrH("__newindex", H_NEWINDEX) === undefined;
+}
+
 /** t[k] = v with __newindex (lj_meta_tset). */
 export function setIndex(L: LuaThread, o: LuaValue, k: LuaValue, v: LuaValue, slot: number): void {
   if (typeof k === "string") {
