@@ -799,6 +799,13 @@ function emitOp(
         if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
         if (${c} < t.asize) t.arr[${c}] = ${S_(a)}; else { ci.pc = ${next}; t.setInt(${c}, ${S_(a)}); } }`);
 
+    case Op.TSETM:
+      // The values come from the stack array (a multiple-results call or VARG left them there).
+      return straight(`{ const t = ${S_(a - 1)}; if (!(t instanceof LuaTable)) ${back}
+        ${ctx.local ? spillRange(a, 1 << 30) : ""}
+        let idx = ${pt.knum[d] - 4503599627370496}; const n = multres;
+        if (n > 0) { ci.pc = ${next}; if (idx + n > t.asize) t.reasize(idx + n); for (let i = 0; i < n; i++) t.setInt(idx++, stack[base + ${a} + i]); } }`);
+
     case Op.CALL: case Op.CALLM: case Op.ITERC: {
       const iter = op === Op.ITERC;
       const fixed = iter ? 2 : op === Op.CALL ? c - 1 : c;

@@ -18,7 +18,27 @@ function events(source: string, chunkname: string, o: Partial<RunOptions>): Engi
   const jitOpts = optArgs(argsLine(source) ?? "");
   const options: RunOptions = { build: "fixed", jitOpts, budget: 50_000_000, maxEvents: 200_000, maxOutput: DEFAULT_MAX_OUTPUT, ...o };
   runProgram(1, source, chunkname, options, (r) => replies.push(r));
-  return replies.flatMap((r) => (r.kind === "events" ? r.events : []));
+  return withOutputJoined(replies.flatMap((r) => (r.kind === "events" ? r.events : [])));
+}
+
+/**
+ * The log with consecutive output of one stream joined and no seq numbers:
+ * the engine cuts output into events by elapsed time, so where a cut falls
+ * varies from run to run.
+ */
+function withOutputJoined(log: EngineEvent[]): EngineEvent[] {
+  const out: EngineEvent[] = [];
+  for (const e of log) {
+    const { seq: _seq, ...rest } = e as EngineEvent & { seq?: number };
+    const prev = out[out.length - 1] as (EngineEvent & { text?: string; stream?: string }) | undefined;
+    const cur = rest as EngineEvent & { text?: string; stream?: string };
+    if (cur.type === "output" && prev !== undefined && prev.type === "output" && prev.stream === cur.stream) {
+      out[out.length - 1] = { ...prev, text: (prev.text ?? "") + (cur.text ?? "") } as EngineEvent;
+    } else {
+      out.push(cur as EngineEvent);
+    }
+  }
+  return out;
 }
 
 const diffDir = join(repoRoot, "test/fixtures/jit-diff");
