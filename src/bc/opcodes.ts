@@ -151,6 +151,11 @@ export function isJump(op: number): boolean {
   return modeC[op] === Mode.jump;
 }
 
+/** True for the ops a trace's start is patched to (JFORI with JFORL, and the J-ops that enter a trace). */
+export function isJOp(op: number): boolean {
+  return op === Op.JFORI || op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
+}
+
 /** The opcodes whose D operand is a trace number once patched. */
 export const TRACE_OPS: readonly number[] = [Op.JFORL, Op.JITERL, Op.JLOOP, Op.JFUNCF, Op.JFUNCV];
 

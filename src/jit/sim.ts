@@ -3,7 +3,7 @@
 // stops or aborts as LuaJIT does, traces patch their start bytecode, and
 // jit.flush / GC / maxtrace undo it — with each build's flush semantics.
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcJ, bcOp, setD, setOp } from "../bc/ins.ts";
-import { Op, opNames } from "../bc/opcodes.ts";
+import { Op, isJOp, opNames } from "../bc/opcodes.ts";
 import { funcLoc } from "../bc/funcloc.ts";
 import { toInt32 } from "../util/arith.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
@@ -165,8 +165,7 @@ export interface JitSimOptions {
 function passesJop(plan: RunPlan, c: number, pt: Proto, pc: number): boolean {
   if (plan.isJop[c] === 1) return true;
   if (c + 1 >= plan.pcs.length) return false;
-  const op = bcOp(pt.bc[pc]);
-  return op === Op.JFORI || op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
+  return isJOp(bcOp(pt.bc[pc]));
 }
 
 /** A trace's path is compiled to JS on its this-many-th run. */

@@ -15,7 +15,7 @@
 // can read it (leaving, a call out, a frame pushed) and read again after
 // anything else may have written it. Other frames' slots stay in the array.
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
-import { IsType, Op } from "../bc/opcodes.ts";
+import { IsType, Op, isJOp } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
 import { numLiteral } from "../vm/jsgen/emit.ts";
 import type { JsRuntime } from "../vm/jsgen/runtime.ts";
@@ -183,9 +183,6 @@ function patchable(op: number): boolean {
     op === Op.FUNCF || op === Op.FUNCV || (op >= Op.RETM && op <= Op.RET1) || op === Op.ISNEXT ||
     (op >= Op.JFORI && op <= Op.JFUNCV);
 }
-
-const isJOp = (op: number): boolean =>
-  op === Op.JFORI || op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
 
 const NATIVE_IN_PLACE = "fn instanceof NativeFunction && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames";
 
@@ -388,47 +385,38 @@ function emitLink(ctx: StepContext, k: number): string | null {
   const branch = plan.branch[k];
   const guard = branch !== 0 ? `g = ${branch}; gl = false;` : "";
   const a = bcA(word);
-  // JFORI's operands are read before the locals go back.
-  const forOperands = op === Op.JFORI ? `const idx = ${rd(ctx, a)}, stop = ${rd(ctx, a + 1)}, step = ${rd(ctx, a + 2)};` : "";
+  if (op !== Op.JFUNCF && op !== Op.JLOOP && op !== Op.JFORL && op !== Op.JITERL && op !== Op.JFORI) return null;
+  const orig = op === Op.JFUNCF || op === Op.JFORI ? word : ctx.startIns(pt, pc);
+  if (op === Op.JLOOP && bcOp(orig) !== Op.LOOP) return null;
+  // JFORI's operands are read before the locals go back, and checked first (the interpreter raises the error).
+  const forOperands = op !== Op.JFORI ? "" : `const idx = ${rd(ctx, a)}, stop = ${rd(ctx, a + 1)}, step = ${rd(ctx, a + 2)};
+    if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${backOff(ctx, k)}`;
   // The J-op runs on the stack array: the locals go back first (entering the other trace reads the slots).
   const leave = sync(ctx);
   ctx.local = false;
-  if (op === Op.JFORI) {
-    // The linked loop's trace is entered through its JFORI (if the loop runs at all).
-    const target = pc + 1 + (bcD(word) - BCBIAS_J);
-    return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
-      ${forOperands}
-      if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${backOff(ctx, k)}
-      ${chk} ${guard} ${leave} live = false; r.atJop = ${plan.isJop[k] === 1};
-      pathEnd(r, ${branch !== 0});
-      ci.pc = ${pc}; L.multres = multres;
-      if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${target - 1}); npc = ${pc + 1}; }
-      else npc = ${target};
-      return continueAt(L, ci, npc, multres);`;
-  }
-  if (op !== Op.JFUNCF && op !== Op.JLOOP && op !== Op.JFORL && op !== Op.JITERL) return null;
-  const orig = op === Op.JFUNCF ? word : ctx.startIns(pt, pc);
-  if (op === Op.JLOOP && bcOp(orig) !== Op.LOOP) return null;
-  const run = jopRun(op, orig, pc, j, a);
   return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
+    ${forOperands}
     ${chk} ${guard} ${leave} live = false; r.atJop = ${plan.isJop[k] === 1};
     pathEnd(r, ${branch !== 0});
     ci.pc = ${pc}; L.multres = multres;
-    ${run}
+    ${jopRun(op, orig, pc, j, a)}
     return continueAt(L, ci, npc, multres);`;
 }
 
 /**
  * What the interpreter does for a J-op (JFUNCF, JLOOP standing for LOOP,
- * JFORL, JITERL) whose original instruction is "orig": the loop step and
- * the trace entered (JitHooks.enter), or the loop left; npc is set. Slots
- * are read in the stack array (the caller wrote the locals back).
+ * JFORL, JITERL, JFORI) whose original instruction is "orig": the loop step
+ * and the trace entered (JitHooks.enter), or the loop left; npc is set.
+ * Slots are read in the stack array (the caller wrote the locals back).
  */
 function jopRun(op: number, orig: number, pc: number, j: number, a: number): string {
   const target = pc + 1 + (bcD(orig) - BCBIAS_J);
   switch (op) {
     case Op.JFUNCF: return `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1};`;
     case Op.JLOOP: return `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1}; S.ticks--;`;
+    case Op.JFORI: // idx, stop and step were read: the linked loop's trace is entered if the loop runs at all
+      return `if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${target - 1}); npc = ${pc + 1}; }
+        else npc = ${target};`;
     case Op.JFORL:
       return `{ const step = ${slot(a + 2)}, idx = ${slot(a)} + step;
         if (step >= 0 ? idx <= ${slot(a + 1)} : idx >= ${slot(a + 1)}) {
@@ -476,11 +464,12 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
   const tests: string[] = [];
   let inArray = false; // a bounds check before made the load an array slot
   for (let i = from; i < to; i++) {
-    let value: string | null = null;
+    // get(v): code that sets v to the value a type check tests.
+    let get: ((v: string) => string) | null = null;
     let test: string | null = null;
     switch (pre.kind[i]) {
-      case CheckKind.slotType: value = rd0(ctx, pre.slot[i]); break;
-      case CheckKind.loadType: value = loadInto(ctx, j, ins, inArray, "") !== null ? "" : null; break;
+      case CheckKind.slotType: { const s = rd0(ctx, pre.slot[i]); get = (v) => `${v} = ${s};`; break; }
+      case CheckKind.loadType: get = loadInto(ctx, j, ins, inArray); break;
       case CheckKind.callee: {
         const spec = pre.callee[i] as CalleeSpec;
         const v = rd0(ctx, pre.slot[i]);
@@ -519,17 +508,16 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       }
       default: break;
     }
-    if (value !== null) {
+    if (get !== null) {
       // The step's own load reads the value again: it takes lv instead.
       const once = ctx.loaded === null && pre.kind[i] === CheckKind.loadType;
       const v = once ? "lv" : "cv";
       const t = typeTest(v, pre.type[i]);
       if (t !== null) {
-        const get = pre.kind[i] === CheckKind.loadType ? loadInto(ctx, j, ins, inArray, v) as string : `${v} = ${value};`;
         if (once) {
           ctx.loaded = "lv";
-          tests.push(`let lv; ${get}${t !== "" ? ` if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand}` : ""}`);
-        } else if (t !== "") tests.push(`{ let cv; ${get} if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand} }`);
+          tests.push(`let lv; ${get(v)}${t !== "" ? ` if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand}` : ""}`);
+        } else if (t !== "") tests.push(`{ let cv; ${get(v)} if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand} }`);
         continue;
       }
     } else if (test !== null) {
@@ -562,20 +550,21 @@ function constant(ctx: StepContext, v: unknown): string {
 }
 
 /**
- * Code that sets "out" (declared, undefined) to the value a load checked by
- * loadType is about to read (raw, as the simulation's peekLoad), or null.
+ * For a load checked by loadType: code that sets "out" (declared, undefined)
+ * to the value the load is about to read (raw, as the simulation's
+ * peekLoad), or null for an instruction that is not such a load.
  */
-function loadInto(ctx: StepContext, j: number, ins: number, inArray: boolean, out: string): string | null {
+function loadInto(ctx: StepContext, j: number, ins: number, inArray: boolean): ((out: string) => string) | null {
   const op = bcOp(ins);
   const t = rd(ctx, bcB(ins));
   const slot = (i: number): string => rd(ctx, i);
   const kstr = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `k${j}_${i}`; };
   switch (op) {
-    case Op.TGETV: return `${out} = ${inArray ? `${t}.arr[${slot(bcC(ins))}]` : `(${t} instanceof LuaTable ? ${t}.get(${slot(bcC(ins))}) : undefined)`};`;
-    case Op.TGETB: return `${out} = ${inArray ? `${t}.arr[${bcC(ins)}]` : `(${t} instanceof LuaTable ? ${t}.getInt(${bcC(ins)}) : undefined)`};`;
-    case Op.TGETS: return `if (${t} instanceof LuaTable) ${hashGet(t, kstr(bcC(ins)), `h${j}_${bcC(ins)}`, out)}`;
-    case Op.GGET: return `{ const env = cl.env; ${hashGet("env", kstr(bcD(ins)), `h${j}_${bcD(ins)}`, out)} }`;
-    case Op.UGET: return `{ const uv = cl.upvals[${bcD(ins)}]; ${out} = uv.stack !== null ? uv.stack[uv.idx] : uv.value; }`;
+    case Op.TGETV: return (out) => `${out} = ${inArray ? `${t}.arr[${slot(bcC(ins))}]` : `(${t} instanceof LuaTable ? ${t}.get(${slot(bcC(ins))}) : undefined)`};`;
+    case Op.TGETB: return (out) => `${out} = ${inArray ? `${t}.arr[${bcC(ins)}]` : `(${t} instanceof LuaTable ? ${t}.getInt(${bcC(ins)}) : undefined)`};`;
+    case Op.TGETS: return (out) => `if (${t} instanceof LuaTable) ${hashGet(t, kstr(bcC(ins)), `h${j}_${bcC(ins)}`, out)}`;
+    case Op.GGET: return (out) => `{ const env = cl.env; ${hashGet("env", kstr(bcD(ins)), `h${j}_${bcD(ins)}`, out)} }`;
+    case Op.UGET: return (out) => `{ const uv = cl.upvals[${bcD(ins)}]; ${out} = uv.stack !== null ? uv.stack[uv.idx] : uv.value; }`;
     default: return null;
   }
 }
