@@ -759,10 +759,12 @@ export class JitSim implements JitHooks {
    */
   private runCompiled(L: LuaThread, code: TraceCode, r: Running, entryDepth: number, entry: number): number {
     this.S.stopPc = -1; // compiled code follows every step itself
-    let how = code.fn(L, r, entryDepth, entry);
+    let how = (entry === code.main ? code.fnMain : code.fn)(L, r, entryDepth, entry);
     while (how === CHAIN) {
       const next = this.run as Running;
-      how = (next.code as TraceCode).fn(L, next, entryDepth, this.chainEntry);
+      const nextCode = next.code as TraceCode;
+      const at = this.chainEntry;
+      how = (at === nextCode.main ? nextCode.fnMain : nextCode.fn)(L, next, entryDepth, at);
     }
     return how;
   }

@@ -70,7 +70,14 @@ export interface TraceRuntime extends JsRuntime {
 export type CompiledTrace = (L: LuaThread, r: RunCursor, entryDepth: number, entry: number) => number;
 
 export interface TraceCode {
+  /** Runs from any step: a switch on the step number, every step a join point. */
   fn: CompiledTrace;
+  /**
+   * Runs from step `main` only (the trace's usual entry): the steps as
+   * straight-line code, so V8 keeps values unboxed between them.
+   */
+  fnMain: CompiledTrace;
+  main: number;
   /** 1: compiled code may start at this step. */
   ok: Uint8Array;
 }
@@ -186,6 +193,9 @@ function patchable(op: number): boolean {
 
 const NATIVE_IN_PLACE = "fn instanceof NativeFunction && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames";
 
+/** Where the path's last step goes back to step 0 (a continue of the loop around the steps). */
+const LOOP_BACK = "/*@loopback*/";
+
 const slot = (i: number): string => (i === 0 ? "stack[base]" : `stack[base + ${i}]`);
 
 /** T's compiled code, or null if no step of its path can run compiled. */
@@ -202,15 +212,27 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
     root, rootSize: T.path[0].pt.framesize, local: false, loaded: null, reads: new Set(), writes: new Set(),
   };
   const ok = new Uint8Array(n);
-  const cases: string[] = [];
+  const bodies: string[] = [];
   for (let k = 0; k < n; k++) {
     ctx.local = root[k] === 1;
     let body = emitStep(ctx, k);
     if (body !== null) ok[k] = 1;
     else { ctx.local = root[k] === 1; body = stopBefore(ctx, k); }
-    cases.push(`case ${k}: { ${body} }`);
+    bodies.push(`{ ${body} }`);
   }
   if (!ok.includes(1)) return null;
+  const main = Math.min(T.entryStep, n - 1);
+  // Any entry: a switch on k. The main entry: the path from there, then the loop part as a loop.
+  const anyEntry = `steps: for (;;) {
+      switch (k) {
+${bodies.map((b, k) => `case ${k}: ${b}`).join("\n").replaceAll(LOOP_BACK, "k = 0; continue;")}
+        default: throw new Error("ljscope: compiled trace has no step " + k);
+      }
+    }`;
+  const head = straightFrom(bodies, ok, main);
+  const mainEntry = main === 0 || !head.includes(LOOP_BACK)
+    ? `steps: for (;;) {\n${head.replaceAll(LOOP_BACK, "continue;")}\n    }`
+    : `steps: {\n${head.replaceAll(LOOP_BACK, "")}\nfor (;;) {\n${straightFrom(bodies, ok, 0).replaceAll(LOOP_BACK, "continue;")}\n}\n    }`;
   const locals = [...new Set([...ctx.reads, ...ctx.writes])].sort((x, y) => x - y);
   const written = [...ctx.writes].sort((x, y) => x - y);
   const inRange = (lo: string, hi: string) => (i: number): boolean => i >= Number(lo) && i < Number(hi);
@@ -226,12 +248,12 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
     const [j, i] = name.split("_").map(Number);
     return `const k${j}_${i} = PTS[${j}].kgc[${i}]` + (typeof protos[j].kgc[i] === "string" ? `, h${j}_${i} = PTS[${j}].khash[${i}];` : ";");
   });
-  const source = `"use strict";
+  const source = (name: string, entries: string): string => `"use strict";
 const { ${Object.keys(R).join(", ")} } = R;
 ${protos.map((_, j) => `const B${j} = PTS[${j}].bc, P${j} = PTS[${j}];`).join("\n")}
 ${consts.join("\n")}
 ${ctx.extra.map((_, i) => `const X${i} = EXTRA[${i}];`).join("\n")}
-return function trace_${T.traceno}(L, r, entryDepth, entry) {
+return function ${name}(L, r, entryDepth, entry) {
   const S = L.state, base0 = r.base0 | 0;
   let ci = L.frames[L.depth], base = ci.base | 0, cl = ci.closure, stack = L.stack, multres = L.multres, npc = 0;
   // inLoop: in the loop part (r.inLoop). The shared exit hands step xk back (~xk: a check of it failed) at xpc.
@@ -242,12 +264,7 @@ return function trace_${T.traceno}(L, r, entryDepth, entry) {
   if (live && base !== base0) return before(L, r, ci, r.plan.pcs[entry], entry, true, multres);
   ${declare}
   try {
-    steps: for (;;) {
-      switch (k) {
-${cases.join("\n")}
-        default: throw new Error("ljscope: compiled trace has no step " + k);
-      }
-    }
+    ${entries}
   } catch (e) {
     if (live) { ${SPILL} } else if (below > 0) { ${spillBelow} }
     r.guard = g; r.guardInLoop = gl;
@@ -259,8 +276,22 @@ ${cases.join("\n")}
   return before(L, r, ci, xpc, xk, true, multres);
 };`.replace(/\/\*@spill:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => spillCode(lo, hi))
     .replace(/\/\*@reload:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => reloadCode(lo, hi));
-  const factory = new Function("R", "PTS", "EXTRA", source) as (R: TraceRuntime, PTS: Proto[], EXTRA: unknown[]) => CompiledTrace;
-  return { fn: factory(R, protos, ctx.extra), ok };
+  const make = (name: string, entries: string): CompiledTrace =>
+    (new Function("R", "PTS", "EXTRA", source(name, entries)) as (R: TraceRuntime, PTS: Proto[], EXTRA: unknown[]) => CompiledTrace)(R, protos, ctx.extra);
+  const fn = make(`trace_${T.traceno}`, anyEntry);
+  // A path handed back on the way is entered again in the middle: only the switch is worth V8's compile then.
+  const fnMain = ok.indexOf(0, main) < 0 ? make(`trace_${T.traceno}_from${main}`, mainEntry) : fn;
+  return { fn, fnMain, main, ok };
+}
+
+/**
+ * The step bodies from `from` as straight-line code, up to the path's end
+ * or the first step handed back to the interpreter (nothing after it runs).
+ */
+function straightFrom(bodies: readonly string[], ok: Uint8Array, from: number): string {
+  let to = from;
+  while (to < bodies.length - 1 && ok[to] === 1) to++;
+  return bodies.slice(from, to + 1).join("\n");
 }
 
 // -- Leaving compiled code -----------------------------------------------------------------
@@ -363,8 +394,8 @@ function emitStep(ctx: StepContext, k: number): string | null {
   if (k === n - 1) {
     // A tail call came back to step 0 in the first frame: its slots are read again.
     if (!ctx.local && ctx.root[0] === 1) parts.push(`if (base !== base0) ${leaveAfter(ctx, k, String(expect.pc))} ${RELOAD} live = true;`);
-    if (plan.loopPart) parts.push("if (!inLoop) { wrapped(r); inLoop = true; } k = 0; continue;");
-    else parts.push("k = 0; continue;");
+    if (plan.loopPart) parts.push(`if (!inLoop) { wrapped(r); inLoop = true; } ${LOOP_BACK}`);
+    else parts.push(LOOP_BACK);
   }
   return parts.join("\n");
 }
