@@ -77,6 +77,12 @@ export interface TypeCheck {
   next?: "key" | "val";
   /** Instead of a type: the function in `slot` is the one the call was specialised to. */
   callee?: CalleeSpec;
+  /**
+   * Instead of a type, rec_for_check's guards: "up"/"down" — the step in
+   * `slot` has the recorded direction; "range" — a narrowed loop at `slot`
+   * cannot overflow (stop + step is an int32).
+   */
+  forl?: "up" | "down" | "range";
 }
 
 /**
@@ -226,6 +232,9 @@ export class IrModel {
     return this.slots.get(slot)?.ref === 0;
   }
 
+  /** Guards emitted by start() before any step: checked with the first one. */
+  private entryChecks: TypeCheck[] = [];
+
   /** Scalar evolution of the root loop's index (J->scev): lets bounds checks be hoisted. */
   private scev: { idx: number; stopSlot: number } | null = null;
 
@@ -244,7 +253,7 @@ export class IrModel {
     this.snapAdd(ctx.pt, ctx.pc);
     if (startOp === Op.FORL) {
       const fori = startPc + ((startIns >>> 16) - BCBIAS_J);
-      this.forLoopInit(ctx, fori, bcA(startIns), true);
+      this.forLoopInit(ctx, fori, bcA(startIns), true, this.entryChecks);
     }
   }
 
@@ -253,27 +262,82 @@ export class IrModel {
    * narrows that loop at once (lj_record_setup): index, stop and step are loaded first.
    */
   startInLoop(ctx: ModelContext, fori: number): void {
-    this.forLoopInit(ctx, fori, bcA(ctx.pt.bc[fori]), true);
+    this.forLoopInit(ctx, fori, bcA(ctx.pt.bc[fori]), true, this.entryChecks);
   }
 
-  /** rec_for_loop for a loop entered at its FORL: the index is an int SLOAD, stop/step constants or checked loads. */
+  /**
+   * rec_for_loop for a loop entered at its FORL (`root`: a trace starting
+   * there, lj_record_setup). Stop and step are constants, known values or
+   * loads the parent's types vouch for: only an index narrowed to an int
+   * converts with a check. rec_for_check guards a variable step's direction
+   * and, for a narrowed index, the overflow.
+   */
   private forLoopInit(ctx: ModelContext, fori: number, ra: number, root: boolean, checks: TypeCheck[] = []): void {
     const slot = ctx.base + ra;
-    for (const i of [1, 2]) {
-      if (this.slots.has(slot + i)) continue; // fori_arg: a known value is used as it is
-      if (!this.isConstInit(ctx.pt, fori, ra + i)) {
-        const v = this.read(slot + i, ctx.stack[slot + i], checks);
-        if (i === 1 && root) this.emit(true, [v.ref]); // range check of a variable stop
-      } else {
+    const tv = (i: number): number => ctx.stack[slot + i] as number;
+    const known = this.slots.get(slot);
+    const t: VType = known !== undefined ? known.t : root && narrowsForl(tv(0), tv(1), tv(2)) ? "int" : "num";
+    const arg = (i: number): Val => {
+      const have = this.slots.get(slot + i);
+      if (have !== undefined) return this.foriConv(slot + i, have, t, checks); // (not stored back)
+      if (this.isConstInit(ctx.pt, fori, ra + i)) {
         this.write(slot + i, this.konst("int"));
+      } else if (t === "int") {
+        this.write(slot + i, this.intLoad(slot + i, checks));
+      } else {
+        this.write(slot + i, { ref: this.emit(false, [], slot + i), t: "num" });
       }
-    }
-    if (!this.slots.has(slot)) {
-      const ref = this.emit(false, [], slot);
-      this.write(slot, { ref, t: "int" });
+      return this.slots.get(slot + i) as Val;
+    };
+    const stop = arg(1);
+    const step = arg(2);
+    this.forCheck(ctx, slot, t, root, stop, step, checks);
+    if (known === undefined) {
+      // An int index converts with a check unless a constant started it (J->scev.start).
+      const guarded = t === "int" && !this.isConstInit(ctx.pt, fori, ra);
+      this.write(slot, guarded ? this.intLoad(slot, checks) : { ref: this.emit(false, [], slot), t });
     }
     this.write(slot + 3, this.slots.get(slot) as Val);
     if (root) this.scev = { idx: (this.slots.get(slot) as Val).ref, stopSlot: slot + 1 };
+  }
+
+  /**
+   * rec_for_check: a variable step's direction is guarded; a narrowed loop
+   * started here (FORI, a root trace's FORL) guards against overflow of
+   * stop + step. Checks for the running trace go to `checks`.
+   */
+  private forCheck(ctx: ModelContext, slot: number, t: VType, init: boolean, stop: Val, step: Val, checks: TypeCheck[]): void {
+    const stopV = ctx.stack[slot + 1] as number;
+    const stepV = ctx.stack[slot + 2] as number;
+    const up = stepV >= 0 && !Object.is(stepV, -0);
+    const guard = (deps: number[], at: number, forl: "up" | "down" | "range"): void => {
+      checks.push({ slot: at - this.base0, t: "num", guard: this.emit(true, deps), abc: undefined, forl });
+    };
+    if (step.ref !== 0) {
+      guard([step.ref], slot + 2, up ? "up" : "down");
+      if (init && t === "int") {
+        if (stop.ref !== 0) guard([step.ref, stop.ref], slot, "range"); // ADDOV
+        else if (up ? stopV > 0 : stopV < 0) guard([step.ref], slot, "range");
+      }
+    } else if (init && t === "int" && stop.ref !== 0) {
+      guard([stop.ref], slot, "range");
+    }
+  }
+
+  /** fori_conv: a number for an int loop converts with a check, an int for a number loop without one. */
+  private foriConv(slot: number, v: Val, t: VType, checks: TypeCheck[]): Val {
+    if (v.ref === 0 || (v.t === "int") === (t === "int")) return v;
+    if (t !== "int") return { ref: this.emit(false, [v.ref]), t: "num" };
+    const ref = this.emit(true, [v.ref]);
+    checks.push({ slot: slot - this.base0, t: "int", guard: ref, abc: undefined });
+    return { ref, t: "int" };
+  }
+
+  /** A number slot loaded as an int (SLOAD with CONVERT): its guard fails for a number that is not an int32. */
+  private intLoad(slot: number, checks: TypeCheck[]): Val {
+    const ref = this.emit(true, [], slot);
+    checks.push({ slot: slot - this.base0, t: "int", guard: ref, abc: undefined });
+    return { ref, t: "int" };
   }
 
   /** find_kinit: is the loop slot initialised from a constant right before the FORI? */
@@ -314,7 +378,9 @@ export class IrModel {
 
   /** Record one bytecode (called before the interpreter runs it). */
   step(ctx: ModelContext, ins: number): StepIr {
-    const out: StepIr = { branch: 0, checks: [] };
+    // The trace's entry guards (a root FORL's narrowed loads) are checked at its first step.
+    const out: StepIr = { branch: 0, checks: this.entryChecks };
+    this.entryChecks = [];
     this.begin(ctx, out);
     const { stack, base } = ctx;
     const op = bcOp(ins);
@@ -450,9 +516,14 @@ export class IrModel {
         break;
       case Op.FORI: case Op.JFORI: {
         const ra = base + a;
-        for (const i of [0, 1, 2]) slotVal(a + i);
+        const start = [0, 1, 2].map((i) => slotVal(a + i));
+        const num = (i: number): number => stack[ra + i] as number;
+        // rec_for: an int start narrows the loop when its values allow (lj_opt_narrow_forl).
+        const t: VType = start[0].t === "int" && narrowsForl(num(0), num(1), num(2)) ? "int" : "num";
+        start.forEach((v, i) => this.write(ra + i, this.foriConv(ra + i, v, t, out.checks)));
+        this.forCheck(ctx, ra, t, true, this.slots.get(ra + 1) as Val, this.slots.get(ra + 2) as Val, out.checks);
         // The snapshot resumes where the loop test would go the other way.
-        const enters = forEvent(stack[ra] as number, stack[ra + 1] as number, stack[ra + 2] as number) !== "leave";
+        const enters = forEvent(num(0), num(1), num(2)) !== "leave";
         this.snapAdd(ctx.pt, enters ? ctx.pc + 1 + ((ins >>> 16) - BCBIAS_J) : ctx.pc + 1);
         const idx = this.slots.get(ra) as Val;
         const stop = this.slots.get(ra + 1) as Val;
@@ -551,7 +622,7 @@ export class IrModel {
         if (ctx.framedepth <= 0) {
           // A side trace returning below its first frame guards the return target (RETF).
           this.snapAdd(ctx.pt, ctx.pc);
-          this.emit(true, []);
+          out.branch = this.emit(true, []); // a return to another caller fails it
           this.needsnap = true;
         }
         this.returned(results, ctx.funcIdx);
@@ -837,6 +908,14 @@ export class IrModel {
  * What a guarded load leaves in its slot: nil, false and true become
  * constants once the guard has checked the type (TREF_PRI in lj_record.c).
  */
+/** lj_opt_narrow_forl: start, stop and step are int32 values and the index cannot overflow. */
+function narrowsForl(start: number, stop: number, step: number): boolean {
+  const isInt = (x: number): boolean => (x | 0) === x && !Object.is(x, -0);
+  if (!isInt(start) || !isInt(stop) || !isInt(step)) return false;
+  const sum = stop + step;
+  return step >= 0 ? sum <= 2147483647 : sum >= -2147483648;
+}
+
 function loaded(ref: number, t: VType): { ref: number; t: VType } {
   return t === "nil" || t === "false" || t === "true" ? { ref: 0, t } : { ref, t };
 }

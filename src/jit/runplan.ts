@@ -34,6 +34,10 @@ export const enum CheckKind {
   /** The stored-to key has a hash node / has none. */
   keyPresent = 10,
   keyAbsent = 11,
+  /** A loop's step (a stack slot) has the recorded direction (type 1: up, 0: down). */
+  forDir = 12,
+  /** A narrowed loop (slots from `slot` on) cannot overflow: stop + step is an int32. */
+  forRange = 13,
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -124,13 +128,14 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
   checks.forEach((cs, k) => {
     list.start[k] = i;
     for (const c of cs) {
-      list.kind[i] = c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
+      list.kind[i] = c.forl !== undefined ? (c.forl === "range" ? CheckKind.forRange : CheckKind.forDir)
+        : c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
         : c.abc === "stop" ? CheckKind.stopBounds : c.abc === "outside" ? CheckKind.keyOutside : c.abc === "hashEmpty" ? CheckKind.hashEmpty
         : c.abc === "present" ? CheckKind.keyPresent : c.abc === "absent" ? CheckKind.keyAbsent
         : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
-      list.type[i] = c.range !== undefined ? c.range.flags : codeOfType(c.t);
+      list.type[i] = c.range !== undefined ? c.range.flags : c.forl !== undefined ? Number(c.forl === "up") : codeOfType(c.t);
       list.param[i] = c.range !== undefined ? c.range.code : 0;
       list.guard[i] = c.guard;
       list.callee.push(c.callee ?? null);

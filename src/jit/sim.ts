@@ -23,7 +23,7 @@ import { IrModel, calleeHolds, nextInto, type CalleeSpec, type ModelContext } fr
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { rangeCase } from "./strrange.ts";
-import { typeCodeOf, typeHolds } from "./vtype.ts";
+import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
 import { compileTrace, leaveHelpers, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
@@ -289,7 +289,9 @@ export class JitSim implements JitHooks {
   // -- JitHooks: counting and recording --------------------------------------------------
 
   startIns(pt: Proto, pc: number): number {
-    const T = this.traces[bcD(pt.bc[pc])];
+    const ins = pt.bc[pc];
+    if (bcOp(ins) === Op.JFORI) return setOp(ins, Op.FORI); // its D is the jump, not a trace
+    const T = this.traces[bcD(ins)];
     if (T !== undefined && T.pt === pt && T.startpc === pc) return T.startins;
     // A J-op whose trace is gone or is another's (the flush bug): run what the op must have been.
     return this.unpatched(pt.bc[pc]);
@@ -421,14 +423,14 @@ export class JitSim implements JitHooks {
     for (let i = chk.start[c]; i < chk.start[c + 1]; i++) {
       let ok: boolean;
       switch (chk.kind[i]) {
-        case CheckKind.slotType: ok = typeHolds(typeCodeOf(stack[r.base0 + chk.slot[i]]), chk.type[i]); break;
-        case CheckKind.loadType: ok = typeHolds(typeCodeOf(peekLoad(L, pt, pc, base)), chk.type[i]); break;
+        case CheckKind.slotType: ok = typeHolds(stack[r.base0 + chk.slot[i]], chk.type[i]); break;
+        case CheckKind.loadType: ok = typeHolds(peekLoad(L, pt, pc, base), chk.type[i]); break;
         case CheckKind.keyBounds: ok = boundsHold(stack, pt.bc[pc], base, undefined); break;
         case CheckKind.stopBounds: ok = boundsHold(stack, pt.bc[pc], base, stack[r.base0 + chk.slot[i]]); break;
         case CheckKind.nextKey: case CheckKind.nextVal: {
           const a = base + bcA(pt.bc[pc]);
           const next = nextInto(stack[a - 2], stack[a - 1]) ? (chk.kind[i] === CheckKind.nextKey ? iterOut.key : iterOut.val) : undefined;
-          ok = typeHolds(typeCodeOf(next), chk.type[i]);
+          ok = typeHolds(next, chk.type[i]);
           break;
         }
         case CheckKind.keyOutside: ok = keyOutside(stack, pt.bc[pc], base); break;
@@ -439,6 +441,8 @@ export class JitSim implements JitHooks {
           break;
         }
         case CheckKind.callee: ok = calleeHolds(stack[r.base0 + chk.slot[i]], chk.callee[i] as CalleeSpec); break;
+        case CheckKind.forDir: ok = forDirHolds(stack[r.base0 + chk.slot[i]], chk.type[i] === 1); break;
+        case CheckKind.forRange: ok = forRangeHolds(stack[r.base0 + chk.slot[i] + 1], stack[r.base0 + chk.slot[i] + 2]); break;
         default: {
           const at = r.base0 + chk.slot[i];
           ok = rangeCase(chk.type[i], stack[at], stack[at + 1], stack[at + 2]) === chk.param[i];

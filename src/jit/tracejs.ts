@@ -531,6 +531,17 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
         if (t !== null) test = `(${t} instanceof LuaTable && ${t}.hmask === 0)`;
         break;
       }
+      case CheckKind.forDir: {
+        const v = rd0(ctx, pre.slot[i]);
+        test = `(typeof ${v} === "number" && (${v} > 0 || (${v} === 0 && !Object.is(${v}, -0))) === ${pre.type[i] === 1})`;
+        break;
+      }
+      case CheckKind.forRange: {
+        const stop = rd0(ctx, pre.slot[i] + 1);
+        const step = rd0(ctx, pre.slot[i] + 2);
+        test = `(typeof ${stop} === "number" && typeof ${step} === "number" && ${stop} + ${step} >= -2147483648 && ${stop} + ${step} <= 2147483647)`;
+        break;
+      }
       case CheckKind.keyPresent: case CheckKind.keyAbsent: {
         const t = indexedTable(ctx, ins);
         const key = indexKey(ctx, ins);
@@ -555,7 +566,8 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       tests.push(`if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${test})) ${hand}`);
       continue;
     }
-    return `ci.pc = ${pc}; ${sync(ctx)} if (!checksPass(r, ${k}, L, P${j}, ${pc})) ${hand}`;
+    // checksHold leaves the guard passed last in r.
+    return `ci.pc = ${pc}; ${sync(ctx)} if (!checksPass(r, ${k}, L, P${j}, ${pc})) ${hand} g = r.guard; gl = r.guardInLoop;`;
   }
   // The guard passed last: checksHold leaves the last of the part's list there.
   const lastPre = pre.guard[to - 1];
@@ -609,7 +621,8 @@ function hashGet(t: string, k: string, h: string, out: string): string {
 /** A JS test that cv has the recorded type ("" if anything passes, null if not done inline). */
 function typeTest(v: string, type: number): string | null {
   switch (type) {
-    case TypeCode.int: case TypeCode.num: return `typeof ${v} === "number"`;
+    case TypeCode.int: return `(typeof ${v} === "number" && (${v} | 0) === ${v})`;
+    case TypeCode.num: return `typeof ${v} === "number"`;
     case TypeCode.str: return `typeof ${v} === "string"`;
     case TypeCode.tab: return `${v} instanceof LuaTable`;
     case TypeCode.fun: return `(${v} instanceof LuaClosure || ${v} instanceof NativeFunction)`;

@@ -4,7 +4,7 @@ import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { LuaTable } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
 
-/** Type codes; `int` only for narrowed loop indices (it accepts any number), `other` accepts anything. */
+/** Type codes; `int`: a number that converts to an int32 exactly (a narrowed loop's loads), `other` accepts anything. */
 export const enum TypeCode { nil = 0, false_ = 1, true_ = 2, int = 3, num = 4, str = 5, tab = 6, fun = 7, other = 8 }
 
 const NAMES = ["nil", "false", "true", "int", "num", "str", "tab", "fun", "other"] as const;
@@ -32,7 +32,20 @@ export function codeOfType(t: VType): TypeCode {
   return NAMES.indexOf(t) as TypeCode;
 }
 
-/** Does a value of type `actual` pass a guard recorded for `recorded`? */
-export function typeHolds(actual: TypeCode, recorded: number): boolean {
-  return actual === recorded || recorded === TypeCode.other || (recorded === TypeCode.int && actual === TypeCode.num);
+/** Does value v pass a type guard recorded for `recorded`? */
+export function typeHolds(v: LuaValue, recorded: number): boolean {
+  if (recorded === TypeCode.int) return typeof v === "number" && (v | 0) === v;
+  return recorded === TypeCode.other || typeCodeOf(v) === recorded;
+}
+
+/** rec_for_check's direction guard: the step's sign is the recorded one (-0 counts as negative). */
+export function forDirHolds(step: LuaValue, up: boolean): boolean {
+  return typeof step === "number" && (step > 0 || (step === 0 && !Object.is(step, -0))) === up;
+}
+
+/** rec_for_check's overflow guard of a narrowed loop: stop + step stays an int32. */
+export function forRangeHolds(stop: LuaValue, step: LuaValue): boolean {
+  if (typeof stop !== "number" || typeof step !== "number") return false;
+  const sum = stop + step;
+  return sum >= -2147483648 && sum <= 2147483647;
 }
