@@ -26,8 +26,8 @@ import { forEvent } from "./forloop.ts";
 import { typeOfValue, type VType } from "./vtype.ts";
 import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strrange.ts";
 
-/** Which memory a load reads, for alias checks against stores of the same trace. */
-const enum Mem { none = 0, array = 1, hash = 2, upval = 3 }
+/** Which memory a load reads, for alias checks against stores of the same trace (layout: a table's asize, hmask, array and node pointers, which a NEWREF may change). */
+const enum Mem { none = 0, array = 1, hash = 2, upval = 3, layout = 4 }
 
 interface IrIns {
   guard: boolean;
@@ -432,6 +432,9 @@ export class IrModel {
           // lj_opt_narrow_unm: an int is negated with a -0 check and an overflow check.
           this.emit(true, [v.ref]);
           this.write(base + a, { ref: this.emit(true, [v.ref]), t: "int" });
+        } else if (op === Op.LEN && (v.t === "tab" || v.t === "str")) {
+          // rec_len: a table's ALEN reads the array (a store in the loop makes it vary), a string's length is a field: both ints.
+          this.write(base + a, { ref: this.emit(false, [v.ref], -1, v.t === "tab" ? Mem.array : Mem.none), t: "int" });
         } else {
           this.write(base + a, { ref: this.emit(false, [v.ref]), t: "num" });
         }
@@ -684,9 +687,9 @@ export class IrModel {
 
   /** A string-keyed access of a table's hash part (HREFK with its hmask check). */
   private hashAccess(ctx: ModelContext, out: StepIr, tab: number, key: string, store: Val | null, a: number, peek: LuaValue): void {
-    const hmask = this.cseLoad(`hmask:${tab}`, false, [tab], Mem.none);
+    const hmask = this.cseLoad(`hmask:${tab}`, false, [tab], Mem.layout);
     this.cseLoad(`hmaskeq:${tab}`, true, [hmask], Mem.none);
-    const node = this.cseLoad(`node:${tab}`, false, [tab], Mem.none);
+    const node = this.cseLoad(`node:${tab}`, false, [tab], Mem.layout);
     const href = this.cseLoad(`hrefk:${key}`, true, [node], Mem.none);
     if (store === null) {
       const ref = this.cseLoad(`hload:${key}`, true, [href], Mem.hash);
@@ -702,12 +705,16 @@ export class IrModel {
   }
 
   /** A table access with a variable or integer key (rec_idx with the array part, ABC). */
-  private indexAccess(ctx: ModelContext, out: StepIr, t: Val, key: Val, tab: LuaValue, kv: LuaValue, store: Val | null, a: number): void {
+  private indexAccess(
+    ctx: ModelContext, out: StepIr, t: Val, key: Val, tab: LuaValue, kv: LuaValue, store: Val | null, a: number, raw = false,
+  ): void {
+    // No metatable check for a raw access (idxchain 0: table.insert's store).
+    const metaCheck = (): void => { if (!raw) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none); };
     const asize = tab instanceof LuaTable ? tab.arr.length : 0;
     const inArray = typeof kv === "number" && Number.isInteger(kv) && kv >= 0 && kv < asize;
     let ref: number;
     if (inArray) {
-      const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.none);
+      const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.layout);
       // rec_idx_abc: indexing with the loop's index whose stop is inside the array: one invariant check.
       const sc = this.scev;
       const stop = sc !== null ? ctx.stack[sc.stopSlot] : undefined;
@@ -718,16 +725,16 @@ export class IrModel {
         const g = this.cseLoad(`abc:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
         out.checks.push({ slot: null, t: "num", guard: g, abc: "key" });
       }
-      const arr = this.cseLoad(`array:${t.ref}`, false, [t.ref], Mem.none);
+      const arr = this.cseLoad(`array:${t.ref}`, false, [t.ref], Mem.layout);
       const aref = this.cseLoad(`aref:${arr}:${key.ref}`, false, [arr, key.ref], Mem.none);
       if (store === null) {
         ref = this.emit(true, [aref], -1, Mem.array);
         const v = (tab as LuaTable).arr[kv as number];
         out.checks.push({ slot: null, t: typeOfValue(v), guard: ref, abc: undefined });
-        if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+        if (v === undefined) metaCheck();
         this.write(ctx.base + a, loaded(ref, typeOfValue(v)));
       } else {
-        if ((tab as LuaTable).arr[kv as number] === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+        if ((tab as LuaTable).arr[kv as number] === undefined) metaCheck();
         this.emit(false, [aref, store.ref]);
         this.invalidateLoads(Mem.array);
         this.needsnap = true;
@@ -736,22 +743,23 @@ export class IrModel {
     }
     if (tab instanceof LuaTable && typeof kv === "number" && Number.isInteger(kv) && kv >= 0 && kv < LJ_MAX_ASIZE) {
       // rec_idx_key: a potential array key, currently not in the array part.
-      const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.none);
+      const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.layout);
       const g = this.cseLoad(`ule:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
       out.checks.push({ slot: null, t: "num", guard: g, abc: "outside" });
     }
     if (tab instanceof LuaTable && tab.hmask === 0) {
       // An empty hash part: guarded to stay empty, and the key is known to be absent.
-      const hm = this.cseLoad(`hmask:${t.ref}`, false, [t.ref], Mem.none);
+      const hm = this.cseLoad(`hmask:${t.ref}`, false, [t.ref], Mem.layout);
       const g = this.cseLoad(`hmask0:${hm}`, true, [hm], Mem.none);
       out.checks.push({ slot: null, t: "num", guard: g, abc: "hashEmpty" });
-      this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+      metaCheck();
       if (store === null) {
         this.write(ctx.base + a, this.konst("nil"));
       } else {
         this.emit(false, [t.ref, key.ref]); // NEWREF
         this.emit(false, [store.ref]);
         this.invalidateLoads(Mem.hash);
+        this.invalidateLoads(Mem.layout);
         this.needsnap = true;
       }
       return;
@@ -767,12 +775,14 @@ export class IrModel {
       ref = this.emit(true, [href], -1, Mem.hash);
       const v = tab instanceof LuaTable ? tab.get(kv) : undefined;
       out.checks.push({ slot: null, t: typeOfValue(v), guard: ref, abc: undefined });
-      if (v === undefined) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+      if (v === undefined) metaCheck();
       this.write(ctx.base + a, loaded(ref, typeOfValue(v)));
     } else {
-      this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none);
+      metaCheck();
       this.emit(false, [href, store.ref]);
       this.invalidateLoads(Mem.hash);
+      // A new key goes in through NEWREF.
+      if (tab instanceof LuaTable && tab.keyIndex(kv) <= tab.asize) this.invalidateLoads(Mem.layout);
       this.needsnap = true;
     }
   }
@@ -819,16 +829,34 @@ export class IrModel {
         this.pendingResults = { from: dest, ref: found, guard: found };
         return;
       }
-      default: {
-        // The result depends on the arguments: recomputed in the loop part when they change.
-        const ref = this.emit(false, args);
-        this.pendingResults = { from: dest, ref };
-        if (fn.name.startsWith("table.") || fn.name === "rawset" || fn.name === "setmetatable") {
-          this.invalidateLoads(Mem.array);
-          this.invalidateLoads(Mem.hash);
-          this.needsnap = true;
+      case "table.insert": {
+        // recff_table_insert: a push t[#t + 1] = v is a raw store (ALEN, ADD, then as TSETV).
+        const tab = vals[0];
+        if (tab instanceof LuaTable && args.length === 2) {
+          // ALEN reads the array (a store in the loop makes it vary).
+          const key = { ref: this.emit(false, [this.emit(false, [args[0]], -1, Mem.array)]), t: "int" as VType };
+          const val = { ref: args[1], t: typeOfValue(vals[1]) };
+          this.indexAccess(ctx, out, { ref: args[0], t: "tab" }, key, tab, tab.length() + 1, val, 0, true);
+          this.pendingResults = { from: dest, ref: 0 };
+          return;
         }
+        this.opaqueCall(fn, dest, args);
+        return;
       }
+      default:
+        this.opaqueCall(fn, dest, args);
+    }
+  }
+
+  /** A builtin the model knows nothing of: its result depends on the arguments (recomputed in the loop part when they change). */
+  private opaqueCall(fn: NativeFunction, dest: number, args: number[]): void {
+    const ref = this.emit(false, args);
+    this.pendingResults = { from: dest, ref };
+    if (fn.name.startsWith("table.") || fn.name === "rawset" || fn.name === "setmetatable") {
+      this.invalidateLoads(Mem.array);
+      this.invalidateLoads(Mem.hash);
+      this.invalidateLoads(Mem.layout);
+      this.needsnap = true;
     }
   }
 

@@ -1469,9 +1469,10 @@ function boundsHold(stack: LuaValue[], ins: number, base: number, stop: LuaValue
   return typeof k === "number" && k >= 0 && k < t.arr.length && Math.floor(k) === k;
 }
 
-/** The table an indexing instruction (or ipairs_aux, called by ITERC) accesses. */
+/** The table an indexing instruction (ipairs_aux called by ITERC, table.insert by CALL) accesses. */
 function accessedTable(stack: LuaValue[], ins: number, base: number): LuaTable | undefined {
-  const t = bcOp(ins) === Op.ITERC ? stack[base + bcA(ins) - 2] : stack[base + bcB(ins)];
+  const op = bcOp(ins);
+  const t = op === Op.ITERC ? stack[base + bcA(ins) - 2] : op === Op.CALL ? stack[base + bcA(ins) + 2] : stack[base + bcB(ins)];
   return t instanceof LuaTable ? t : undefined;
 }
 
@@ -1481,6 +1482,11 @@ function accessedKey(stack: LuaValue[], ins: number, base: number): LuaValue {
   if (op === Op.ITERC) {
     const ctl = stack[base + bcA(ins) - 1];
     return typeof ctl === "number" ? ctl + 1 : undefined;
+  }
+  if (op === Op.CALL) {
+    // table.insert(t, v) stores at #t + 1 (recff_table_insert; the model gives other calls no such checks).
+    const t = stack[base + bcA(ins) + 2];
+    return t instanceof LuaTable ? t.length() + 1 : undefined;
   }
   return op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
 }
