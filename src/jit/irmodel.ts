@@ -26,8 +26,12 @@ import { forEvent } from "./forloop.ts";
 import { typeOfValue, type VType } from "./vtype.ts";
 import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strrange.ts";
 
-/** Which memory a load reads, for alias checks against stores of the same trace (layout: a table's asize, hmask, array and node pointers, which a NEWREF may change). */
-const enum Mem { none = 0, array = 1, hash = 2, upval = 3, layout = 4 }
+/**
+ * Which memory a load reads, for alias checks against stores of the same
+ * trace (layout: a table's asize, hmask, array and node pointers, which a
+ * NEWREF may change); alloc: an allocation, made again in every iteration.
+ */
+const enum Mem { none = 0, array = 1, hash = 2, upval = 3, layout = 4, alloc = 5 }
 
 interface IrIns {
   guard: boolean;
@@ -231,6 +235,9 @@ export class IrModel {
   isConstant(slot: number): boolean {
     return this.slots.get(slot)?.ref === 0;
   }
+
+  /** Tables the trace made (TNEW refs) and the string keys it added to them. */
+  private readonly freshTables = new Map<number, Set<string>>();
 
   /** Guards emitted by start() before any step: checked with the first one. */
   private entryChecks: TypeCheck[] = [];
@@ -501,7 +508,7 @@ export class IrModel {
         const tab = stack[base + bcB(ins)];
         const name = ctx.pt.kgc[bcC(ins)] as string;
         const peek = !isSet && tab instanceof LuaTable ? tab.get(name) : undefined;
-        this.hashAccess(ctx, out, t.ref, `s:${t.ref}:${name}`, val, a, peek);
+        if (!this.freshAccess(t.ref, name, val, base + a, peek)) this.hashAccess(ctx, out, t.ref, `s:${t.ref}:${name}`, val, a, peek);
         break;
       }
       case Op.TGETV: case Op.TGETB: case Op.TGETR: case Op.TSETV: case Op.TSETB: case Op.TSETR: {
@@ -514,7 +521,14 @@ export class IrModel {
         this.indexAccess(ctx, out, t, key, tab, kv, val, a);
         break;
       }
-      case Op.TNEW: case Op.TDUP:
+      case Op.TNEW: {
+        // A guarded allocation; its keys are known absent until the trace adds them.
+        const ref = this.emit(true, [], -1, Mem.alloc);
+        this.freshTables.set(ref, new Set());
+        this.write(base + a, { ref, t: "tab" });
+        break;
+      }
+      case Op.TDUP:
         this.write(base + a, { ref: this.emit(false, []), t: "tab" });
         break;
       case Op.FORI: case Op.JFORI: {
@@ -685,6 +699,33 @@ export class IrModel {
     return { ref: this.emit(false, deps), t: "num" };
   }
 
+  /**
+   * A string key of a table this trace made (TNEW): a new key's HREF folds
+   * to nil and its metatable is known to be nil, so the store is a NEWREF
+   * without guards; a load of a key stored so is forwarded from the store
+   * (the HREFK folds into the NEWREF and its guards are rolled back).
+   */
+  private freshAccess(tab: number, name: string, store: Val | null, dest: number, peek: LuaValue): boolean {
+    const added = this.freshTables.get(tab);
+    if (added === undefined) return false;
+    const key = `hload:s:${tab}:${name}`;
+    if (store !== null) {
+      if (added.has(name)) return false;
+      added.add(name);
+      this.emit(false, [tab]); // NEWREF
+      this.emit(false, [store.ref]);
+      this.invalidateLoads(Mem.hash);
+      this.invalidateLoads(Mem.layout);
+      this.cse.set(key, store.ref || this.nins);
+      this.needsnap = true;
+      return true;
+    }
+    const fwd = this.cse.get(key);
+    if (!added.has(name) || fwd === undefined) return false;
+    this.write(dest, loaded(fwd, typeOfValue(peek)));
+    return true;
+  }
+
   /** A string-keyed access of a table's hash part (HREFK with its hmask check). */
   private hashAccess(ctx: ModelContext, out: StepIr, tab: number, key: string, store: Val | null, a: number, peek: LuaValue): void {
     const hmask = this.cseLoad(`hmask:${tab}`, false, [tab], Mem.layout);
@@ -850,6 +891,7 @@ export class IrModel {
 
   /** A builtin the model knows nothing of: its result depends on the arguments (recomputed in the loop part when they change). */
   private opaqueCall(fn: NativeFunction, dest: number, args: number[]): void {
+    this.freshTables.clear(); // it may have given them a metatable
     const ref = this.emit(false, args);
     this.pendingResults = { from: dest, ref };
     if (fn.name.startsWith("table.") || fn.name === "rawset" || fn.name === "setmetatable") {
@@ -889,7 +931,7 @@ export class IrModel {
     for (let i = 1; i < invar; i++) {
       const I = this.ir[i];
       if (I.sload >= 0) I.variant = this.slots.get(I.sload)?.ref !== i;
-      else I.variant = I.deps.some((d) => this.ir[d].variant) || (I.mem !== Mem.none && (this.stores & (1 << I.mem)) !== 0);
+      else I.variant = I.deps.some((d) => this.ir[d].variant) || I.mem === Mem.alloc || (I.mem !== Mem.none && (this.stores & (1 << I.mem)) !== 0);
     }
     let nsnap = onsnap;
     let cur = onsnap - 1;
