@@ -18,7 +18,7 @@
 //    number if a guard was emitted since the previous one (LOOP is a guard).
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
-import { PROTO_VARARG, type Proto } from "../bc/proto.ts";
+import { PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction, isFunction, type LuaFunction } from "../vm/func.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
@@ -236,8 +236,8 @@ export class IrModel {
     return this.slots.get(slot)?.ref === 0;
   }
 
-  /** Tables the trace made (TNEW refs) and the string keys it added to them. */
-  private readonly freshTables = new Map<number, Set<string>>();
+  /** Tables the trace made (TNEW/TDUP refs): the template's keys, and the string keys the trace stored. */
+  private readonly freshTables = new Map<number, { template: LuaTable | null; stored: Set<string> }>();
 
   /** Guards emitted by start() before any step: checked with the first one. */
   private entryChecks: TypeCheck[] = [];
@@ -521,16 +521,14 @@ export class IrModel {
         this.indexAccess(ctx, out, t, key, tab, kv, val, a);
         break;
       }
-      case Op.TNEW: {
-        // A guarded allocation; its keys are known absent until the trace adds them.
+      case Op.TNEW: case Op.TDUP: {
+        // A guarded allocation, whose keys are known: none, or its template's until the trace changes them.
         const ref = this.emit(true, [], -1, Mem.alloc);
-        this.freshTables.set(ref, new Set());
+        const template = op === Op.TDUP ? LuaTable.fromTemplate(ctx.pt.kgc[bcD(ins)] as TemplateTable) : null;
+        this.freshTables.set(ref, { template, stored: new Set() });
         this.write(base + a, { ref, t: "tab" });
         break;
       }
-      case Op.TDUP:
-        this.write(base + a, { ref: this.emit(false, []), t: "tab" });
-        break;
       case Op.FORI: case Op.JFORI: {
         const ra = base + a;
         const start = [0, 1, 2].map((i) => slotVal(a + i));
@@ -700,29 +698,33 @@ export class IrModel {
   }
 
   /**
-   * A string key of a table this trace made (TNEW): a new key's HREF folds
-   * to nil and its metatable is known to be nil, so the store is a NEWREF
-   * without guards; a load of a key stored so is forwarded from the store
-   * (the HREFK folds into the NEWREF and its guards are rolled back).
+   * A string key of a table this trace made (TNEW, TDUP): its metatable is
+   * known to be nil and its keys are known, so no guard is needed. A new
+   * key's HREF folds to nil and the store is a NEWREF; a key of the
+   * template has a known slot. A load is forwarded from the trace's store,
+   * or is the template's constant (nil for a key it lacks).
    */
   private freshAccess(tab: number, name: string, store: Val | null, dest: number, peek: LuaValue): boolean {
-    const added = this.freshTables.get(tab);
-    if (added === undefined) return false;
+    const fresh = this.freshTables.get(tab);
+    if (fresh === undefined) return false;
     const key = `hload:s:${tab}:${name}`;
+    const inTemplate = fresh.template !== null && fresh.template.get(name) !== undefined;
     if (store !== null) {
-      if (added.has(name)) return false;
-      added.add(name);
-      this.emit(false, [tab]); // NEWREF
+      // A key of the template has a known slot (HREFK without guards), a new one needs a NEWREF.
+      const isNew = !inTemplate && !fresh.stored.has(name);
+      fresh.stored.add(name);
+      this.emit(false, [tab]);
       this.emit(false, [store.ref]);
       this.invalidateLoads(Mem.hash);
-      this.invalidateLoads(Mem.layout);
+      if (isNew) this.invalidateLoads(Mem.layout);
       this.cse.set(key, store.ref || this.nins);
       this.needsnap = true;
       return true;
     }
     const fwd = this.cse.get(key);
-    if (!added.has(name) || fwd === undefined) return false;
-    this.write(dest, loaded(fwd, typeOfValue(peek)));
+    if (fresh.stored.has(name) && fwd !== undefined) this.write(dest, loaded(fwd, typeOfValue(peek)));
+    else if (fresh.stored.has(name) || peek !== fresh.template?.get(name)) return false; // (stored some other way)
+    else this.write(dest, this.konst(typeOfValue(peek))); // the template's value, or nil
     return true;
   }
 
@@ -749,6 +751,7 @@ export class IrModel {
   private indexAccess(
     ctx: ModelContext, out: StepIr, t: Val, key: Val, tab: LuaValue, kv: LuaValue, store: Val | null, a: number, raw = false,
   ): void {
+    if (store !== null) this.freshTables.delete(t.ref); // its keys are no longer known by name
     // No metatable check for a raw access (idxchain 0: table.insert's store).
     const metaCheck = (): void => { if (!raw) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none); };
     const asize = tab instanceof LuaTable ? tab.arr.length : 0;
