@@ -23,7 +23,7 @@ import { LuaClosure, NativeFunction, isFunction, type LuaFunction } from "../vm/
 import { LuaTable, iterOut } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { forEvent } from "./forloop.ts";
-import { typeOfValue, type VType } from "./vtype.ts";
+import { forDirHolds, typeOfValue, type VType } from "./vtype.ts";
 import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strrange.ts";
 
 /**
@@ -287,14 +287,10 @@ export class IrModel {
     const arg = (i: number): Val => {
       const have = this.slots.get(slot + i);
       if (have !== undefined) return this.foriConv(slot + i, have, t, checks); // (not stored back)
-      if (this.isConstInit(ctx.pt, fori, ra + i)) {
-        this.write(slot + i, this.konst("int"));
-      } else if (t === "int") {
-        this.write(slot + i, this.intLoad(slot + i, checks));
-      } else {
-        this.write(slot + i, { ref: this.emit(false, [], slot + i), t: "num" });
-      }
-      return this.slots.get(slot + i) as Val;
+      const v = this.isConstInit(ctx.pt, fori, ra + i) ? this.konst("int")
+        : t === "int" ? this.intLoad(slot + i, checks) : { ref: this.emit(false, [], slot + i), t };
+      this.write(slot + i, v);
+      return v;
     };
     const stop = arg(1);
     const step = arg(2);
@@ -316,7 +312,7 @@ export class IrModel {
   private forCheck(ctx: ModelContext, slot: number, t: VType, init: boolean, stop: Val, step: Val, checks: TypeCheck[]): void {
     const stopV = ctx.stack[slot + 1] as number;
     const stepV = ctx.stack[slot + 2] as number;
-    const up = stepV >= 0 && !Object.is(stepV, -0);
+    const up = forDirHolds(stepV, true);
     const guard = (deps: number[], at: number, forl: "up" | "down" | "range"): void => {
       checks.push({ slot: at - this.base0, t: "num", guard: this.emit(true, deps), abc: undefined, forl });
     };
@@ -535,13 +531,12 @@ export class IrModel {
         const num = (i: number): number => stack[ra + i] as number;
         // rec_for: an int start narrows the loop when its values allow (lj_opt_narrow_forl).
         const t: VType = start[0].t === "int" && narrowsForl(num(0), num(1), num(2)) ? "int" : "num";
-        start.forEach((v, i) => this.write(ra + i, this.foriConv(ra + i, v, t, out.checks)));
-        this.forCheck(ctx, ra, t, true, this.slots.get(ra + 1) as Val, this.slots.get(ra + 2) as Val, out.checks);
+        const [idx, stop, step] = start.map((v, i) => this.foriConv(ra + i, v, t, out.checks));
+        [idx, stop, step].forEach((v, i) => this.write(ra + i, v));
+        this.forCheck(ctx, ra, t, true, stop, step, out.checks);
         // The snapshot resumes where the loop test would go the other way.
         const enters = forEvent(num(0), num(1), num(2)) !== "leave";
         this.snapAdd(ctx.pt, enters ? ctx.pc + 1 + ((ins >>> 16) - BCBIAS_J) : ctx.pc + 1);
-        const idx = this.slots.get(ra) as Val;
-        const stop = this.slots.get(ra + 1) as Val;
         if (idx.ref !== 0 || stop.ref !== 0) out.branch = this.emit(true, [idx.ref, stop.ref]);
         this.write(ra + 3, idx);
         this.needsnap = true;
@@ -708,10 +703,10 @@ export class IrModel {
     const fresh = this.freshTables.get(tab);
     if (fresh === undefined) return false;
     const key = `hload:s:${tab}:${name}`;
-    const inTemplate = fresh.template !== null && fresh.template.get(name) !== undefined;
+    const initial = fresh.template?.get(name);
     if (store !== null) {
       // A key of the template has a known slot (HREFK without guards), a new one needs a NEWREF.
-      const isNew = !inTemplate && !fresh.stored.has(name);
+      const isNew = initial === undefined && !fresh.stored.has(name);
       fresh.stored.add(name);
       this.emit(false, [tab]);
       this.emit(false, [store.ref]);
@@ -723,7 +718,7 @@ export class IrModel {
     }
     const fwd = this.cse.get(key);
     if (fresh.stored.has(name) && fwd !== undefined) this.write(dest, loaded(fwd, typeOfValue(peek)));
-    else if (fresh.stored.has(name) || peek !== fresh.template?.get(name)) return false; // (stored some other way)
+    else if (fresh.stored.has(name) || peek !== initial) return false; // (stored some other way)
     else this.write(dest, this.konst(typeOfValue(peek))); // the template's value, or nil
     return true;
   }
@@ -977,10 +972,6 @@ export class IrModel {
   }
 }
 
-/**
- * What a guarded load leaves in its slot: nil, false and true become
- * constants once the guard has checked the type (TREF_PRI in lj_record.c).
- */
 /** lj_opt_narrow_forl: start, stop and step are int32 values and the index cannot overflow. */
 function narrowsForl(start: number, stop: number, step: number): boolean {
   const isInt = (x: number): boolean => (x | 0) === x && !Object.is(x, -0);
@@ -989,6 +980,10 @@ function narrowsForl(start: number, stop: number, step: number): boolean {
   return step >= 0 ? sum <= 2147483647 : sum >= -2147483648;
 }
 
+/**
+ * What a guarded load leaves in its slot: nil, false and true become
+ * constants once the guard has checked the type (TREF_PRI in lj_record.c).
+ */
 function loaded(ref: number, t: VType): { ref: number; t: VType } {
   return t === "nil" || t === "false" || t === "true" ? { ref: 0, t } : { ref, t };
 }

@@ -26,7 +26,7 @@ import { rangeCase } from "./strrange.ts";
 import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
-import { compileTrace, leaveHelpers, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
+import { compileTrace, entryFn, leaveHelpers, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
 const P_MAXTRACE = jitParamIndex("maxtrace");
@@ -294,7 +294,7 @@ export class JitSim implements JitHooks {
     const T = this.traces[bcD(ins)];
     if (T !== undefined && T.pt === pt && T.startpc === pc) return T.startins;
     // A J-op whose trace is gone or is another's (the flush bug): run what the op must have been.
-    return this.unpatched(pt.bc[pc]);
+    return this.unpatched(ins);
   }
 
   /** The interpreter form of a J-op when its trace is unknown (LuaJIT would run the other trace). */
@@ -763,12 +763,10 @@ export class JitSim implements JitHooks {
    */
   private runCompiled(L: LuaThread, code: TraceCode, r: Running, entryDepth: number, entry: number): number {
     this.S.stopPc = -1; // compiled code follows every step itself
-    let how = (entry === code.main ? code.fnMain : code.fn)(L, r, entryDepth, entry);
+    let how = entryFn(code, entry)(L, r, entryDepth, entry);
     while (how === CHAIN) {
       const next = this.run as Running;
-      const nextCode = next.code as TraceCode;
-      const at = this.chainEntry;
-      how = (at === nextCode.main ? nextCode.fnMain : nextCode.fn)(L, next, entryDepth, at);
+      how = entryFn(next.code as TraceCode, this.chainEntry)(L, next, entryDepth, this.chainEntry);
     }
     return how;
   }
@@ -1469,24 +1467,31 @@ function boundsHold(stack: LuaValue[], ins: number, base: number, stop: LuaValue
   return typeof k === "number" && k >= 0 && k < t.arr.length && Math.floor(k) === k;
 }
 
-/** The table an indexing instruction (ipairs_aux called by ITERC, table.insert by CALL) accesses. */
+/** Where a builtin call's arguments start (ITERC: the copies it makes are not there yet). */
+function builtinArgs(ins: number, base: number): number {
+  return bcOp(ins) === Op.ITERC ? base + bcA(ins) - 2 : base + bcA(ins) + 2;
+}
+
+/** The table an indexing instruction, or a builtin call the model indexes for (ipairs_aux, table.insert), accesses. */
 function accessedTable(stack: LuaValue[], ins: number, base: number): LuaTable | undefined {
   const op = bcOp(ins);
-  const t = op === Op.ITERC ? stack[base + bcA(ins) - 2] : op === Op.CALL ? stack[base + bcA(ins) + 2] : stack[base + bcB(ins)];
+  const t = op === Op.ITERC || op === Op.CALL ? stack[builtinArgs(ins, base)] : stack[base + bcB(ins)];
   return t instanceof LuaTable ? t : undefined;
 }
 
 /** The key an indexing instruction (or ipairs_aux) uses. */
 function accessedKey(stack: LuaValue[], ins: number, base: number): LuaValue {
   const op = bcOp(ins);
-  if (op === Op.ITERC) {
-    const ctl = stack[base + bcA(ins) - 1];
+  if (op === Op.ITERC || op === Op.CALL) {
+    const args = builtinArgs(ins, base);
+    const fn = op === Op.CALL ? stack[base + bcA(ins)] : undefined;
+    // table.insert(t, v) stores at #t + 1 (recff_table_insert); ipairs_aux(t, i) reads t[i + 1].
+    if (fn instanceof NativeFunction && fn.name === "table.insert") {
+      const t = stack[args];
+      return t instanceof LuaTable ? t.length() + 1 : undefined;
+    }
+    const ctl = stack[args + 1];
     return typeof ctl === "number" ? ctl + 1 : undefined;
-  }
-  if (op === Op.CALL) {
-    // table.insert(t, v) stores at #t + 1 (recff_table_insert; the model gives other calls no such checks).
-    const t = stack[base + bcA(ins) + 2];
-    return t instanceof LuaTable ? t.length() + 1 : undefined;
   }
   return op === Op.TGETB || op === Op.TSETB ? bcC(ins) : stack[base + bcC(ins)];
 }

@@ -82,6 +82,11 @@ export interface TraceCode {
   ok: Uint8Array;
 }
 
+/** The function of `code` that runs it from step `entry`. */
+export function entryFn(code: TraceCode, entry: number): CompiledTrace {
+  return entry === code.main ? code.fnMain : code.fn;
+}
+
 /** Traces with longer paths stay followed by the interpreter (V8 will not optimise huge functions). */
 const MAX_TRACE_STEPS = 1500;
 
@@ -533,7 +538,7 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       }
       case CheckKind.forDir: {
         const v = rd0(ctx, pre.slot[i]);
-        test = `(typeof ${v} === "number" && (${v} > 0 || (${v} === 0 && !Object.is(${v}, -0))) === ${pre.type[i] === 1})`;
+        test = `(typeof ${v} === "number" && (${v} > 0 || Object.is(${v}, 0)) === ${pre.type[i] === 1})`;
         break;
       }
       case CheckKind.forRange: {

@@ -40,7 +40,7 @@ export function typeHolds(v: LuaValue, recorded: number): boolean {
 
 /** rec_for_check's direction guard: the step's sign is the recorded one (-0 counts as negative). */
 export function forDirHolds(step: LuaValue, up: boolean): boolean {
-  return typeof step === "number" && (step > 0 || (step === 0 && !Object.is(step, -0))) === up;
+  return typeof step === "number" && (step > 0 || Object.is(step, 0)) === up;
 }
 
 /** rec_for_check's overflow guard of a narrowed loop: stop + step stays an int32. */
