@@ -974,7 +974,7 @@ export class IrModel {
 
 /** lj_opt_narrow_forl: start, stop and step are int32 values and the index cannot overflow. */
 function narrowsForl(start: number, stop: number, step: number): boolean {
-  const isInt = (x: number): boolean => (x | 0) === x && !Object.is(x, -0);
+  const isInt = (x: number): boolean => (x | 0) === x; // lj_num2int_ok: -0 converts to 0 exactly
   if (!isInt(start) || !isInt(stop) || !isInt(step)) return false;
   const sum = stop + step;
   return step >= 0 ? sum <= 2147483647 : sum >= -2147483648;
