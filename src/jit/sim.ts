@@ -26,7 +26,7 @@ import { rangeCase } from "./strrange.ts";
 import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
-import { compileTrace, entryFn, leaveHelpers, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
+import { compileTrace, entryFn, leaveHelpers, type CompiledTrace, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
 const P_MAXTRACE = jitParamIndex("maxtrace");
@@ -740,7 +740,7 @@ export class JitSim implements JitHooks {
       R.cursor = R.plan.pcs.length;
       if (!branched && this.run === R) this.endRun();
     },
-    jitEnter: (L, pt, pc) => this.enter(L, pt, pc),
+    linkEnter: (L, r, ci, pt, pc, npc, multres, branched) => this.linkEnter(L, r as Running, ci, pt, pc, npc, multres, branched),
     jitLoopLeft: (pt, pc) => this.loopLeft(pt, pc),
     continueAt: (L, ci, npc, multres) => this.continueAt(L, ci, npc, multres),
     checkExit: (L, r, ci, k, pc, multres) => {
@@ -753,8 +753,16 @@ export class JitSim implements JitHooks {
     },
   };
 
-  /** Where the next compiled trace starts when compiled code returns CHAIN (this.run is that trace). */
+  /** Where the next compiled trace starts when compiled code returns CHAIN (this.run is that trace), and its function. */
   private chainEntry = 0;
+  private chainFn: CompiledTrace = () => RecordResult.resume;
+
+  /** Compiled code goes on in r's code at step c next (runCompiled's loop runs it). */
+  private chainTo(r: Running, c: number): number {
+    this.chainEntry = c;
+    this.chainFn = entryFn(r.code as TraceCode, c);
+    return CHAIN;
+  }
 
   /**
    * Run compiled trace code from `entry`; when it goes on into another
@@ -764,11 +772,30 @@ export class JitSim implements JitHooks {
   private runCompiled(L: LuaThread, code: TraceCode, r: Running, entryDepth: number, entry: number): number {
     this.S.stopPc = -1; // compiled code follows every step itself
     let how = entryFn(code, entry)(L, r, entryDepth, entry);
-    while (how === CHAIN) {
-      const next = this.run as Running;
-      how = entryFn(next.code as TraceCode, this.chainEntry)(L, next, entryDepth, this.chainEntry);
-    }
+    while (how === CHAIN) how = this.chainFn(L, this.run as Running, entryDepth, this.chainEntry);
     return how;
+  }
+
+  /**
+   * The last step of r, linked to the trace of the J-op at (pt, pc), ran that
+   * J-op, which enters its trace; the interpreter would go on at npc. As
+   * pathEnd, enter and continueAt; the usual case, one run going straight
+   * into the next, without their round of checks and counting updates.
+   */
+  private linkEnter(L: LuaThread, r: Running, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number, branched: boolean): number {
+    const T2 = this.traces[bcD(pt.bc[pc])];
+    if (branched || this.run !== r || this.exitedAt !== null || this.rec !== null || r.coasting ||
+        T2 === undefined || T2.pt !== pt || T2.startpc !== pc || T2.path.length === 0 || bcOp(T2.startins) === Op.ITERN) {
+      this.traceRuntime.pathEnd(r, branched);
+      this.enter(L, pt, pc);
+      return this.continueAt(L, ci, npc, multres);
+    }
+    r.cursor = r.plan.pcs.length;
+    // endRun and startRun: a run follows a run, so hot counting stays off and the simulation follows.
+    const r2 = this.runnerFor(T2, 0, ci.base);
+    this.run = r2;
+    this.moveTo(r2, 0);
+    return this.continueAt(L, ci, npc, multres);
   }
 
   /**
@@ -788,8 +815,7 @@ export class JitSim implements JitHooks {
     if (code === null || code.ok[c] !== 1 || plan.fast[c] !== 1 || plan.pcs[c] !== npc || plan.pts[c] !== (ci.closure as LuaClosure).proto) {
       return RecordResult.resume;
     }
-    this.chainEntry = c;
-    return CHAIN;
+    return this.chainTo(r, c);
   }
 
   /**
@@ -824,8 +850,7 @@ export class JitSim implements JitHooks {
     const c = rs.cursor;
     const code = rs.code;
     if (code === null || code.ok[c] !== 1 || rs.plan.pts[c] !== pt || rs.plan.pcs[c] !== pc) return RecordResult.resume;
-    this.chainEntry = c;
-    return CHAIN;
+    return this.chainTo(rs, c);
   }
 
   /**

@@ -59,9 +59,13 @@ export interface TraceRuntime extends JsRuntime {
   checkExit(L: LuaThread, r: RunCursor, ci: CallInfo, k: number, pc: number, multres: number): number;
   /** The last step of a trace linked to another trace's J-op was followed (follow()'s end of the path). */
   pathEnd(r: RunCursor, branched: boolean): void;
-  /** JitHooks.enter / loopLeft, for the linked J-op the last step runs. */
-  jitEnter(L: LuaThread, pt: Proto, pc: number): void;
+  /** JitHooks.loopLeft, for the linked J-op the last step runs. */
   jitLoopLeft(pt: Proto, pc: number): void;
+  /**
+   * A linked J-op at (pt, pc) enters its trace and the interpreter would go
+   * on at npc (pathEnd, JitHooks.enter and continueAt in one): returns as continueAt.
+   */
+  linkEnter(L: LuaThread, r: RunCursor, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number, branched: boolean): number;
   /** Go on at ci's npc as the interpreter would: in the compiled code of a trace running from there, or back in the interpreter. */
   continueAt(L: LuaThread, ci: CallInfo, npc: number, multres: number): number;
 }
@@ -433,35 +437,38 @@ function emitLink(ctx: StepContext, k: number): string | null {
   return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
     ${forOperands}
     ${chk} ${guard} ${leave} live = false; r.atJop = ${plan.isJop[k] === 1};
-    pathEnd(r, ${branch !== 0});
     ci.pc = ${pc}; L.multres = multres;
-    ${jopRun(op, orig, pc, j, a)}
-    return continueAt(L, ci, npc, multres);`;
+    ${jopRun(op, orig, pc, j, a, branch !== 0)}
+    ${op === Op.JFUNCF || op === Op.JLOOP ? "" : `pathEnd(r, ${branch !== 0});
+    ${op === Op.JFORI ? "" : `jitLoopLeft(P${j}, ${pc});`}
+    return continueAt(L, ci, npc, multres);`}`;
 }
 
 /**
  * What the interpreter does for a J-op (JFUNCF, JLOOP standing for LOOP,
- * JFORL, JITERL, JFORI) whose original instruction is "orig": the loop step
- * and the trace entered (JitHooks.enter), or the loop left; npc is set.
+ * JFORL, JITERL, JFORI) whose original instruction is "orig": the loop step,
+ * then the trace entered and run on from the next pc (linkEnter returns);
+ * or, the loop left, npc is set and the code after this goes on.
  * Slots are read in the stack array (the caller wrote the locals back).
  */
-function jopRun(op: number, orig: number, pc: number, j: number, a: number): string {
+function jopRun(op: number, orig: number, pc: number, j: number, a: number, branched: boolean): string {
   const target = pc + 1 + (bcD(orig) - BCBIAS_J);
+  const enter = (at: number, npc: number): string => `return linkEnter(L, r, ci, P${j}, ${at}, ${npc}, multres, ${branched});`;
   switch (op) {
-    case Op.JFUNCF: return `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1};`;
-    case Op.JLOOP: return `jitEnter(L, P${j}, ${pc}); npc = ${pc + 1}; S.ticks--;`;
+    case Op.JFUNCF: return enter(pc, pc + 1);
+    case Op.JLOOP: return `S.ticks--; ${enter(pc, pc + 1)}`;
     case Op.JFORI: // idx, stop and step were read: the linked loop's trace is entered if the loop runs at all
-      return `if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${target - 1}); npc = ${pc + 1}; }
-        else npc = ${target};`;
+      return `if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; ${enter(target - 1, pc + 1)} }
+        npc = ${target};`;
     case Op.JFORL:
       return `{ const step = ${slot(a + 2)}, idx = ${slot(a)} + step;
         if (step >= 0 ? idx <= ${slot(a + 1)} : idx >= ${slot(a + 1)}) {
-          ${slot(a)} = idx; ${slot(a + 3)} = idx; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--;
-        } else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
+          ${slot(a)} = idx; ${slot(a + 3)} = idx; S.ticks--; ${enter(pc, target)}
+        } npc = ${pc + 1}; }`;
     default: // JITERL
       return `{ const v = ${slot(a)};
-        if (v !== undefined) { ${slot(a - 1)} = v; jitEnter(L, P${j}, ${pc}); npc = ${target}; S.ticks--; }
-        else { jitLoopLeft(P${j}, ${pc}); npc = ${pc + 1}; } }`;
+        if (v !== undefined) { ${slot(a - 1)} = v; S.ticks--; ${enter(pc, target)} }
+        npc = ${pc + 1}; }`;
   }
 }
 
