@@ -22,6 +22,7 @@ import { forEvent, type LoopEv } from "./forloop.ts";
 import { IrModel, calleeHolds, nextInto, type CalleeSpec, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
+import { replayPrefix } from "./prefixvals.ts";
 import { rangeCase } from "./strrange.ts";
 import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
@@ -555,7 +556,7 @@ export class JitSim implements JitHooks {
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM:
         // lj_record_ret: a return into a pcall frame is resolved on trace only if that pcall is part of it.
-        if ((L.ci.kind === FrameKind.PCALL || L.ci.kind === FrameKind.XPCALL) && framedepth <= 1) throw new TraceAbort("NYIRETL", undefined);
+        if ((L.ci.kind === FrameKind.PCALL || L.ci.kind === FrameKind.XPCALL) && framedepth <= 0) throw new TraceAbort("NYIRETL", undefined);
         if (framedepth <= 0 && (T.kind === "root" || !this.returnsToLua(L))) this.stop("return", 0, this.key(pt));
         break;
       default:
@@ -624,7 +625,8 @@ export class JitSim implements JitHooks {
     const ev = sop === Op.FORL || sop === Op.ITERL ? this.loopEvent(sop, setD(ins, startins >>> 16), R.L.stack, R.L.ci.base) : "enter";
     if (ev === "leave") return; // a side trace continues across a loop it leaves
     const next = sop === Op.FORL || sop === Op.ITERL ? loopTarget(pt, pc, ev, startins) : pc + 1;
-    if (pt === T.pt && next === R.startpc && framedepth === 0) this.stop("loop", T.traceno, this.key(pt));
+    // lj_record_stop's loop snapshot resumes where the loop op goes on (J->pc).
+    if (pt === T.pt && next === R.startpc && framedepth === 0) this.stop("loop", T.traceno, this.key(pt), next);
     else this.stop("root", lnk, this.key(pt));
   }
 
@@ -634,8 +636,7 @@ export class JitSim implements JitHooks {
     return !L.ci.fromNative && L.depth - 1 > 0 && caller.closure !== null && caller.kind !== FrameKind.NATIVE;
   }
 
-  private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0): ModelContext {
-    const ci = L.ci;
+  private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0, ci: CallInfo = L.ci): ModelContext {
     return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), nresults: ci.nresults, framedepth, closure: ci.closure };
   }
 
@@ -843,7 +844,7 @@ export class JitSim implements JitHooks {
       return RecordResult.resume;
     }
     // takeExit's endRun and startRun, the run going straight from r to the side trace.
-    const rs = this.runnerFor(Ts, Ts.entryStep, ci.base);
+    const rs = this.runnerFor(Ts, Ts.entryStep, this.entryBase(L, Ts, ci));
     this.run = rs;
     this.S.stopPc = -1;
     // The interpreter would report pc now: run the side trace's code if it starts there.
@@ -946,7 +947,7 @@ export class JitSim implements JitHooks {
     if (side !== undefined) {
       const Ts = this.traces[side];
       if (Ts !== undefined && Ts.path.length > 0) {
-        this.startRun(Ts, Ts.entryStep, L.ci.base, true);
+        this.startRun(Ts, Ts.entryStep, this.entryBase(L, Ts, L.ci), true);
         this.follow(L, pt, pc);
       }
       return;
@@ -979,6 +980,27 @@ export class JitSim implements JitHooks {
     return { pt, pc, prefix: [] };
   }
 
+  /**
+   * The frame below, when the steps before the failed guard ran there and the
+   * last one called the function whose first instruction (pc 0) is where the
+   * exit was found: a method call that reached another callee than recorded.
+   */
+  private prefixCaller(L: LuaThread, prefix: readonly PathStep[], pt: Proto, pc: number): CallInfo | null {
+    if (prefix.length === 0 || pc !== 0 || L.depth < 1) return null;
+    const last = prefix[prefix.length - 1];
+    const op = bcOp(last.pt.bc[last.pc]);
+    if (op !== Op.CALL && op !== Op.CALLM) return null;
+    const below = L.frames[L.depth - 1];
+    if (L.ci.kind !== FrameKind.LUA || !(below.closure instanceof LuaClosure) || below.closure.proto !== last.pt) return null;
+    if (below.pc !== last.pc + 1 || !(L.ci.closure instanceof LuaClosure) || L.ci.closure.proto !== pt) return null;
+    return prefix.every((st) => st.pt === last.pt) ? below : null;
+  }
+
+  /** The base of the frame a run of side trace T starts in (it may have called into the current one). */
+  private entryBase(L: LuaThread, T: Trace, ci: CallInfo): number {
+    return T.entryFrames === 0 ? ci.base : L.frames[L.depth - T.entryFrames].base;
+  }
+
   /** trace_start for a hot side exit, with lj_record_setup's check for a fallback stub. */
   private startSide(
     L: LuaThread, parent: Trace, exitno: number, count: number, pt: Proto, pc: number,
@@ -992,13 +1014,17 @@ export class JitSim implements JitHooks {
     const root = parent.root || parent.traceno;
     const T = new Trace(traceno, "side", at.pt, at.pc, parent.traceno, exitno, root);
     T.entryStep = at.prefix.length;
+    // The steps before the failed guard may have called into the frame the exit was found in.
+    const caller = this.prefixCaller(L, at.prefix, pt, pc);
+    T.entryFrames = caller === null ? 0 : 1;
+    const startCi = caller ?? L.ci;
     // It inherits the slots its parent's exit snapshot restores (an exit 0 of a side trace: the
     // parent's own inheritance; the model does not count inherited slots in later snapshots).
     T.snap0Empty = exitno === 0 ? parent.snap0Empty : parent.snap0Empty && parent.model?.snapAt(exitno)?.nent === 0;
     this.traces[traceno] = T;
-    const model = new IrModel(L.ci.base);
+    const model = new IrModel(startCi.base);
     const R: Recording = {
-      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
+      T, L, depth0: L.depth - T.entryFrames, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
       // Only a side trace of exit 0 whose snapshot restores nothing may loop back to its own start (lj_record_setup).
       startpc: exitno === 0 && parent.snap0Empty ? at.pc : -1,
       restoredPc: this.exitedAt !== null && this.exitedAt.pt === pt && this.exitedAt.pc === pc ? pc : undefined,
@@ -1007,18 +1033,25 @@ export class JitSim implements JitHooks {
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
     // Snapshot #0 is where the exit resumes. The bytecodes from there to the failed
-    // guard already ran here; when they stayed in this frame, the model replays them
-    // (their inputs are still in place: without a store in between there was no snapshot).
-    const startCtx = this.modelContext(L, at.pt, at.pc);
+    // guard already ran here; when they stayed in this frame, or called into it from the
+    // frame below, the model replays them (their inputs are still in place: without a
+    // store in between there was no snapshot).
+    const startCtx = this.modelContext(L, at.pt, at.pc, 0, startCi);
     model.start(startCtx, Op.JMP, 0, at.pc);
-    const sameFrame = at.prefix.every((st) => st.pt === pt);
+    const sameFrame = caller === null && at.prefix.every((st) => st.pt === pt);
     const fori = at.pc - 1;
     if (R.startpc >= 0 && sameFrame && fori > 0 && bcOp(at.pt.bc[fori]) === Op.JFORI) {
       const forl = at.pt.bc[fori + bcJ(at.pt.bc[fori])];
       if (bcOp(forl) === Op.JFORL && bcD(forl) === root) model.startInLoop(startCtx, fori);
     }
-    if (sameFrame) {
-      for (const st of at.prefix) st.ir = model.step(this.modelContext(L, st.pt, st.pc), st.pt.bc[st.pc]);
+    if (sameFrame || caller !== null) {
+      const replay = (st: PathStep, stack: LuaValue[]): void => {
+        st.ir = model.step({ ...this.modelContext(L, st.pt, st.pc, 0, startCi), stack }, st.pt.bc[st.pc]);
+      };
+      const cl = startCi.closure;
+      if (!(cl instanceof LuaClosure && replayPrefix(L.stack, startCi.base, cl, at.prefix, (i, stack) => replay(at.prefix[i], stack)))) {
+        for (const st of at.prefix) replay(st, L.stack);
+      }
     }
     const rootT = this.traces[root];
     if ((rootT !== undefined && rootT.nchild >= this.param(P_MAXSIDE)) || count >= this.param(P_HOTEXIT) + this.param(P_TRYSIDE)) {

@@ -44,6 +44,8 @@ export class Trace {
   readonly sides: number[] = [];
   /** Side traces: path steps before the failed guard (they ran already when the exit is taken). */
   entryStep = 0;
+  /** Side traces: frames those steps entered (the guard failed in a function they called). */
+  entryFrames = 0;
   /** The path as flat arrays for running it (made on first entry). */
   plan: RunPlan | null = null;
   /** The path compiled to JS (made on first entry; null: followed through the interpreter). */

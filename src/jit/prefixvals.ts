@@ -1,0 +1,123 @@
+// The values a side trace's first steps saw. When an exit is taken, the
+// bytecodes from the exit snapshot's pc to the failed guard have already run
+// here (the simulation cannot rewind the interpreter), so the recorder
+// replays them on the frame as they left it. A step that wrote a slot a
+// later step reads (`TGETV 6 0 6` overwrites its own key) would then show
+// the later value. This steps a copy of the frame forward instead, from the
+// values the first step saw, for the simple bytecodes such stretches hold.
+import { bcA, bcB, bcC, bcD } from "../bc/ins.ts";
+import { Mode, Op, modeA, modeB, modeC } from "../bc/opcodes.ts";
+import type { Proto } from "../bc/proto.ts";
+import { foldArith } from "../util/arith.ts";
+import { LuaClosure } from "../vm/func.ts";
+import { LuaTable } from "../vm/table.ts";
+import type { LuaValue } from "../vm/value.ts";
+
+/** A replayed step: its prototype and pc. */
+export interface PrefixStep {
+  pt: Proto;
+  pc: number;
+}
+
+/**
+ * Calls `visit(i, stack)` for each step with a stack array holding the values
+ * step i read, and returns true; or returns false without calling it when a
+ * step (other than the last) cannot be stepped here (an op not handled, a
+ * load that needs a metamethod), or some slot's value before the first step
+ * is gone (read first, overwritten by a later step).
+ * All steps run in the frame at `base` of closure `cl`.
+ */
+export function replayPrefix(
+  stack: readonly LuaValue[], base: number, cl: LuaClosure, steps: readonly PrefixStep[],
+  visit: (i: number, stack: LuaValue[]) => void,
+): boolean {
+  if (steps.length === 0) return true;
+  const written = new Set<number>();
+  const lost = new Set<number>(); // read before any step wrote them: they must not be written later
+  for (let i = 0; i < steps.length; i++) {
+    const ins = steps[i].pt.bc[steps[i].pc];
+    for (const slot of slotsRead(ins)) if (!written.has(slot)) lost.add(slot);
+    const dst = slotWritten(ins);
+    if (i < steps.length - 1) {
+      if (dst === NOT_STEPPED) return false;
+      if (dst >= 0) {
+        if (lost.has(dst)) return false;
+        written.add(dst);
+      }
+    }
+  }
+  // A dry run first: a load that would need a metamethod ends the attempt before any visit.
+  const copy = (): LuaValue[] => stack.slice(0, base + steps[0].pt.framesize + 1) as LuaValue[];
+  const dry = copy();
+  for (let i = 0; i < steps.length - 1; i++) if (!step(dry, base, cl, steps[i])) return false;
+  const frame = copy();
+  for (let i = 0; i < steps.length; i++) {
+    visit(i, frame);
+    if (i < steps.length - 1) step(frame, base, cl, steps[i]);
+  }
+  return true;
+}
+
+const NOT_STEPPED = -2;
+
+/** The frame slots a step reads (its A, B, C/D operands in var mode). */
+function slotsRead(ins: number): number[] {
+  const op = ins & 0xff;
+  const out: number[] = [];
+  if (modeA[op] === Mode.var) out.push(bcA(ins));
+  if (modeB[op] === Mode.var) out.push(bcB(ins));
+  if (modeC[op] === Mode.var) out.push(modeB[op] === Mode.none ? bcD(ins) : bcC(ins));
+  return out;
+}
+
+/** The slot a step writes (-1: none), or NOT_STEPPED when replayPrefix cannot step it. */
+function slotWritten(ins: number): number {
+  const op = ins & 0xff;
+  if (op <= Op.ISNEP || op === Op.IST || op === Op.ISF || op === Op.JMP) return -1;
+  if (op === Op.MOV || op === Op.NOT || op === Op.UNM || (op >= Op.ADDVN && op <= Op.POW) ||
+      op === Op.KSTR || op === Op.KSHORT || op === Op.KNUM || op === Op.KPRI || op === Op.UGET ||
+      op === Op.GGET || op === Op.TGETV || op === Op.TGETS || op === Op.TGETB) return bcA(ins);
+  return NOT_STEPPED;
+}
+
+/** Run one step on the frame copy; false if its value cannot be had without metamethods. */
+function step(frame: LuaValue[], base: number, cl: LuaClosure, st: PrefixStep): boolean {
+  const { pt, pc } = st;
+  const ins = pt.bc[pc];
+  const op = ins & 0xff;
+  const a = base + bcA(ins);
+  const slot = (i: number): LuaValue => frame[base + i];
+  if (op <= Op.ISNEP || op === Op.IST || op === Op.ISF || op === Op.JMP) return true;
+  switch (op) {
+    case Op.MOV: frame[a] = slot(bcD(ins)); return true;
+    case Op.NOT: { const v = slot(bcD(ins)); frame[a] = v === undefined || v === false; return true; }
+    case Op.UNM: { const v = slot(bcD(ins)); if (typeof v !== "number") return false; frame[a] = -v; return true; }
+    case Op.KSTR: frame[a] = pt.kgc[bcD(ins)] as string; return true;
+    case Op.KSHORT: frame[a] = (bcD(ins) << 16) >> 16; return true;
+    case Op.KNUM: frame[a] = pt.knum[bcD(ins)]; return true;
+    case Op.KPRI: { const d = bcD(ins); frame[a] = d === 0 ? undefined : d === 2; return true; }
+    case Op.UGET: frame[a] = cl.upvals[bcD(ins)].get(); return true;
+    case Op.GGET: return load(frame, a, cl.env, pt.kgc[bcD(ins)] as string);
+    case Op.TGETV: return load(frame, a, slot(bcB(ins)), slot(bcC(ins)));
+    case Op.TGETS: return load(frame, a, slot(bcB(ins)), pt.kgc[bcC(ins)] as string);
+    case Op.TGETB: return load(frame, a, slot(bcB(ins)), bcC(ins));
+    default: {
+      // Arithmetic, ORDER ARITH in groups of five (VN, NV, VV), then POW.
+      const b = slot(bcB(ins));
+      const c = op === Op.POW || op >= Op.ADDVV ? slot(bcC(ins)) : pt.knum[bcC(ins)];
+      if (typeof b !== "number" || typeof c !== "number") return false;
+      const arith = op === Op.POW ? 5 : (op - Op.ADDVN) % 5;
+      frame[a] = op >= Op.ADDNV && op <= Op.MODNV ? foldArith(c, b, arith) : foldArith(b, c, arith);
+      return true;
+    }
+  }
+}
+
+/** A raw table load; a missing key of a table with a metatable would need its __index. */
+function load(frame: LuaValue[], a: number, t: LuaValue, k: LuaValue): boolean {
+  if (!(t instanceof LuaTable)) return false;
+  const v = t.get(k);
+  if (v === undefined && t.metatable !== undefined) return false;
+  frame[a] = v;
+  return true;
+}
