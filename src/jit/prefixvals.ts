@@ -74,7 +74,7 @@ function slotsRead(ins: number): number[] {
 function slotWritten(ins: number): number {
   const op = ins & 0xff;
   if (op <= Op.ISNEP || op === Op.IST || op === Op.ISF || op === Op.JMP) return -1;
-  if (op === Op.MOV || op === Op.NOT || op === Op.UNM || (op >= Op.ADDVN && op <= Op.POW) ||
+  if (op === Op.MOV || op === Op.NOT || op === Op.UNM || op === Op.LEN || (op >= Op.ADDVN && op <= Op.POW) ||
       op === Op.KSTR || op === Op.KSHORT || op === Op.KNUM || op === Op.KPRI || op === Op.UGET ||
       op === Op.GGET || op === Op.TGETV || op === Op.TGETS || op === Op.TGETB) return bcA(ins);
   return NOT_STEPPED;
@@ -92,6 +92,13 @@ function step(frame: LuaValue[], base: number, cl: LuaClosure, st: PrefixStep): 
     case Op.MOV: frame[a] = slot(bcD(ins)); return true;
     case Op.NOT: { const v = slot(bcD(ins)); frame[a] = v === undefined || v === false; return true; }
     case Op.UNM: { const v = slot(bcD(ins)); if (typeof v !== "number") return false; frame[a] = -v; return true; }
+    case Op.LEN: { // a table's # has no metamethod in Lua 5.1
+      const v = slot(bcD(ins));
+      if (typeof v === "string") frame[a] = v.length;
+      else if (v instanceof LuaTable) frame[a] = v.length();
+      else return false;
+      return true;
+    }
     case Op.KSTR: frame[a] = pt.kgc[bcD(ins)] as string; return true;
     case Op.KSHORT: frame[a] = (bcD(ins) << 16) >> 16; return true;
     case Op.KNUM: frame[a] = pt.knum[bcD(ins)]; return true;
