@@ -38,15 +38,12 @@ export function replayPrefix(
     const ins = steps[i].pt.bc[steps[i].pc];
     for (const slot of slotsRead(ins)) if (!written.has(slot)) lost.add(slot);
     const dst = slotWritten(ins);
-    if (i < steps.length - 1) {
-      if (dst === NOT_STEPPED) return false;
-      if (dst >= 0) {
-        if (lost.has(dst)) return false;
-        written.add(dst);
-      }
+    if (i < steps.length - 1 && dst >= 0) {
+      if (lost.has(dst)) return false;
+      written.add(dst);
     }
   }
-  // A dry run first: a load that would need a metamethod ends the attempt before any visit.
+  // A dry run first: an op not handled or a load that would need a metamethod ends the attempt before any visit.
   const copy = (): LuaValue[] => stack.slice(0, base + steps[0].pt.framesize + 1) as LuaValue[];
   const dry = copy();
   for (let i = 0; i < steps.length - 1; i++) if (!step(dry, base, cl, steps[i])) return false;
@@ -58,8 +55,6 @@ export function replayPrefix(
   return true;
 }
 
-const NOT_STEPPED = -2;
-
 /** The frame slots a step reads (its A, B, C/D operands in var mode). */
 function slotsRead(ins: number): number[] {
   const op = ins & 0xff;
@@ -70,17 +65,13 @@ function slotsRead(ins: number): number[] {
   return out;
 }
 
-/** The slot a step writes (-1: none), or NOT_STEPPED when replayPrefix cannot step it. */
+/** The slot a step writes (-1: none; tests and jumps write none). */
 function slotWritten(ins: number): number {
   const op = ins & 0xff;
-  if (op <= Op.ISNEP || op === Op.IST || op === Op.ISF || op === Op.JMP) return -1;
-  if (op === Op.MOV || op === Op.NOT || op === Op.UNM || op === Op.LEN || (op >= Op.ADDVN && op <= Op.POW) ||
-      op === Op.KSTR || op === Op.KSHORT || op === Op.KNUM || op === Op.KPRI || op === Op.UGET ||
-      op === Op.GGET || op === Op.TGETV || op === Op.TGETS || op === Op.TGETB) return bcA(ins);
-  return NOT_STEPPED;
+  return modeA[op] === Mode.dst ? bcA(ins) : -1;
 }
 
-/** Run one step on the frame copy; false if its value cannot be had without metamethods. */
+/** Run one step on the frame copy; false if it is not handled here or its value needs a metamethod. */
 function step(frame: LuaValue[], base: number, cl: LuaClosure, st: PrefixStep): boolean {
   const { pt, pc } = st;
   const ins = pt.bc[pc];
@@ -109,6 +100,7 @@ function step(frame: LuaValue[], base: number, cl: LuaClosure, st: PrefixStep): 
     case Op.TGETS: return load(frame, a, slot(bcB(ins)), pt.kgc[bcC(ins)] as string);
     case Op.TGETB: return load(frame, a, slot(bcB(ins)), bcC(ins));
     default: {
+      if (op < Op.ADDVN || op > Op.POW) return false;
       // Arithmetic, ORDER ARITH in groups of five (VN, NV, VV), then POW.
       const b = slot(bcB(ins));
       const c = op === Op.POW || op >= Op.ADDVV ? slot(bcC(ins)) : pt.knum[bcC(ins)];

@@ -735,12 +735,7 @@ export class JitSim implements JitHooks {
       if (exitno < 0) exitno = R.T.model !== null ? R.T.model.exitOf(R.guard, R.guardInLoop) : 0;
       return this.exitCompiled(L, R, ci, npc, R.guard, R.guardInLoop, exitno, multres);
     },
-    pathEnd: (r, branched) => {
-      // follow() at the last step of a trace linked to a root trace.
-      const R = r as Running;
-      R.cursor = R.plan.pcs.length;
-      if (!branched && this.run === R) this.endRun();
-    },
+    pathEnd: (r, branched) => this.pathEnd(r as Running, branched),
     linkEnter: (L, r, ci, pt, pc, npc, multres, branched) => this.linkEnter(L, r as Running, ci, pt, pc, npc, multres, branched),
     jitLoopLeft: (pt, pc) => this.loopLeft(pt, pc),
     continueAt: (L, ci, npc, multres) => this.continueAt(L, ci, npc, multres),
@@ -777,6 +772,12 @@ export class JitSim implements JitHooks {
     return how;
   }
 
+  /** follow() at the last step of a trace linked to a root trace. */
+  private pathEnd(r: Running, branched: boolean): void {
+    r.cursor = r.plan.pcs.length;
+    if (!branched && this.run === r) this.endRun();
+  }
+
   /**
    * The last step of r, linked to the trace of the J-op at (pt, pc), ran that
    * J-op, which enters its trace; the interpreter would go on at npc. As
@@ -787,7 +788,7 @@ export class JitSim implements JitHooks {
     const T2 = this.traces[bcD(pt.bc[pc])];
     if (branched || this.run !== r || this.exitedAt !== null || this.rec !== null || r.coasting ||
         T2 === undefined || T2.pt !== pt || T2.startpc !== pc || T2.path.length === 0 || bcOp(T2.startins) === Op.ITERN) {
-      this.traceRuntime.pathEnd(r, branched);
+      this.pathEnd(r, branched);
       this.enter(L, pt, pc);
       return this.continueAt(L, ci, npc, multres);
     }

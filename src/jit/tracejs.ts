@@ -438,37 +438,37 @@ function emitLink(ctx: StepContext, k: number): string | null {
     ${forOperands}
     ${chk} ${guard} ${leave} live = false; r.atJop = ${plan.isJop[k] === 1};
     ci.pc = ${pc}; L.multres = multres;
-    ${jopRun(op, orig, pc, j, a, branch !== 0)}
-    ${op === Op.JFUNCF || op === Op.JLOOP ? "" : `pathEnd(r, ${branch !== 0});
-    ${op === Op.JFORI ? "" : `jitLoopLeft(P${j}, ${pc});`}
-    return continueAt(L, ci, npc, multres);`}`;
+    ${jopRun(op, orig, pc, j, a, branch !== 0)}`;
 }
 
 /**
  * What the interpreter does for a J-op (JFUNCF, JLOOP standing for LOOP,
- * JFORL, JITERL, JFORI) whose original instruction is "orig": the loop step,
- * then the trace entered and run on from the next pc (linkEnter returns);
- * or, the loop left, npc is set and the code after this goes on.
+ * JFORL, JITERL, JFORI) whose original instruction is "orig", and where
+ * compiled code goes on: the loop step, then the trace entered and run on
+ * from the next pc (linkEnter); or the loop left (the path ends, the loop
+ * op is left) and the interpreter's next pc (continueAt).
  * Slots are read in the stack array (the caller wrote the locals back).
  */
 function jopRun(op: number, orig: number, pc: number, j: number, a: number, branched: boolean): string {
   const target = pc + 1 + (bcD(orig) - BCBIAS_J);
   const enter = (at: number, npc: number): string => `return linkEnter(L, r, ci, P${j}, ${at}, ${npc}, multres, ${branched});`;
+  const left = (npc: number, loopLeft: boolean): string =>
+    `pathEnd(r, ${branched}); ${loopLeft ? `jitLoopLeft(P${j}, ${pc}); ` : ""}return continueAt(L, ci, ${npc}, multres);`;
   switch (op) {
     case Op.JFUNCF: return enter(pc, pc + 1);
     case Op.JLOOP: return `S.ticks--; ${enter(pc, pc + 1)}`;
     case Op.JFORI: // idx, stop and step were read: the linked loop's trace is entered if the loop runs at all
       return `if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; ${enter(target - 1, pc + 1)} }
-        npc = ${target};`;
+        ${left(target, false)}`;
     case Op.JFORL:
       return `{ const step = ${slot(a + 2)}, idx = ${slot(a)} + step;
         if (step >= 0 ? idx <= ${slot(a + 1)} : idx >= ${slot(a + 1)}) {
           ${slot(a)} = idx; ${slot(a + 3)} = idx; S.ticks--; ${enter(pc, target)}
-        } npc = ${pc + 1}; }`;
+        } ${left(pc + 1, true)} }`;
     default: // JITERL
       return `{ const v = ${slot(a)};
         if (v !== undefined) { ${slot(a - 1)} = v; S.ticks--; ${enter(pc, target)} }
-        npc = ${pc + 1}; }`;
+        ${left(pc + 1, true)} }`;
   }
 }
 
