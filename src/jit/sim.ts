@@ -141,6 +141,42 @@ class Running implements RunCursor {
   }
 }
 
+/**
+ * Where an exit of a compiled trace went on the last time: into the side
+ * trace's compiled code at `step` (LuaJIT patches the exit to jump there).
+ * Taken again as long as what it was found under still holds.
+ */
+interface ExitStub {
+  pt: Proto;
+  pc: number;
+  /** The instruction at pc then: a patch there may make the exit run the original instead. */
+  word: number;
+  side: number;
+  Ts: Trace;
+  code: TraceCode;
+  runner: Running;
+  step: number;
+  fn: CompiledTrace;
+}
+
+/** As ExitStub, for the J-op a trace links to at its path's end (one per trace). */
+interface LinkStub {
+  pt: Proto;
+  pc: number;
+  /** The J-op (its D operand names T2). */
+  word: number;
+  /** The pc the interpreter goes on at after the J-op. */
+  npc: number;
+  T2: Trace;
+  code: TraceCode | null;
+  runner: Running;
+  /** T2's first reported step (moveTo) and the stop pc that goes with it. */
+  step: number;
+  stopPc: number;
+  /** T2's compiled code from `step` (null: the interpreter goes on and reports npc). */
+  fn: CompiledTrace | null;
+}
+
 interface PenaltySlot {
   pt: Proto | null;
   pc: number;
@@ -785,19 +821,50 @@ export class JitSim implements JitHooks {
    * into the next, without their round of checks and counting updates.
    */
   private linkEnter(L: LuaThread, r: Running, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number, branched: boolean): number {
+    const usual = !branched && this.run === r && this.exitedAt === null && this.rec === null && !r.coasting;
+    const stub = r.T.linkStub as LinkStub | null;
+    if (usual && stub !== null && stub.pc === pc && stub.pt === pt && stub.word === pt.bc[pc] && stub.npc === npc &&
+        this.traces[stub.T2.traceno] === stub.T2 && stub.T2.code === stub.code) {
+      return this.linkRun(L, r, ci, stub, multres);
+    }
     const T2 = this.traces[bcD(pt.bc[pc])];
-    if (branched || this.run !== r || this.exitedAt !== null || this.rec !== null || r.coasting ||
-        T2 === undefined || T2.pt !== pt || T2.startpc !== pc || T2.path.length === 0 || bcOp(T2.startins) === Op.ITERN) {
+    if (!usual || T2 === undefined || T2.pt !== pt || T2.startpc !== pc || T2.path.length === 0 || bcOp(T2.startins) === Op.ITERN) {
       this.pathEnd(r, branched);
       this.enter(L, pt, pc);
       return this.continueAt(L, ci, npc, multres);
     }
+    const runner = this.runnerFor(T2, 0, ci.base);
+    const code = runner.code;
+    const step = runner.next[0];
+    const stopPc = step !== 0 ? runner.plan.pcs[step] : -1;
+    const plan = runner.plan;
+    const goes = code !== null && code.ok[step] === 1 && plan.fast[step] === 1 && plan.pcs[step] === npc && plan.pts[step] === pt &&
+      (stopPc < 0 || stopPc === npc);
+    const fresh: LinkStub = { pt, pc, word: pt.bc[pc], npc, T2, code, runner, step, stopPc, fn: goes ? entryFn(code, step) : null };
+    // A trace not compiled yet counts its entries (codeOf): no shortcut past that.
+    if (T2.code !== undefined) r.T.linkStub = fresh;
+    return this.linkRun(L, r, ci, fresh, multres);
+  }
+
+  /**
+   * linkEnter's usual case, one run going straight into the next: as
+   * pathEnd, enter and continueAt, without their round of checks and
+   * counting updates (hot counting stays off, the simulation follows).
+   */
+  private linkRun(L: LuaThread, r: Running, ci: CallInfo, stub: LinkStub, multres: number): number {
     r.cursor = r.plan.pcs.length;
-    // endRun and startRun: a run follows a run, so hot counting stays off and the simulation follows.
-    const r2 = this.runnerFor(T2, 0, ci.base);
+    const r2 = stub.runner.restart(0, ci.base, stub.code);
     this.run = r2;
-    this.moveTo(r2, 0);
-    return this.continueAt(L, ci, npc, multres);
+    r2.cursor = stub.step;
+    const S = this.S;
+    S.stopPc = stub.stopPc;
+    ci.pc = stub.npc;
+    L.multres = multres;
+    if (S.ticks <= 0) return RecordResult.slice;
+    if (stub.fn === null || !S.recording || !S.compile) return RecordResult.resume;
+    this.chainEntry = stub.step;
+    this.chainFn = stub.fn;
+    return CHAIN;
   }
 
   /**
@@ -831,6 +898,11 @@ export class JitSim implements JitHooks {
   ): number {
     const T = r.T;
     const pt = (ci.closure as LuaClosure).proto;
+    const stub = T.exitStubs[exitno] as ExitStub | undefined;
+    if (stub !== undefined && stub.pc === pc && stub.pt === pt && stub.word === pt.bc[pc] && this.run === r &&
+        T.sides[exitno] === stub.side && this.traces[stub.side] === stub.Ts && stub.Ts.code === stub.code) {
+      return this.exitRun(L, ci, stub, multres);
+    }
     const side = T.sides[exitno];
     const Ts = side === undefined ? undefined : this.traces[side];
     if (Ts === undefined || this.run !== r || this.exitRunsOriginal(pt, pc)) {
@@ -852,7 +924,19 @@ export class JitSim implements JitHooks {
     const c = rs.cursor;
     const code = rs.code;
     if (code === null || code.ok[c] !== 1 || rs.plan.pts[c] !== pt || rs.plan.pcs[c] !== pc) return RecordResult.resume;
+    T.exitStubs[exitno] = { pt, pc, word: pt.bc[pc], side: side as number, Ts, code, runner: rs, step: c, fn: entryFn(code, c) };
     return this.chainTo(rs, c);
+  }
+
+  /** exitCompiled's usual case again, by its stub: the side trace's compiled code runs next. */
+  private exitRun(L: LuaThread, ci: CallInfo, stub: ExitStub, multres: number): number {
+    ci.pc = stub.pc;
+    L.multres = multres;
+    this.run = stub.runner.restart(stub.step, this.entryBase(L, stub.Ts, ci), stub.code);
+    this.S.stopPc = -1;
+    this.chainEntry = stub.step;
+    this.chainFn = stub.fn;
+    return CHAIN;
   }
 
   /**

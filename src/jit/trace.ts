@@ -52,6 +52,12 @@ export class Trace {
   code: TraceCode | null | undefined = undefined;
   /** The simulation's record of a run of this trace, reused from run to run (opaque here). */
   runner: object | null = null;
+  /**
+   * The simulation's shortcuts (opaque here): per exit, into the side trace's
+   * compiled code; at the path's end, into the linked trace's.
+   */
+  exitStubs: (object | undefined)[] = [];
+  linkStub: object | null = null;
   /** Times the trace was entered while not yet compiled (it is compiled once it proves hot). */
   entries = 0;
   /** Root traces: number of side traces compiled for it (nchild). */
