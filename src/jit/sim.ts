@@ -775,6 +775,7 @@ export class JitSim implements JitHooks {
     linkEnter: (L, r, ci, pt, pc, npc, multres, branched) => this.linkEnter(L, r as Running, ci, pt, pc, npc, multres, branched),
     jitLoopLeft: (pt, pc) => this.loopLeft(pt, pc),
     continueAt: (L, ci, npc, multres) => this.continueAt(L, ci, npc, multres),
+    chunkTo: (r, k) => this.chainTo(r as Running, k),
     checkExit: (L, r, ci, k, pc, multres) => {
       const R = r as Running;
       R.cursor = k;

@@ -66,6 +66,8 @@ export interface TraceRuntime extends JsRuntime {
    * on at npc (pathEnd, JitHooks.enter and continueAt in one): returns as continueAt.
    */
   linkEnter(L: LuaThread, r: RunCursor, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number, branched: boolean): number;
+  /** The running trace's compiled code goes on at step k, in another chunk's function (returns as continueAt). */
+  chunkTo(r: RunCursor, k: number): number;
   /** Go on at ci's npc as the interpreter would: in the compiled code of a trace running from there, or back in the interpreter. */
   continueAt(L: LuaThread, ci: CallInfo, npc: number, multres: number): number;
 }
@@ -74,25 +76,34 @@ export interface TraceRuntime extends JsRuntime {
 export type CompiledTrace = (L: LuaThread, r: RunCursor, entryDepth: number, entry: number) => number;
 
 export interface TraceCode {
-  /** Runs from any step: a switch on the step number, every step a join point. */
-  fn: CompiledTrace;
   /**
-   * Runs from step `main` only (the trace's usual entry): the steps as
-   * straight-line code, so V8 keeps values unboxed between them.
+   * The function that runs the trace from step k. A path is compiled in
+   * chunks of at most CHUNK_STEPS steps, each with two functions: one that
+   * runs from any of its steps (a switch on the step number, every step a
+   * join point), and one that runs from its first step only, as
+   * straight-line code (V8 then keeps values unboxed between steps).
    */
-  fnMain: CompiledTrace;
-  main: number;
+  fnAt: CompiledTrace[];
   /** 1: compiled code may start at this step. */
   ok: Uint8Array;
 }
 
 /** The function of `code` that runs it from step `entry`. */
 export function entryFn(code: TraceCode, entry: number): CompiledTrace {
-  return entry === code.main ? code.fnMain : code.fn;
+  return code.fnAt[entry];
 }
 
 /** Traces with longer paths stay followed by the interpreter (V8 will not optimise huge functions). */
 const MAX_TRACE_STEPS = 1500;
+
+/**
+ * Steps per compiled function. V8's optimising compile of a function takes
+ * time that grows with its size (about a millisecond per step), and it
+ * compiles again whenever a part that had not run yet runs: a long loop
+ * body in one function spends seconds in compiles, and runs unoptimised
+ * code meanwhile. Going on into the next chunk costs a return and a call.
+ */
+const CHUNK_STEPS = 64;
 
 interface StepContext {
   T: Trace;
@@ -231,17 +242,52 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
   }
   if (!ok.includes(1)) return null;
   const main = Math.min(T.entryStep, n - 1);
-  // Any entry: a switch on k. The main entry: the path from there, then the loop part as a loop.
-  const anyEntry = `steps: for (;;) {
+  const chunked = n > CHUNK_STEPS && root.indexOf(0, CHUNK_STEPS) >= 0;
+  // The step a chunk's functions go on at after their last step: through the simulation, into the next chunk's.
+  const chunkEnd = (next: number): string =>
+    `{ if (live) { ${SPILL} } r.guard = g; r.guardInLoop = gl; L.multres = multres; return chunkTo(r, ${next}); }`;
+  const loopBack = chunked ? chunkEnd(0) : "k = 0; continue;";
+  const parts: { name: string; entries: string; from: number; to: number; any: boolean }[] = [];
+  if (!chunked) {
+    // Any entry: a switch on k. The main entry: the path from there, then the loop part as a loop.
+    const anyEntry = `steps: for (;;) {
       switch (k) {
-${bodies.map((b, k) => `case ${k}: ${b}`).join("\n").replaceAll(LOOP_BACK, "k = 0; continue;")}
+${bodies.map((b, k) => `case ${k}: ${b}`).join("\n").replaceAll(LOOP_BACK, loopBack)}
         default: throw new Error("ljscope: compiled trace has no step " + k);
       }
     }`;
-  const head = straightFrom(bodies, ok, main);
-  const mainEntry = main === 0 || !head.includes(LOOP_BACK)
-    ? `steps: for (;;) {\n${head.replaceAll(LOOP_BACK, "continue;")}\n    }`
-    : `steps: {\n${head.replaceAll(LOOP_BACK, "")}\nfor (;;) {\n${straightFrom(bodies, ok, 0).replaceAll(LOOP_BACK, "continue;")}\n}\n    }`;
+    const head = straightFrom(bodies, ok, main, n);
+    const mainEntry = main === 0 || !head.includes(LOOP_BACK)
+      ? `steps: for (;;) {\n${head.replaceAll(LOOP_BACK, "continue;")}\n    }`
+      : `steps: {\n${head.replaceAll(LOOP_BACK, "")}\nfor (;;) {\n${straightFrom(bodies, ok, 0, n).replaceAll(LOOP_BACK, "continue;")}\n}\n    }`;
+    parts.push({ name: `trace_${T.traceno}`, entries: anyEntry, from: 0, to: n, any: true });
+    // A path handed back on the way is entered again in the middle: only the switch is worth V8's compile then.
+    if (ok.indexOf(0, main) < 0) parts.push({ name: `trace_${T.traceno}_from${main}`, entries: mainEntry, from: main, to: main + 1, any: false });
+  } else {
+    // A chunk starts at a step outside the first frame, whose slots are in the stack array
+    // already: going on into it writes no local back (and boxes no number).
+    const starts = new Set<number>([0, main]);
+    for (let k = 1, lo = 0; k < n; k++) if (k - lo >= CHUNK_STEPS && root[k] === 0) starts.add(lo = k);
+    const sorted = [...starts].sort((x, y) => x - y);
+    sorted.forEach((lo, i) => {
+      const hi = i + 1 < sorted.length ? sorted[i + 1] : n;
+      const tail = hi < n ? chunkEnd(hi) : "";
+      const cases = bodies.slice(lo, hi).map((b, i) => `case ${lo + i}: ${b}`).join("\n");
+      parts.push({
+        name: `trace_${T.traceno}_${lo}to${hi}`, from: lo, to: hi, any: true,
+        entries: `steps: for (;;) {
+      switch (k) {
+${cases.replaceAll(LOOP_BACK, loopBack)}
+${tail}
+        default: throw new Error("ljscope: compiled trace has no step " + k);
+      }
+    }`,
+      });
+      const head = straightFrom(bodies, ok, lo, hi);
+      const through = ok.indexOf(0, lo) < 0 || ok.indexOf(0, lo) >= hi;
+      parts.push({ name: `trace_${T.traceno}_from${lo}`, from: lo, to: lo + 1, any: false, entries: `steps: {\n${head.replaceAll(LOOP_BACK, loopBack)}\n${through ? tail : ""}\n    }` });
+    });
+  }
   const locals = [...new Set([...ctx.reads, ...ctx.writes])].sort((x, y) => x - y);
   const written = [...ctx.writes].sort((x, y) => x - y);
   const inRange = (lo: string, hi: string) => (i: number): boolean => i >= Number(lo) && i < Number(hi);
@@ -287,20 +333,22 @@ return function ${name}(L, r, entryDepth, entry) {
     .replace(/\/\*@reload:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => reloadCode(lo, hi));
   const make = (name: string, entries: string): CompiledTrace =>
     (new Function("R", "PTS", "EXTRA", source(name, entries)) as (R: TraceRuntime, PTS: Proto[], EXTRA: unknown[]) => CompiledTrace)(R, protos, ctx.extra);
-  const fn = make(`trace_${T.traceno}`, anyEntry);
-  // A path handed back on the way is entered again in the middle: only the switch is worth V8's compile then.
-  const fnMain = ok.indexOf(0, main) < 0 ? make(`trace_${T.traceno}_from${main}`, mainEntry) : fn;
-  return { fn, fnMain, main, ok };
+  const fnAt = new Array<CompiledTrace>(n);
+  for (const part of parts) {
+    const f = make(part.name, part.entries);
+    for (let k = part.from; k < part.to; k++) fnAt[k] = f; // (a chunk's straight-line entry comes after its switch)
+  }
+  return { fnAt, ok };
 }
 
 /**
- * The step bodies from `from` as straight-line code, up to the path's end
+ * The step bodies from `from` as straight-line code, up to step to - 1
  * or the first step handed back to the interpreter (nothing after it runs).
  */
-function straightFrom(bodies: readonly string[], ok: Uint8Array, from: number): string {
-  let to = from;
-  while (to < bodies.length - 1 && ok[to] === 1) to++;
-  return bodies.slice(from, to + 1).join("\n");
+function straightFrom(bodies: readonly string[], ok: Uint8Array, from: number, to: number): string {
+  let last = from;
+  while (last < to - 1 && ok[last] === 1) last++;
+  return bodies.slice(from, last + 1).join("\n");
 }
 
 // -- Leaving compiled code -----------------------------------------------------------------
@@ -891,9 +939,9 @@ function emitOp(
         ${native.back}`);
     }
     case Op.CALLT: case Op.CALLMT: {
-      if (expect.pc !== 0) return null;
       const fixed = op === Op.CALLT ? d - 1 : d;
       const nargs = op === Op.CALLMT ? `${fixed} + multres` : String(fixed);
+      if (expect.pc !== 0) return ending ? null : nativeTailCall(ctx, k, a, nargs, guard, back);
       return {
         flow: "call",
         code: `if (S.ticks <= 1) ${back}
@@ -920,33 +968,7 @@ function emitOp(
 
     case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
       const count = op === Op.RET0 ? "0" : op === Op.RET1 ? "1" : op === Op.RET ? String(d - 1) : `${d} + multres`;
-      // The caller's continuation must be the path's next step, else the interpreter resumes there and follow() exits.
-      const out = `if (ci.kind !== ${FrameKind.LUA} || L.depth <= entryDepth || ci.nresults === ${TAILRET_JS}) ${back}
-          ${leaveFrame(ctx)}`;
-      // Back in the first frame (a function the trace called returned): its slots are read again.
-      const intoFirst = !ending && k + 1 < ctx.T.path.length && ctx.root[k + 1] === 1;
-      const back2 = intoFirst
-        ? `if (base !== base0) ${leaveAfter(ctx, k, "ci.pc")}
-          ${RELOAD} live = true;`
-        : "";
-      const exit = ending ? "" : exitAfter(ctx, k, "ci.pc");
-      if (intoFirst) ctx.local = true;
-      return {
-        flow: "return",
-        code: `${out}
-          { const dst = ci.funcIdx, src = base + ${a}, cnt = ${count};
-            for (let i = 0; i < cnt; i++) stack[dst + i] = stack[src + i];
-            const wanted = ci.nresults;
-            if (wanted >= 0) for (let i = cnt; i < wanted; i++) stack[dst + i] = undefined;
-            L.depth--; multres = cnt; L.top = dst + (wanted >= 0 ? wanted : cnt); }
-          ci = L.frames[L.depth]; base = ci.base | 0; cl = ci.closure;
-          ${ending
-            // The trace ends with this return (linktype return): the interpreter goes on in the caller.
-            ? "r.guard = g; r.guardInLoop = gl; pathEnd(r, false); return continueAt(L, ci, ci.pc, multres);"
-            : `${guard}
-          if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exit}
-          ${back2}`}`,
-      };
+      return { flow: "return", code: `${RETURNS(back)} ${leaveFrame(ctx)} ${returnTo(ctx, k, `base + ${a}`, count, guard, ending)}` };
     }
 
     case Op.FORI: {
@@ -978,6 +1000,78 @@ function emitOp(
     default:
       return null;
   }
+}
+
+/**
+ * The frames compiled code returns from: a Lua function's above the frame
+ * it was entered in, not called by a tail call from JS. (Else the
+ * interpreter returns, and it resumes in the caller, where follow() checks
+ * that the path goes on there.)
+ */
+const RETURNS = (back: string): string =>
+  `if (ci.kind !== ${FrameKind.LUA} || L.depth <= entryDepth || ci.nresults === ${TAILRET_JS}) ${back}`;
+
+/**
+ * Step k returns cnt values from stack[src..] out of frame ci (RETURNS
+ * holds): they go to the caller's slots from ci.funcIdx, the frame is
+ * popped, and the caller goes on at the path's next step, else through the
+ * exit of the guard passed last. `ending`: the trace ends with this return.
+ */
+function returnTo(ctx: StepContext, k: number, src: string, count: string, guard: string, ending: boolean): string {
+  const n = ctx.T.path.length;
+  const expect = ctx.T.path[k + 1 < n ? k + 1 : 0];
+  const ej = ctx.protoIndex.get(expect.pt) as number;
+  // Back in the first frame (a function the trace called returned): its slots are read again.
+  const intoFirst = !ending && k + 1 < n && ctx.root[k + 1] === 1;
+  const back2 = intoFirst
+    ? `if (base !== base0) ${leaveAfter(ctx, k, "ci.pc")}
+      ${RELOAD} live = true;`
+    : "";
+  const exit = ending ? "" : exitAfter(ctx, k, "ci.pc");
+  if (intoFirst) ctx.local = true;
+  return `{ const dst = ci.funcIdx, src = ${src}, cnt = ${count};
+      for (let i = 0; i < cnt; i++) stack[dst + i] = stack[src + i];
+      const wanted = ci.nresults;
+      if (wanted >= 0) for (let i = cnt; i < wanted; i++) stack[dst + i] = undefined;
+      L.depth--; multres = cnt; L.top = dst + (wanted >= 0 ? wanted : cnt); }
+    ci = L.frames[L.depth]; base = ci.base | 0; cl = ci.closure;
+    ${ending
+      // The trace ends with this return (linktype return): the interpreter goes on in the caller.
+      ? "r.guard = g; r.guardInLoop = gl; pathEnd(r, false); return continueAt(L, ci, ci.pc, multres);"
+      : `${guard}
+    if (cl.proto !== P${ej} || ci.pc !== ${expect.pc}) ${exit}
+    ${back2}`}`;
+}
+
+/**
+ * A tail call of a builtin (return f(...)): called in place as a call
+ * step is, then its results are returned from this frame as by a RET. The
+ * frame is left first: the builtin may read any of its slots.
+ */
+function nativeTailCall(ctx: StepContext, k: number, a: number, nargs: string, guard: string, back: string): OpCode {
+  const after = k + 1 < ctx.T.path.length ? k + 1 : 0;
+  return {
+    flow: "return",
+    code: `if (S.ticks <= 1) ${back}
+      const fn = ${rd(ctx, a)};
+      if (!(${NATIVE_IN_PLACE})) ${back}
+      ${RETURNS(back)}
+      ${guard} ci.pc = ${ctx.T.path[k].pc + 1}; S.ticks--; ${leaveFrame(ctx)}
+      r.cursor = ${after}; const gen = r.gen; r.guard = g; r.guardInLoop = gl;
+      const fidx = base + ${a}, nargs = ${nargs};
+      L.top = fidx + 2 + nargs;
+      if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
+      L.nativeFromJs = false;
+      const nr = fn.fn(L, fidx + 2, nargs);
+      if (nr < 0) { L.pendingCall = fidx; L.pendingResults = ${TAILRET_JS}; L.multres = multres; return ${RecordResult.done}; }
+      finishNative(L, fidx, fidx + 2, nr, -1);
+      stack = L.stack;
+      // The builtin changed what the simulation follows: the interpreter returns and goes on.
+      if (running() !== r || r.gen !== gen || r.cursor !== ${after} || S.recording !== true) {
+        returnFrom(L, ci, fidx, L.top - fidx, entryDepth); S.stopPc = -1; return ${RecordResult.resume};
+      }
+      ${returnTo(ctx, k, "fidx", "L.top - fidx", "", false)}`,
+  };
 }
 
 /**
