@@ -311,9 +311,9 @@ ${ctx.extra.map((_, i) => `const X${i} = EXTRA[${i}];`).join("\n")}
 return function ${name}(L, r, entryDepth, entry) {
   const S = L.state, base0 = r.base0 | 0;
   let ci = L.frames[L.depth], base = ci.base | 0, cl = ci.closure, stack = L.stack, multres = L.multres, npc = 0;
-  // inLoop: in the loop part (r.inLoop). The shared exit hands step xk back (~xk: a check of it failed) at xpc.
+  // inLoop: in the loop part (r.inLoop). The shared exit leaves as xh says (Leave), with xk, xpc, xe.
   // g, gl: the guard passed last (r.guard, r.guardInLoop), written back when control leaves.
-  let k = entry, inLoop = r.inLoop, xk = 0, xpc = 0, g = r.guard, gl = r.guardInLoop;
+  let k = entry, inLoop = r.inLoop, xh = ${Leave.back}, xk = 0, xpc = 0, xe = 0, g = r.guard, gl = r.guardInLoop;
   // live: the first frame's slots are in the locals s<i> (steps marked in ${rootAt} run in that frame).
   let live = ${rootAt}[entry] === 1, below = 0;
   if (live && base !== base0) return before(L, r, ci, r.plan.pcs[entry], entry, true, multres);
@@ -327,8 +327,16 @@ return function ${name}(L, r, entryDepth, entry) {
   }
   if (live) { ${SPILL} }
   r.guard = g; r.guardInLoop = gl;
-  if (xk < 0) return checkExit(L, r, ci, ~xk, xpc, multres);
-  return before(L, r, ci, xpc, xk, true, multres);
+  switch (xh) {
+    case ${Leave.after}:
+      if ((xe & ${AFTER_WRAP}) !== 0 && !inLoop) wrapped(r);
+      return after(L, r, ci, xpc, xk, (xe & ${AFTER_JOP}) !== 0, multres, (xe & ${AFTER_SLICE}) !== 0);
+    case ${Leave.exitWrapped}: if (!inLoop) wrapped(r); // falls through
+    case ${Leave.exit}: return branchExit(L, r, ci, xpc, xk, xe, multres);
+    default:
+      if (xk < 0) return checkExit(L, r, ci, ~xk, xpc, multres);
+      return before(L, r, ci, xpc, xk, true, multres);
+  }
 };`.replace(/\/\*@spill:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => spillCode(lo, hi))
     .replace(/\/\*@reload:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => reloadCode(lo, hi));
   const make = (name: string, entries: string): CompiledTrace =>
@@ -353,6 +361,27 @@ function straightFrom(bodies: readonly string[], ok: Uint8Array, from: number, t
 
 // -- Leaving compiled code -----------------------------------------------------------------
 
+/**
+ * How compiled code leaves through the shared exit at the function's end.
+ * Code that seldom runs (exits, the end of a tick slice) goes there rather
+ * than writing the locals back itself: V8 throws a function's optimised
+ * code away the first time a part of it runs that never ran before, and
+ * compiles it again, so every exit with code of its own cost a compile.
+ */
+const enum Leave {
+  /** Hand step xk back (~xk: a check of it failed) at xpc. */
+  back = 0,
+  /** after(): the interpreter goes on at xpc, expected to be step xk; xe holds the AFTER_ flags. */
+  after = 1,
+  /** branchExit(): npc xpc is not step xk, the guard's exit is xe (-1: the guard passed last). */
+  exit = 2,
+  /** As exit, at the path's end: the loop part starts first (wrapped). */
+  exitWrapped = 3,
+}
+const AFTER_JOP = 1;
+const AFTER_SLICE = 2;
+const AFTER_WRAP = 4;
+
 /** Hand step k back to the interpreter, which reports it (and follows it) before running it. */
 function stopBefore(ctx: StepContext, k: number): string {
   return `${sync(ctx)} return before(L, r, ci, ${ctx.T.path[k].pc}, ${k}, false, multres);`;
@@ -370,8 +399,8 @@ function backOff(ctx: StepContext, k: number): string {
 function leaveAfter(ctx: StepContext, k: number, npc: string, slice = false): string {
   const n = ctx.T.path.length;
   const last = k === n - 1;
-  const wrap = last && ctx.plan.loopPart ? "if (!inLoop) wrapped(r); " : "";
-  return `{ ${sync(ctx)} ${wrap}return after(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${ctx.plan.isJop[k] === 1}, multres, ${slice}); }`;
+  const flags = (ctx.plan.isJop[k] === 1 ? AFTER_JOP : 0) | (slice ? AFTER_SLICE : 0) | (last && ctx.plan.loopPart ? AFTER_WRAP : 0);
+  return `{ xh = ${Leave.after}; xpc = ${npc}; xk = ${last ? 0 : k + 1}; xe = ${flags}; break steps; }`;
 }
 
 /** As leaveAfter, when npc is not the path's next step: the exit is taken at once. */
@@ -379,12 +408,12 @@ function exitAfter(ctx: StepContext, k: number, npc: string): string {
   const { T, plan } = ctx;
   const n = T.path.length;
   const last = k === n - 1;
-  const wrap = last && plan.loopPart ? "if (!inLoop) wrapped(r); " : "";
   const branch = plan.branch[k];
   // Without a branch guard of its own, the step fails the guard passed last (known only at run time: -1).
   const exitOf = (inLoop: boolean): number => (T.model !== null ? T.model.exitOf(branch, inLoop) : 0);
   const exitno = branch === 0 ? "-1" : plan.loopPart && exitOf(true) !== exitOf(false) ? `(inLoop ? ${exitOf(true)} : ${exitOf(false)})` : String(exitOf(false));
-  return `{ ${sync(ctx)} ${wrap}return branchExit(L, r, ci, ${npc}, ${last ? 0 : k + 1}, ${exitno}, multres); }`;
+  const how = last && plan.loopPart ? Leave.exitWrapped : Leave.exit;
+  return `{ xh = ${how}; xpc = ${npc}; xk = ${last ? 0 : k + 1}; xe = ${exitno}; break steps; }`;
 }
 
 // -- One step ------------------------------------------------------------------------------
