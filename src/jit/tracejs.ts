@@ -247,22 +247,24 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
   const chunkEnd = (next: number): string =>
     `{ if (live) { ${SPILL} } r.guard = g; r.guardInLoop = gl; L.multres = multres; return chunkTo(r, ${next}); }`;
   const loopBack = chunked ? chunkEnd(0) : "k = 0; continue;";
-  const parts: { name: string; entries: string; from: number; to: number; any: boolean }[] = [];
-  if (!chunked) {
-    // Any entry: a switch on k. The main entry: the path from there, then the loop part as a loop.
-    const anyEntry = `steps: for (;;) {
+  // Any entry to steps [lo, hi): a switch on k; after the last, `tail`.
+  const switchOver = (lo: number, hi: number, tail: string): string => `steps: for (;;) {
       switch (k) {
-${bodies.map((b, k) => `case ${k}: ${b}`).join("\n").replaceAll(LOOP_BACK, loopBack)}
+${bodies.slice(lo, hi).map((b, i) => `case ${lo + i}: ${b}`).join("\n").replaceAll(LOOP_BACK, loopBack)}
+${tail}
         default: throw new Error("ljscope: compiled trace has no step " + k);
       }
     }`;
+  const parts: { name: string; entries: string; from: number; to: number }[] = [];
+  if (!chunked) {
+    // Any entry: a switch on k. The main entry: the path from there, then the loop part as a loop.
     const head = straightFrom(bodies, ok, main, n);
     const mainEntry = main === 0 || !head.includes(LOOP_BACK)
       ? `steps: for (;;) {\n${head.replaceAll(LOOP_BACK, "continue;")}\n    }`
       : `steps: {\n${head.replaceAll(LOOP_BACK, "")}\nfor (;;) {\n${straightFrom(bodies, ok, 0, n).replaceAll(LOOP_BACK, "continue;")}\n}\n    }`;
-    parts.push({ name: `trace_${T.traceno}`, entries: anyEntry, from: 0, to: n, any: true });
+    parts.push({ name: `trace_${T.traceno}`, entries: switchOver(0, n, ""), from: 0, to: n });
     // A path handed back on the way is entered again in the middle: only the switch is worth V8's compile then.
-    if (ok.indexOf(0, main) < 0) parts.push({ name: `trace_${T.traceno}_from${main}`, entries: mainEntry, from: main, to: main + 1, any: false });
+    if (ok.indexOf(0, main) < 0) parts.push({ name: `trace_${T.traceno}_from${main}`, entries: mainEntry, from: main, to: main + 1 });
   } else {
     // A chunk starts at a step outside the first frame, whose slots are in the stack array
     // already: going on into it writes no local back (and boxes no number).
@@ -272,20 +274,10 @@ ${bodies.map((b, k) => `case ${k}: ${b}`).join("\n").replaceAll(LOOP_BACK, loopB
     sorted.forEach((lo, i) => {
       const hi = i + 1 < sorted.length ? sorted[i + 1] : n;
       const tail = hi < n ? chunkEnd(hi) : "";
-      const cases = bodies.slice(lo, hi).map((b, i) => `case ${lo + i}: ${b}`).join("\n");
-      parts.push({
-        name: `trace_${T.traceno}_${lo}to${hi}`, from: lo, to: hi, any: true,
-        entries: `steps: for (;;) {
-      switch (k) {
-${cases.replaceAll(LOOP_BACK, loopBack)}
-${tail}
-        default: throw new Error("ljscope: compiled trace has no step " + k);
-      }
-    }`,
-      });
+      parts.push({ name: `trace_${T.traceno}_${lo}to${hi}`, from: lo, to: hi, entries: switchOver(lo, hi, tail) });
       const head = straightFrom(bodies, ok, lo, hi);
       const through = ok.indexOf(0, lo) < 0 || ok.indexOf(0, lo) >= hi;
-      parts.push({ name: `trace_${T.traceno}_from${lo}`, from: lo, to: lo + 1, any: false, entries: `steps: {\n${head.replaceAll(LOOP_BACK, loopBack)}\n${through ? tail : ""}\n    }` });
+      parts.push({ name: `trace_${T.traceno}_from${lo}`, from: lo, to: lo + 1, entries: `steps: {\n${head.replaceAll(LOOP_BACK, loopBack)}\n${through ? tail : ""}\n    }` });
     });
   }
   const locals = [...new Set([...ctx.reads, ...ctx.writes])].sort((x, y) => x - y);
@@ -953,18 +945,9 @@ function emitOp(
       return straight(`${tickCheck} const fn = ${iter ? S_(a - 3) : S_(a)};
         if (!(${NATIVE_IN_PLACE})) ${back}
         ${setup} ${guard} ci.pc = ${next}; ${ticks}
-        r.cursor = ${k + 1 < ctx.T.path.length ? k + 1 : 0}; const gen = r.gen;
-        r.guard = g; r.guardInLoop = gl; ${native.before}
-        const fidx = base + ${a}, nargs = ${nargs};
-        L.top = fidx + 2 + nargs;
-        if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
-        L.nativeFromJs = false;
-        const nr = fn.fn(L, fidx + 2, nargs);
-        ${native.after}
-        if (nr < 0) { ${native.leave} L.pendingCall = fidx; L.pendingResults = ${nres}; L.multres = multres; return ${RecordResult.done}; }
-        finishNative(L, fidx, fidx + 2, nr, ${nres});
+        ${nativeCall(ctx, k, a, nargs, nres, nres, native)}
         multres = L.top - fidx; L.top = base + ${pt.framesize}; stack = L.stack;
-        if (running() !== r || r.gen !== gen || r.cursor !== ${k + 1 < ctx.T.path.length ? k + 1 : 0} || S.recording !== true) { ${native.leave} L.multres = multres; S.stopPc = -1; return ${RecordResult.resume}; }
+        if (${SIM_MOVED(ctx, k)}) { ${native.leave} L.multres = multres; S.stopPc = -1; return ${RecordResult.resume}; }
         ${native.back}`);
     }
     case Op.CALLT: case Op.CALLMT: {
@@ -1078,7 +1061,6 @@ function returnTo(ctx: StepContext, k: number, src: string, count: string, guard
  * frame is left first: the builtin may read any of its slots.
  */
 function nativeTailCall(ctx: StepContext, k: number, a: number, nargs: string, guard: string, back: string): OpCode {
-  const after = k + 1 < ctx.T.path.length ? k + 1 : 0;
   return {
     flow: "return",
     code: `if (S.ticks <= 1) ${back}
@@ -1086,22 +1068,45 @@ function nativeTailCall(ctx: StepContext, k: number, a: number, nargs: string, g
       if (!(${NATIVE_IN_PLACE})) ${back}
       ${RETURNS(back)}
       ${guard} ci.pc = ${ctx.T.path[k].pc + 1}; S.ticks--; ${leaveFrame(ctx)}
-      r.cursor = ${after}; const gen = r.gen; r.guard = g; r.guardInLoop = gl;
-      const fidx = base + ${a}, nargs = ${nargs};
-      L.top = fidx + 2 + nargs;
-      if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
-      L.nativeFromJs = false;
-      const nr = fn.fn(L, fidx + 2, nargs);
-      if (nr < 0) { L.pendingCall = fidx; L.pendingResults = ${TAILRET_JS}; L.multres = multres; return ${RecordResult.done}; }
-      finishNative(L, fidx, fidx + 2, nr, -1);
+      ${nativeCall(ctx, k, a, nargs, -1, TAILRET_JS, NO_LOCALS)}
       stack = L.stack;
       // The builtin changed what the simulation follows: the interpreter returns and goes on.
-      if (running() !== r || r.gen !== gen || r.cursor !== ${after} || S.recording !== true) {
+      if (${SIM_MOVED(ctx, k)}) {
         returnFrom(L, ci, fidx, L.top - fidx, entryDepth); S.stopPc = -1; return ${RecordResult.resume};
       }
       ${returnTo(ctx, k, "fidx", "L.top - fidx", "", false)}`,
   };
 }
+
+/** The step after k (0 after the last): where the run record stands while step k's builtin runs. */
+const stepAfter = (ctx: StepContext, k: number): number => (k + 1 < ctx.T.path.length ? k + 1 : 0);
+
+/**
+ * Step k calls builtin fn (slot a) in place, as the interpreter calls a
+ * builtin: the run record first stands at the step after (the builtin may
+ * flush, record or start another run: `gen` tells), a yield suspends the
+ * thread, and the results end at stack[fidx...] (nres: their count wanted,
+ * pending: the same for the call a yield leaves pending).
+ */
+function nativeCall(ctx: StepContext, k: number, a: number, nargs: string, nres: number, pending: number, around: NativeLocals): string {
+  return `r.cursor = ${stepAfter(ctx, k)}; const gen = r.gen; r.guard = g; r.guardInLoop = gl; ${around.before}
+    const fidx = base + ${a}, nargs = ${nargs};
+    L.top = fidx + 2 + nargs;
+    if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
+    L.nativeFromJs = false;
+    const nr = fn.fn(L, fidx + 2, nargs);
+    ${around.after}
+    if (nr < 0) { ${around.leave} L.pendingCall = fidx; L.pendingResults = ${pending}; L.multres = multres; return ${RecordResult.done}; }
+    finishNative(L, fidx, fidx + 2, nr, ${nres});`;
+}
+
+/** After nativeCall: the simulation no longer follows this run at the step after k. */
+const SIM_MOVED = (ctx: StepContext, k: number): string =>
+  `running() !== r || r.gen !== gen || r.cursor !== ${stepAfter(ctx, k)} || S.recording !== true`;
+
+/** What code around a native call does with the first frame's locals (nativeCallLocals). */
+interface NativeLocals { before: string; after: string; leave: string; back: string }
+const NO_LOCALS: NativeLocals = { before: "", after: "", leave: "", back: "" };
 
 /**
  * Around a builtin called in place from the first frame: the stack array
@@ -1111,8 +1116,8 @@ function nativeTailCall(ctx: StepContext, k: number, a: number, nargs: string, g
  * Any other builtin, or one called while a closure has an open upvalue in
  * this frame, may read or write any slot: all are written back and read again.
  */
-function nativeCallLocals(ctx: StepContext, a: number): { before: string; after: string; leave: string; back: string } {
-  if (!ctx.local) return { before: "", after: "", leave: "", back: "" };
+function nativeCallLocals(ctx: StepContext, a: number): NativeLocals {
+  if (!ctx.local) return NO_LOCALS;
   const top = 1 << 30;
   return {
     before: `const whole = !fn.leaf || (L.openUpvals !== null && L.openUpvals.idx >= base0);
