@@ -1208,12 +1208,14 @@ export class JitSim implements JitHooks {
    */
   private tailReturn(R: Recording, L: LuaThread, pt: Proto): void {
     if (pt.flags & PROTO_VARARG) throw new TraceAbort("NYIRETL", undefined); // a vararg frame below
-    if (!this.returnsToLua(L)) throw new TraceAbort("NYIRETL", undefined);
+    // The builtin runs in the caller's place: the recorder is at the caller's return pc.
+    const caller = L.frames[L.depth - 1];
+    // Into a metamethod's continuation or a builtin's call (C), which the recorder cannot return to.
+    // (Its pc is the one after the instruction that called out: the recorder stands at that instruction.)
+    if (!this.returnsToLua(L)) throw new TraceAbort("NYIRETL", undefined, caller.pc - 1, caller.closure?.proto);
     const startOp = bcOp(R.T.startins);
     const isRet = startOp === Op.RET || startOp === Op.RET0 || startOp === Op.RET1 || startOp === Op.RETM;
     if (R.T.kind === "root" && !isRet) {
-      // The builtin runs in the caller's place: the recorder is at the caller's return pc.
-      const caller = L.frames[L.depth - 1];
       throw new TraceAbort("LLEAVE", undefined, caller.pc, caller.closure?.proto); // would leave the loop in a root trace
     }
   }

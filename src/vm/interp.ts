@@ -141,8 +141,9 @@ function tailCall(L: LuaThread, ci: CallInfo, cl: LuaClosure, fidx: number, narg
   const kind = ci.kind;
   const handler = ci.handler;
   const wanted = ci.nresults;
+  const fromNative = ci.fromNative; // the callee returns to the same caller, JS or Lua
   L.depth--;
-  pushLuaFrame(L, cl, dst, nargs, wanted, kind, handler);
+  pushLuaFrame(L, cl, dst, nargs, wanted, kind, handler).fromNative = fromNative;
 }
 
 /** Where a frame's results go: its function's slot, or for a pcall/xpcall frame pcall's own slot below. */
