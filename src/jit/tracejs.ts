@@ -77,11 +77,11 @@ export type CompiledTrace = (L: LuaThread, r: RunCursor, entryDepth: number, ent
 
 export interface TraceCode {
   /**
-   * The function that runs the trace from step k. A path is compiled in
-   * chunks of at most CHUNK_STEPS steps, each with two functions: one that
-   * runs from any of its steps (a switch on the step number, every step a
-   * join point), and one that runs from its first step only, as
-   * straight-line code (V8 then keeps values unboxed between steps).
+   * The function that runs the trace from step k. A short path has two:
+   * one that runs from any step (a switch on the step number, every step a
+   * join point), and one that runs from the main entry only, as
+   * straight-line code (V8 then keeps values unboxed between steps). A
+   * long one is compiled in chunks of at most CHUNK_STEPS steps, each a switch.
    */
   fnAt: CompiledTrace[];
   /** 1: compiled code may start at this step. */
@@ -216,6 +216,15 @@ const NATIVE_IN_PLACE = "fn instanceof NativeFunction && fn !== pcallMarker && f
 /** Where the path's last step goes back to step 0 (a continue of the loop around the steps). */
 const LOOP_BACK = "/*@loopback*/";
 
+/**
+ * Compiled code goes on at step m through the simulation (runCompiled calls
+ * the function that runs from there): the next chunk's, or after a
+ * metamethod returned. A jump within the function would make V8 compile it
+ * on-stack-replaced as well.
+ */
+const goOnAt = (m: number): string =>
+  `{ if (live) { ${SPILL} } r.guard = g; r.guardInLoop = gl; L.multres = multres; return chunkTo(r, ${m}); }`;
+
 const slot = (i: number): string => (i === 0 ? "stack[base]" : `stack[base + ${i}]`);
 
 /** T's compiled code, or null if no step of its path can run compiled. */
@@ -243,10 +252,7 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
   if (!ok.includes(1)) return null;
   const main = Math.min(T.entryStep, n - 1);
   const chunked = n > CHUNK_STEPS && root.indexOf(0, CHUNK_STEPS) >= 0;
-  // The step a chunk's functions go on at after their last step: through the simulation, into the next chunk's.
-  const chunkEnd = (next: number): string =>
-    `{ if (live) { ${SPILL} } r.guard = g; r.guardInLoop = gl; L.multres = multres; return chunkTo(r, ${next}); }`;
-  const loopBack = chunked ? chunkEnd(0) : "k = 0; continue;";
+  const loopBack = chunked ? goOnAt(0) : "k = 0; continue;";
   // Any entry to steps [lo, hi): a switch on k; after the last, `tail`.
   const switchOver = (lo: number, hi: number, tail: string): string => `steps: for (;;) {
       switch (k) {
@@ -271,13 +277,11 @@ ${tail}
     const starts = new Set<number>([0, main]);
     for (let k = 1, lo = 0; k < n; k++) if (k - lo >= CHUNK_STEPS && root[k] === 0) starts.add(lo = k);
     const sorted = [...starts].sort((x, y) => x - y);
+    // One function per chunk: a long path seldom runs straight through (V8 would compile a
+    // straight-line copy of each chunk too, and oop's traces spent more in compiles than they saved).
     sorted.forEach((lo, i) => {
       const hi = i + 1 < sorted.length ? sorted[i + 1] : n;
-      const tail = hi < n ? chunkEnd(hi) : "";
-      parts.push({ name: `trace_${T.traceno}_${lo}to${hi}`, from: lo, to: hi, entries: switchOver(lo, hi, tail) });
-      const head = straightFrom(bodies, ok, lo, hi);
-      const through = ok.indexOf(0, lo) < 0 || ok.indexOf(0, lo) >= hi;
-      parts.push({ name: `trace_${T.traceno}_from${lo}`, from: lo, to: lo + 1, entries: `steps: {\n${head.replaceAll(LOOP_BACK, loopBack)}\n${through ? tail : ""}\n    }` });
+      parts.push({ name: `trace_${T.traceno}_${lo}to${hi}`, from: lo, to: hi, entries: switchOver(lo, hi, hi < n ? goOnAt(hi) : "") });
     });
   }
   const locals = [...new Set([...ctx.reads, ...ctx.writes])].sort((x, y) => x - y);
@@ -773,19 +777,46 @@ function emitOp(
   const condJump = (cond: string): string => `npc = (${cond}) ? ${jumpTarget(next, pt.bc[next])} : ${next + 1};`;
   const numCompare = (cond: string): OpCode =>
     branch(`const x = ${S_(a)}, y = ${S_(d)}; if (typeof x !== "number" || typeof y !== "number") ${back} ${condJump(cond)}`);
+  // The path went into a metamethod this step calls (its header is the next step) and is back at step mret.
+  const mret = metaReturnStep(ctx, k);
+  const viaMeta = (call: string, dst: number, npc: string | null = null): string => metaCall(ctx, k, mret, guard, call, dst, npc);
   const arith = (x: string, y: string, expr: string, needX: boolean, needY: boolean): OpCode => {
     const tests = [needX ? `typeof x !== "number"` : "", needY ? `typeof y !== "number"` : ""].filter(Boolean).join(" || ");
+    if (mret >= 0) {
+      const [mmOp, slotB, slotC] = arithOperands(op, b, c);
+      return { flow: "call", code: `const x = ${x}, y = ${y}; if (!(${tests})) ${back}
+        ${viaMeta(`meta.arith(L, x, y, ${mmOp}, ${slotB}, ${slotC})`, a)}` };
+    }
     return straight(`const x = ${x}, y = ${y}; if (${tests}) ${back} ${W_(a)} = ${expr};`);
   };
+  const tsets = (): OpCode => straight(`{ const t = ${S_(b)};
+    if (!(t instanceof LuaTable) || (t.metatable !== undefined && !meta.storesRaw(t, ${kstr(c)}, ${khash(c)}))) ${back}
+    const node = t.node, v = ${S_(a)}; let n = (${khash(c)} & t.hmask) << 2;
+    do { if (node[n] === ${kstr(c)}) { node[n + ${NodeSlot.VAL}] = v; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
+    if (n < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, v); } }`);
+  const tsetb = (): OpCode => straight(`{ const t = ${S_(b)};
+    if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
+    if (${c} < t.asize) t.arr[${c}] = ${S_(a)}; else { ci.pc = ${next}; t.setInt(${c}, ${S_(a)}); } }`);
+  // A load that may call __index: if the path went into it, a load that called none leaves (follow() takes the exit).
+  const expectsMeta = mret >= 0 ? `${guard} ${leaveAfter(ctx, k, String(next))}` : "";
+  const loadOp = (code: string): OpCode => (mret >= 0 ? { code, flow: "call" } : straight(code));
+  // ISLT/ISGE/ISLE/ISGT through __lt/__le: compareSlow's result picks the branch.
+  const compareMeta = (): OpCode => ({ flow: "call", code: `const x = ${S_(a)}, y = ${S_(d)}; if (typeof x === "number" && typeof y === "number") ${back}
+    ${viaMeta(`compareSlow(L, ci, ${next}, x, y, ${op})`, -1, `mv ? ${jumpTarget(next, pt.bc[next])} : ${next + 1}`)}` });
   const expect = ctx.T.path[k + 1 < ctx.T.path.length ? k + 1 : 0];
   const ej = ctx.protoIndex.get(expect.pt) as number;
 
   switch (op) {
-    case Op.ISLT: return numCompare("x < y");
-    case Op.ISGE: return numCompare("!(x < y)");
-    case Op.ISLE: return numCompare("x <= y");
-    case Op.ISGT: return numCompare("!(x <= y)");
+    case Op.ISLT: return mret >= 0 ? compareMeta() : numCompare("x < y");
+    case Op.ISGE: return mret >= 0 ? compareMeta() : numCompare("!(x < y)");
+    case Op.ISLE: return mret >= 0 ? compareMeta() : numCompare("x <= y");
+    case Op.ISGT: return mret >= 0 ? compareMeta() : numCompare("!(x <= y)");
     case Op.ISEQV: case Op.ISNEV:
+      if (mret >= 0) {
+        return { flow: "call", code: `const x = ${S_(a)}, y = ${S_(d)};
+          if (!(x !== y && typeof x === "object" && typeof y === "object")) ${back}
+          ${viaMeta("meta.equals(L, x, y)", -1, `mv === ${op === Op.ISEQV} ? ${jumpTarget(next, pt.bc[next])} : ${next + 1}`)}` };
+      }
       return branch(`const x = ${S_(a)}, y = ${S_(d)};
         if (x !== y && typeof x === "object" && typeof y === "object") ${back}
         ${condJump(op === Op.ISEQV ? "x === y" : "x !== y")}`);
@@ -811,7 +842,9 @@ function emitOp(
 
     case Op.MOV: return straight(`${W_(a)} = ${S_(d)};`);
     case Op.NOT: return straight(`const v = ${S_(d)}; ${W_(a)} = v === undefined || v === false;`);
-    case Op.UNM: return straight(`const v = ${S_(d)}; if (typeof v !== "number") ${back} ${W_(a)} = -v;`);
+    case Op.UNM:
+      if (mret >= 0) return { flow: "call", code: `const v = ${S_(d)}; if (typeof v === "number") ${back} ${viaMeta(`meta.unm(L, v, ${d})`, a)}` };
+      return straight(`const v = ${S_(d)}; if (typeof v !== "number") ${back} ${W_(a)} = -v;`);
     case Op.LEN:
       return straight(`const v = ${S_(d)};
         if (typeof v === "string") ${W_(a)} = v.length; else if (v instanceof LuaTable) ${W_(a)} = v.length(); else ${back}`);
@@ -875,43 +908,46 @@ function emitOp(
       return straight(`{ const env = cl.env; if (env.metatable !== undefined) ${back}
         ci.pc = ${next}; env.setStrH(${kstr(d)}, ${khash(d)}, ${S_(a)}); }`);
     case Op.TGETV:
-      return straight(`{ const t = ${S_(b)}, key = ${S_(c)};
+      return loadOp(`{ const t = ${S_(b)}, key = ${S_(c)};
         if (!(t instanceof LuaTable)) ${back}
         let v;
         ${ctx.loaded !== null ? `v = ${ctx.loaded};` : `if (typeof key === "number") { const i = key | 0; v = i === key && i >= 0 && i < t.asize ? t.arr[i] : t.get(key); }
         else v = t.get(key);`}
-        if (v === undefined && t.metatable !== undefined) ${back}
-        ${W_(a)} = v; }`);
+        if (v === undefined && t.metatable !== undefined) ${mret >= 0 ? `{ ${viaMeta(`meta.index(L, t, key, ${b})`, a)} }` : back}
+        ${W_(a)} = v; ${expectsMeta} }`);
     case Op.TGETS:
-      return straight(`{ const t = ${S_(b)};
+      return loadOp(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable)) ${back}
         let v; ${ctx.loaded !== null ? `v = ${ctx.loaded};` : hashGet("t", kstr(c), khash(c), "v")}
         // An __index chain of tables runs no Lua code: looked up here (a function goes back).
-        if (v === undefined && t.metatable !== undefined) { v = meta.indexThroughTables(t, ${kstr(c)}, ${khash(c)}); if (v === meta.NOT_TABLES) ${back} }
-        ${W_(a)} = v; }`);
+        if (v === undefined && t.metatable !== undefined) {
+          v = meta.indexThroughTables(t, ${kstr(c)}, ${khash(c)});
+          if (v === meta.NOT_TABLES) ${mret >= 0 ? `{ ${viaMeta(`meta.indexStr(L, t, ${kstr(c)}, ${khash(c)}, ${b})`, a)} }` : back}
+        }
+        ${W_(a)} = v; ${expectsMeta} }`);
     case Op.TGETB:
-      return straight(`{ const t = ${S_(b)};
+      return loadOp(`{ const t = ${S_(b)};
         if (!(t instanceof LuaTable)) ${back}
         const v = ${ctx.loaded ?? `${c} < t.asize ? t.arr[${c}] : t.getInt(${c})`};
-        if (v === undefined && t.metatable !== undefined) ${back}
-        ${W_(a)} = v; }`);
-    case Op.TSETV:
+        if (v === undefined && t.metatable !== undefined) ${mret >= 0 ? `{ ${viaMeta(`meta.index(L, t, ${c}, ${b})`, a)} }` : back}
+        ${W_(a)} = v; ${expectsMeta} }`);
+    case Op.TSETV: case Op.TSETS: case Op.TSETB:
+      if (mret >= 0) {
+        // A store through __newindex the path went into (a table without a metatable stores raw: handed back).
+        const key = op === Op.TSETV ? S_(c) : op === Op.TSETB ? String(c) : kstr(c);
+        const call = op === Op.TSETS ? `meta.setIndexStr(L, t, ${kstr(c)}, ${khash(c)}, sv, ${b})` : `meta.setIndex(L, t, key, sv, ${b})`;
+        return { flow: "call", code: `{ const t = ${S_(b)}, key = ${key}, sv = ${S_(a)};
+          if (!(t instanceof LuaTable) || t.metatable === undefined) ${back}
+          ${viaMeta(call, -1)} }` };
+      }
+      if (op === Op.TSETS) return tsets();
+      if (op === Op.TSETB) return tsetb();
       return straight(`{ const t = ${S_(b)}, key = ${S_(c)};
         if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
         const i = key | 0;
         if (typeof key === "number" && i === key && i >= 0 && i < t.asize) t.arr[i] = ${S_(a)};
         else if ((typeof key === "number" && key === key) || typeof key === "string") { ci.pc = ${next}; t.set(key, ${S_(a)}); }
         else ${back} }`);
-    case Op.TSETS:
-      return straight(`{ const t = ${S_(b)};
-        if (!(t instanceof LuaTable) || (t.metatable !== undefined && !meta.storesRaw(t, ${kstr(c)}, ${khash(c)}))) ${back}
-        const node = t.node, v = ${S_(a)}; let n = (${khash(c)} & t.hmask) << 2;
-        do { if (node[n] === ${kstr(c)}) { node[n + ${NodeSlot.VAL}] = v; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
-        if (n < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, v); } }`);
-    case Op.TSETB:
-      return straight(`{ const t = ${S_(b)};
-        if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
-        if (${c} < t.asize) t.arr[${c}] = ${S_(a)}; else { ci.pc = ${next}; t.setInt(${c}, ${S_(a)}); } }`);
 
     case Op.TSETM:
       // The values come from the stack array (a multiple-results call or VARG left them there).
@@ -928,14 +964,32 @@ function emitOp(
       const setup = iter ? `${W_(a)} = ${S_(a - 3)}; ${W_(a + 2)} = ${S_(a - 2)}; ${W_(a + 3)} = ${S_(a - 1)};` : "";
       const ticks = iter ? "" : "S.ticks--;";
       const tickCheck = iter ? "" : `if (S.ticks <= 1) ${back}`;
-      if (expect.pc === 0) {
+      if (expect.pc === 0 && iter) {
         // A Lua function the trace went into: its frame is pushed here.
         return {
           flow: "call",
-          code: `${tickCheck} const fn = ${iter ? S_(a - 3) : S_(a)};
+          code: `const fn = ${S_(a - 3)};
             if (!(fn instanceof LuaClosure) || fn.proto !== P${ej}) ${back}
-            ${setup} ${guard} ci.pc = ${next}; ${ticks} ${leaveFrame(ctx)}
+            ${setup} ${guard} ci.pc = ${next}; ${leaveFrame(ctx)}
             ci = pushLuaFrame(L, fn, base + ${a}, ${nargs}, ${nres}, ${FrameKind.LUA});
+            base = ci.base | 0; cl = fn; stack = L.stack;`,
+        };
+      }
+      if (expect.pc === 0) {
+        // As ITERC; or the object's __call (resolveCall): the object becomes the first argument.
+        return {
+          flow: "call",
+          code: `${tickCheck} const obj = ${S_(a)}; let fn = obj;
+            if (!(fn instanceof LuaClosure)) fn = fn instanceof NativeFunction ? undefined : meta.metaLookup(L, fn, "__call", meta.H_CALL);
+            if (!(fn instanceof LuaClosure) || fn.proto !== P${ej}) ${back}
+            ${guard} ci.pc = ${next}; ${ticks} ${leaveFrame(ctx)}
+            let nargs = ${nargs};
+            if (fn !== obj) {
+              const fidx = base + ${a}; L.ensureStack(fidx + 4 + nargs); stack = L.stack;
+              for (let i = fidx + 2 + nargs; i > fidx + 2; i--) stack[i] = stack[i - 1];
+              stack[fidx + 2] = obj; stack[fidx] = fn; nargs++;
+            }
+            ci = pushLuaFrame(L, fn, base + ${a}, nargs, ${nres}, ${FrameKind.LUA});
             base = ci.base | 0; cl = fn; stack = L.stack;`,
         };
       }
@@ -980,7 +1034,7 @@ function emitOp(
 
     case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM: {
       const count = op === Op.RET0 ? "0" : op === Op.RET1 ? "1" : op === Op.RET ? String(d - 1) : `${d} + multres`;
-      return { flow: "return", code: `${RETURNS(back)} ${leaveFrame(ctx)} ${returnTo(ctx, k, `base + ${a}`, count, guard, ending)}` };
+      return { flow: "return", code: `${RETURNS(ctx, k, ending, back)} ${leaveFrame(ctx)} ${returnTo(ctx, k, `base + ${a}`, count, guard, ending)}` };
     }
 
     case Op.FORI: {
@@ -1015,13 +1069,16 @@ function emitOp(
 }
 
 /**
- * The frames compiled code returns from: a Lua function's above the frame
- * it was entered in, not called by a tail call from JS. (Else the
- * interpreter returns, and it resumes in the caller, where follow() checks
- * that the path goes on there.)
+ * The frames compiled code returns from: a Lua function's, not called by a
+ * tail call from JS; the frame it was entered in too (its caller is JS, a
+ * metamethod's or a builtin's call: the run is over, as the interpreter's
+ * RET ends execute()), unless the path goes round from there. Else the
+ * interpreter returns, and follow() checks that the path goes on.
  */
-const RETURNS = (back: string): string =>
-  `if (ci.kind !== ${FrameKind.LUA} || L.depth <= entryDepth || ci.nresults === ${TAILRET_JS}) ${back}`;
+function RETURNS(ctx: StepContext, k: number, ending: boolean, back: string): string {
+  const toJs = ending || k + 1 < ctx.T.path.length;
+  return `if (ci.kind !== ${FrameKind.LUA} || ci.nresults === ${TAILRET_JS}${toJs ? "" : " || L.depth <= entryDepth"}) ${back}`;
+}
 
 /**
  * Step k returns cnt values from stack[src..] out of frame ci (RETURNS
@@ -1041,7 +1098,19 @@ function returnTo(ctx: StepContext, k: number, src: string, count: string, guard
     : "";
   const exit = ending ? "" : exitAfter(ctx, k, "ci.pc");
   if (intoFirst) ctx.local = true;
-  return `{ const dst = ci.funcIdx, src = ${src}, cnt = ${count};
+  // Out of the frame the run was entered in: the step after is the caller's, reported when it runs (follow()).
+  const toJs = `if (L.depth <= entryDepth) {
+      const dst = ci.funcIdx, src = ${src}, cnt = ${count};
+      for (let i = 0; i < cnt; i++) stack[dst + i] = stack[src + i];
+      const wanted = ci.nresults;
+      if (wanted >= 0) for (let i = cnt; i < wanted; i++) stack[dst + i] = undefined;
+      L.depth--; const total = wanted >= 0 ? wanted : cnt; L.top = dst + total; L.multres = total;
+      ${ending ? "" : guard} r.guard = g; r.guardInLoop = gl;
+      ${ending ? "pathEnd(r, false);" : `r.cursor = ${k + 1}; r.atJop = ${ctx.plan.isJop[k] === 1};`}
+      S.stopPc = -1; return ${RecordResult.done};
+    }`;
+  return `${ending || k + 1 < n ? toJs : ""}
+    { const dst = ci.funcIdx, src = ${src}, cnt = ${count};
       for (let i = 0; i < cnt; i++) stack[dst + i] = stack[src + i];
       const wanted = ci.nresults;
       if (wanted >= 0) for (let i = cnt; i < wanted; i++) stack[dst + i] = undefined;
@@ -1066,16 +1135,82 @@ function nativeTailCall(ctx: StepContext, k: number, a: number, nargs: string, g
     code: `if (S.ticks <= 1) ${back}
       const fn = ${rd(ctx, a)};
       if (!(${NATIVE_IN_PLACE})) ${back}
-      ${RETURNS(back)}
+      ${RETURNS(ctx, k, false, back)}
       ${guard} ci.pc = ${ctx.T.path[k].pc + 1}; S.ticks--; ${leaveFrame(ctx)}
       ${nativeCall(ctx, k, a, nargs, -1, TAILRET_JS, NO_LOCALS)}
       stack = L.stack;
       // The builtin changed what the simulation follows: the interpreter returns and goes on.
       if (${SIM_MOVED(ctx, k)}) {
-        returnFrom(L, ci, fidx, L.top - fidx, entryDepth); S.stopPc = -1; return ${RecordResult.resume};
+        const over = returnFrom(L, ci, fidx, L.top - fidx, entryDepth); S.stopPc = -1; return over ? ${RecordResult.done} : ${RecordResult.resume};
       }
       ${returnTo(ctx, k, "fidx", "L.top - fidx", "", false)}`,
   };
+}
+
+/**
+ * Step k calls a metamethod the path went into (its header is step k + 1):
+ * the step after its return, in k's frame, or -1 (the path does not come back).
+ */
+function metaReturnStep(ctx: StepContext, k: number): number {
+  const { T } = ctx;
+  const n = T.path.length;
+  if (k + 1 >= n || T.path[k + 1].pc !== 0) return -1;
+  const op0 = bcOp(T.path[k].pt.bc[T.path[k].pc]);
+  if (op0 === Op.CALL || op0 === Op.CALLM || op0 === Op.CALLT || op0 === Op.CALLMT || op0 === Op.ITERC || isJOp(op0)) return -1;
+  let depth = 1;
+  for (let s = k + 1; s + 1 < n; s++) {
+    const { pt, pc } = T.path[s];
+    const word = pt.bc[pc];
+    const op = bcOp(isJOp(bcOp(word)) ? ctx.startIns(pt, pc) : word);
+    const next = T.path[s + 1];
+    const tail = op === Op.CALLT || op === Op.CALLMT;
+    if ((op >= Op.RETM && op <= Op.RET1) || (tail && next.pc !== 0)) {
+      if (--depth > 0) continue;
+      // Back in k's frame: at the instruction after k's, or either branch of a comparison.
+      const compares = (op0 >= Op.ISLT && op0 <= Op.ISNEV);
+      const at = T.path[k].pc + (compares ? 2 : 1);
+      const back = next.pt === T.path[k].pt && ctx.root[s + 1] === ctx.root[k] && (compares || next.pc === at);
+      return back ? s + 1 : -1;
+    } else if (next.pc === 0 && !tail) depth++;
+  }
+  return -1;
+}
+
+/** The metamethod index meta.arith takes, and the operand slots its error names (-1: a constant). */
+function arithOperands(op: number, b: number, c: number): [number, number, number] {
+  if (op === Op.POW) return [5, b, c];
+  if (op >= Op.ADDVV) return [op - Op.ADDVV, b, c];
+  if (op >= Op.ADDNV) return [op - Op.ADDNV, -1, b];
+  return [op - Op.ADDVN, b, -1];
+}
+
+/**
+ * Step k calls a metamethod (`call`, the interpreter's own slow path) whose
+ * steps the path goes through up to step m, back in this frame: the run
+ * record first stands at the metamethod's header, whose compiled code the
+ * interpreter then runs (it reports it), and which returns from compiled
+ * code at its end (RETURNS). If the simulation followed it to m, compiled
+ * code goes on there; else the interpreter goes on and follow() takes it.
+ * The result goes to slot dst (-1: none); npc picks a comparison's branch.
+ * The metamethod may read this frame's slots (an upvalue): the locals go back first.
+ */
+function metaCall(ctx: StepContext, k: number, m: number, guard: string, call: string, dst: number, npc: string | null): string {
+  const { pt, pc } = ctx.T.path[k];
+  const local = ctx.local;
+  const goesOn = npc === null ? String(pc + 1) : "npc";
+  return `${guard} ci.pc = ${pc + 1}; L.top = base + ${pt.framesize};
+    r.cursor = ${k + 1}; const gen = r.gen; r.guard = g; r.guardInLoop = gl;
+    ${local ? `${SPILL} live = false;` : ""}
+    const mv = ${call};
+    stack = L.stack;
+    ${npc !== null ? `npc = ${npc};` : ""}
+    if (running() !== r || r.gen !== gen || r.cursor !== ${m} || S.recording !== true${npc !== null ? ` || npc !== ${ctx.T.path[m].pc}` : ""}) {
+      ${dst >= 0 ? `${slot(dst)} = mv;` : ""} ci.pc = ${goesOn}; L.multres = multres; S.stopPc = -1; return ${RecordResult.resume};
+    }
+    ${local ? `${RELOAD} live = true;` : ""}
+    ${dst >= 0 ? `${wr(ctx, dst)} = mv;` : ""}
+    g = r.guard; gl = r.guardInLoop; S.stopPc = -1;
+    ${goOnAt(m)}`;
 }
 
 /** The step after k (0 after the last): where the run record stands while step k's builtin runs. */

@@ -72,7 +72,7 @@ export const enum RecordResult {
   resume = 1,
   /** As resume, but end the tick slice first (a loop back-edge used up the slice). */
   slice = 2,
-  /** A builtin yielded: the run is over (L.pendingCall is set). */
+  /** The run is over: a builtin yielded (L.pendingCall is set), or compiled code returned from the frame the run was entered in. */
   done = 3,
 }
 
