@@ -7,8 +7,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.ts";
-import { runCli } from "../../src/cli/main.ts";
+import { jvOf } from "../support/jv.ts";
 import { oracleCaseNames, oracleCases, repoRoot } from "../support/oracle.ts";
 
 const diffDir = join(repoRoot, "test/fixtures/jit-diff");
@@ -20,25 +19,6 @@ const diffDir = join(repoRoot, "test/fixtures/jit-diff");
  */
 const KNOWN_DIVERGENCES: Record<string, string> = {};
 
-function argsOf(src: string): string[] {
-  const m = /^--\s*luajit-args:(.*)$/m.exec(src.split("\n", 1)[0]);
-  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
-}
-
-function jv(dir: string, name: string): string {
-  const src = readFileSync(join(dir, `${name}.lua`), "latin1");
-  let stderr = "";
-  const io: CliIO = {
-    stdout: () => {},
-    stderr: (s) => { stderr += s; },
-    readFile: (p) => readFileSync(join(dir, p), "latin1"),
-    readStdin: () => "",
-    writeFile: () => {},
-    stdinIsTTY: () => false,
-  };
-  runCli([...argsOf(src), "-jv", `${name}.lua`], io);
-  return stderr;
-}
 
 const oracle = oracleCaseNames();
 const cases: { id: string; dir: string; name: string; want: string }[] = [];
@@ -58,7 +38,7 @@ describe("-jv of the simulation equals real LuaJIT's", () => {
   for (const c of cases) {
     const known = KNOWN_DIVERGENCES[c.id];
     it(known ? `${c.id} (known divergence: ${known})` : c.id, () => {
-      const got = jv(c.dir, c.name);
+      const got = jvOf(c.dir, c.name);
       const want = readFileSync(c.want, "latin1");
       if (known) expect(got).not.toBe(want);
       else expect(got).toBe(want);
