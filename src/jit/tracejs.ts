@@ -218,9 +218,7 @@ const LOOP_BACK = "/*@loopback*/";
 
 /**
  * Compiled code goes on at step m through the simulation (runCompiled calls
- * the function that runs from there): the next chunk's, or after a
- * metamethod returned. A jump within the function would make V8 compile it
- * on-stack-replaced as well.
+ * the function that runs from there): the next chunk's.
  */
 const goOnAt = (m: number): string =>
   `{ if (live) { ${SPILL} } r.guard = g; r.guardInLoop = gl; L.multres = multres; return chunkTo(r, ${m}); }`;
@@ -789,14 +787,15 @@ function emitOp(
     }
     return straight(`const x = ${x}, y = ${y}; if (${tests}) ${back} ${W_(a)} = ${expr};`);
   };
-  const tsets = (): OpCode => straight(`{ const t = ${S_(b)};
-    if (!(t instanceof LuaTable) || (t.metatable !== undefined && !meta.storesRaw(t, ${kstr(c)}, ${khash(c)}))) ${back}
-    const node = t.node, v = ${S_(a)}; let n = (${khash(c)} & t.hmask) << 2;
-    do { if (node[n] === ${kstr(c)}) { node[n + ${NodeSlot.VAL}] = v; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
-    if (n < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, v); } }`);
-  const tsetb = (): OpCode => straight(`{ const t = ${S_(b)};
-    if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
-    if (${c} < t.asize) t.arr[${c}] = ${S_(a)}; else { ci.pc = ${next}; t.setInt(${c}, ${S_(a)}); } }`);
+  // A store through __newindex the path went into (null: none; a table without a metatable stores raw: handed back).
+  const storeViaMeta = (): OpCode | null => {
+    if (mret < 0) return null;
+    const key = op === Op.TSETV ? S_(c) : op === Op.TSETB ? String(c) : kstr(c);
+    const call = op === Op.TSETS ? `meta.setIndexStr(L, t, ${kstr(c)}, ${khash(c)}, sv, ${b})` : `meta.setIndex(L, t, key, sv, ${b})`;
+    return { flow: "call", code: `{ const t = ${S_(b)}, key = ${key}, sv = ${S_(a)};
+      if (!(t instanceof LuaTable) || t.metatable === undefined) ${back}
+      ${viaMeta(call, -1)} }` };
+  };
   // A load that may call __index: if the path went into it, a load that called none leaves (follow() takes the exit).
   const expectsMeta = mret >= 0 ? `${guard} ${leaveAfter(ctx, k, String(next))}` : "";
   const loadOp = (code: string): OpCode => (mret >= 0 ? { code, flow: "call" } : straight(code));
@@ -931,23 +930,23 @@ function emitOp(
         const v = ${ctx.loaded ?? `${c} < t.asize ? t.arr[${c}] : t.getInt(${c})`};
         if (v === undefined && t.metatable !== undefined) ${mret >= 0 ? `{ ${viaMeta(`meta.index(L, t, ${c}, ${b})`, a)} }` : back}
         ${W_(a)} = v; ${expectsMeta} }`);
-    case Op.TSETV: case Op.TSETS: case Op.TSETB:
-      if (mret >= 0) {
-        // A store through __newindex the path went into (a table without a metatable stores raw: handed back).
-        const key = op === Op.TSETV ? S_(c) : op === Op.TSETB ? String(c) : kstr(c);
-        const call = op === Op.TSETS ? `meta.setIndexStr(L, t, ${kstr(c)}, ${khash(c)}, sv, ${b})` : `meta.setIndex(L, t, key, sv, ${b})`;
-        return { flow: "call", code: `{ const t = ${S_(b)}, key = ${key}, sv = ${S_(a)};
-          if (!(t instanceof LuaTable) || t.metatable === undefined) ${back}
-          ${viaMeta(call, -1)} }` };
-      }
-      if (op === Op.TSETS) return tsets();
-      if (op === Op.TSETB) return tsetb();
-      return straight(`{ const t = ${S_(b)}, key = ${S_(c)};
+    case Op.TSETV:
+      return storeViaMeta() ?? straight(`{ const t = ${S_(b)}, key = ${S_(c)};
         if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
         const i = key | 0;
         if (typeof key === "number" && i === key && i >= 0 && i < t.asize) t.arr[i] = ${S_(a)};
         else if ((typeof key === "number" && key === key) || typeof key === "string") { ci.pc = ${next}; t.set(key, ${S_(a)}); }
         else ${back} }`);
+    case Op.TSETS:
+      return storeViaMeta() ?? straight(`{ const t = ${S_(b)};
+        if (!(t instanceof LuaTable) || (t.metatable !== undefined && !meta.storesRaw(t, ${kstr(c)}, ${khash(c)}))) ${back}
+        const node = t.node, v = ${S_(a)}; let n = (${khash(c)} & t.hmask) << 2;
+        do { if (node[n] === ${kstr(c)}) { node[n + ${NodeSlot.VAL}] = v; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
+        if (n < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, v); } }`);
+    case Op.TSETB:
+      return storeViaMeta() ?? straight(`{ const t = ${S_(b)};
+        if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
+        if (${c} < t.asize) t.arr[${c}] = ${S_(a)}; else { ci.pc = ${next}; t.setInt(${c}, ${S_(a)}); } }`);
 
     case Op.TSETM:
       // The values come from the stack array (a multiple-results call or VARG left them there).
@@ -964,31 +963,21 @@ function emitOp(
       const setup = iter ? `${W_(a)} = ${S_(a - 3)}; ${W_(a + 2)} = ${S_(a - 2)}; ${W_(a + 3)} = ${S_(a - 1)};` : "";
       const ticks = iter ? "" : "S.ticks--;";
       const tickCheck = iter ? "" : `if (S.ticks <= 1) ${back}`;
-      if (expect.pc === 0 && iter) {
-        // A Lua function the trace went into: its frame is pushed here.
-        return {
-          flow: "call",
-          code: `const fn = ${S_(a - 3)};
-            if (!(fn instanceof LuaClosure) || fn.proto !== P${ej}) ${back}
-            ${setup} ${guard} ci.pc = ${next}; ${leaveFrame(ctx)}
-            ci = pushLuaFrame(L, fn, base + ${a}, ${nargs}, ${nres}, ${FrameKind.LUA});
-            base = ci.base | 0; cl = fn; stack = L.stack;`,
-        };
-      }
       if (expect.pc === 0) {
-        // As ITERC; or the object's __call (resolveCall): the object becomes the first argument.
+        // A Lua function the trace went into: its frame is pushed here. A call of an object
+        // goes to its __call (resolveCall): the object becomes the first argument.
         return {
           flow: "call",
-          code: `${tickCheck} const obj = ${S_(a)}; let fn = obj;
-            if (!(fn instanceof LuaClosure)) fn = fn instanceof NativeFunction ? undefined : meta.metaLookup(L, fn, "__call", meta.H_CALL);
+          code: `${tickCheck} const obj = ${iter ? S_(a - 3) : S_(a)}; let fn = obj;
+            ${iter ? "" : `if (!(fn instanceof LuaClosure)) fn = fn instanceof NativeFunction ? undefined : meta.metaLookup(L, fn, "__call", meta.H_CALL);`}
             if (!(fn instanceof LuaClosure) || fn.proto !== P${ej}) ${back}
-            ${guard} ci.pc = ${next}; ${ticks} ${leaveFrame(ctx)}
+            ${setup} ${guard} ci.pc = ${next}; ${ticks} ${leaveFrame(ctx)}
             let nargs = ${nargs};
-            if (fn !== obj) {
+            ${iter ? "" : `if (fn !== obj) {
               const fidx = base + ${a}; L.ensureStack(fidx + 4 + nargs); stack = L.stack;
               for (let i = fidx + 2 + nargs; i > fidx + 2; i--) stack[i] = stack[i - 1];
               stack[fidx + 2] = obj; stack[fidx] = fn; nargs++;
-            }
+            }`}
             ci = pushLuaFrame(L, fn, base + ${a}, nargs, ${nres}, ${FrameKind.LUA});
             base = ci.base | 0; cl = fn; stack = L.stack;`,
         };
@@ -1098,23 +1087,20 @@ function returnTo(ctx: StepContext, k: number, src: string, count: string, guard
     : "";
   const exit = ending ? "" : exitAfter(ctx, k, "ci.pc");
   if (intoFirst) ctx.local = true;
-  // Out of the frame the run was entered in: the step after is the caller's, reported when it runs (follow()).
-  const toJs = `if (L.depth <= entryDepth) {
-      const dst = ci.funcIdx, src = ${src}, cnt = ${count};
-      for (let i = 0; i < cnt; i++) stack[dst + i] = stack[src + i];
-      const wanted = ci.nresults;
-      if (wanted >= 0) for (let i = cnt; i < wanted; i++) stack[dst + i] = undefined;
-      L.depth--; const total = wanted >= 0 ? wanted : cnt; L.top = dst + total; L.multres = total;
+  // Out of the frame the run was entered in (RETURNS let it through): the run is over, the step
+  // after is the caller's, reported when it runs (follow()). The results count as execute()'s.
+  const toJs = `if (L.depth < entryDepth) {
+      L.multres = L.top - ci.funcIdx;
       ${ending ? "" : guard} r.guard = g; r.guardInLoop = gl;
       ${ending ? "pathEnd(r, false);" : `r.cursor = ${k + 1}; r.atJop = ${ctx.plan.isJop[k] === 1};`}
       S.stopPc = -1; return ${RecordResult.done};
     }`;
-  return `${ending || k + 1 < n ? toJs : ""}
-    { const dst = ci.funcIdx, src = ${src}, cnt = ${count};
+  return `{ const dst = ci.funcIdx, src = ${src}, cnt = ${count};
       for (let i = 0; i < cnt; i++) stack[dst + i] = stack[src + i];
       const wanted = ci.nresults;
       if (wanted >= 0) for (let i = cnt; i < wanted; i++) stack[dst + i] = undefined;
       L.depth--; multres = cnt; L.top = dst + (wanted >= 0 ? wanted : cnt); }
+    ${ending || k + 1 < n ? toJs : ""}
     ci = L.frames[L.depth]; base = ci.base | 0; cl = ci.closure;
     ${ending
       // The trace ends with this return (linktype return): the interpreter goes on in the caller.
@@ -1167,9 +1153,8 @@ function metaReturnStep(ctx: StepContext, k: number): number {
     if ((op >= Op.RETM && op <= Op.RET1) || (tail && next.pc !== 0)) {
       if (--depth > 0) continue;
       // Back in k's frame: at the instruction after k's, or either branch of a comparison.
-      const compares = (op0 >= Op.ISLT && op0 <= Op.ISNEV);
-      const at = T.path[k].pc + (compares ? 2 : 1);
-      const back = next.pt === T.path[k].pt && ctx.root[s + 1] === ctx.root[k] && (compares || next.pc === at);
+      const compares = op0 >= Op.ISLT && op0 <= Op.ISNEV;
+      const back = next.pt === T.path[k].pt && ctx.root[s + 1] === ctx.root[k] && (compares || next.pc === T.path[k].pc + 1);
       return back ? s + 1 : -1;
     } else if (next.pc === 0 && !tail) depth++;
   }
@@ -1190,27 +1175,26 @@ function arithOperands(op: number, b: number, c: number): [number, number, numbe
  * record first stands at the metamethod's header, whose compiled code the
  * interpreter then runs (it reports it), and which returns from compiled
  * code at its end (RETURNS). If the simulation followed it to m, compiled
- * code goes on there; else the interpreter goes on and follow() takes it.
- * The result goes to slot dst (-1: none); npc picks a comparison's branch.
- * The metamethod may read this frame's slots (an upvalue): the locals go back first.
+ * code goes on there (through the simulation: the function that runs from
+ * m); else the interpreter goes on and follow() takes it. The result goes
+ * to slot dst (-1: none); npc picks a comparison's branch. The metamethod
+ * may read this frame's slots (an upvalue): the locals go back first, and
+ * stay there, as the code leaves.
  */
 function metaCall(ctx: StepContext, k: number, m: number, guard: string, call: string, dst: number, npc: string | null): string {
   const { pt, pc } = ctx.T.path[k];
-  const local = ctx.local;
   const goesOn = npc === null ? String(pc + 1) : "npc";
   return `${guard} ci.pc = ${pc + 1}; L.top = base + ${pt.framesize};
     r.cursor = ${k + 1}; const gen = r.gen; r.guard = g; r.guardInLoop = gl;
-    ${local ? `${SPILL} live = false;` : ""}
+    ${ctx.local ? `${SPILL} live = false;` : ""}
     const mv = ${call};
     stack = L.stack;
     ${npc !== null ? `npc = ${npc};` : ""}
+    ${dst >= 0 ? `${slot(dst)} = mv;` : ""} L.multres = multres; S.stopPc = -1;
     if (running() !== r || r.gen !== gen || r.cursor !== ${m} || S.recording !== true${npc !== null ? ` || npc !== ${ctx.T.path[m].pc}` : ""}) {
-      ${dst >= 0 ? `${slot(dst)} = mv;` : ""} ci.pc = ${goesOn}; L.multres = multres; S.stopPc = -1; return ${RecordResult.resume};
+      ci.pc = ${goesOn}; return ${RecordResult.resume};
     }
-    ${local ? `${RELOAD} live = true;` : ""}
-    ${dst >= 0 ? `${wr(ctx, dst)} = mv;` : ""}
-    g = r.guard; gl = r.guardInLoop; S.stopPc = -1;
-    ${goOnAt(m)}`;
+    return chunkTo(r, ${m});`;
 }
 
 /** The step after k (0 after the last): where the run record stands while step k's builtin runs. */
