@@ -147,11 +147,10 @@ class Running implements RunCursor {
  * Taken again as long as what it was found under still holds.
  */
 interface ExitStub {
+  /** JitSim.epoch when found: anything it depends on (the word at pc, the side trace, its code) may have changed since. */
+  epoch: number;
   pt: Proto;
   pc: number;
-  /** The instruction at pc then: a patch there may make the exit run the original instead. */
-  word: number;
-  side: number;
   Ts: Trace;
   code: TraceCode;
   runner: Running;
@@ -161,10 +160,10 @@ interface ExitStub {
 
 /** As ExitStub, for the J-op a trace links to at its path's end (one per trace). */
 interface LinkStub {
+  /** As ExitStub's: the J-op at pc (its D operand names T2), T2 and its code may have changed since. */
+  epoch: number;
   pt: Proto;
   pc: number;
-  /** The J-op (its D operand names T2). */
-  word: number;
   /** The pc the interpreter goes on at after the J-op. */
   npc: number;
   T2: Trace;
@@ -218,6 +217,12 @@ export class JitSim implements JitHooks {
   private readonly emit: (e: EventInput) => void;
   /** The trace array: index = trace number; undefined = free. */
   private traces: (Trace | undefined)[] = [];
+  /**
+   * Changes whenever a stub's target may have: a bytecode word, the trace
+   * array, an exit's side trace, a trace's compiled code. A stub found in
+   * the same epoch holds without looking at each of them again.
+   */
+  private epoch = 0;
   /** Head of each prototype's chain of root traces (pt->trace). */
   private readonly chains = new Map<Proto, number>();
   private readonly penalty: PenaltySlot[] = [];
@@ -310,10 +315,21 @@ export class JitSim implements JitHooks {
 
   // -- Bytecode patching --------------------------------------------------------------
 
+  private setTrace(traceno: number, T: Trace | undefined): void {
+    this.traces[traceno] = T;
+    this.epoch++;
+  }
+
+  /** The interpreter turned an ISNEXT into a JMP (and its ITERN into ITERC): a word changed. */
+  despecialised(): void {
+    this.epoch++;
+  }
+
   private setIns(pt: Proto, pc: number, ins: number, why: "patch" | "unpatch" | "blacklist" | "jit-off", by: string): void {
     const from = pt.bc[pc];
     if (from === ins) return;
     pt.bc[pc] = ins;
+    this.epoch++;
     const op = bcOp(ins);
     const isJ = op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
     if (isJ) this.monitor.notePatch(pt, pc);
@@ -374,7 +390,7 @@ export class JitSim implements JitHooks {
       return;
     }
     const T = new Trace(traceno, "root", pt, pc);
-    this.traces[traceno] = T;
+    this.setTrace(traceno, T);
     const model = new IrModel(L.ci.base);
     const R: Recording = {
       T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: pc,
@@ -753,6 +769,7 @@ export class JitSim implements JitHooks {
     const plan = T.plan ?? (T.plan = runPlan(T));
     if (++T.entries < COMPILE_AFTER_ENTRIES && !plan.wraps) return null;
     T.code = this.S.compile ? compileTrace(T, plan, this.traceRuntime, (pt, pc) => this.startIns(pt, pc)) : null;
+    this.epoch++;
     return T.code;
   }
 
@@ -824,8 +841,7 @@ export class JitSim implements JitHooks {
   private linkEnter(L: LuaThread, r: Running, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number, branched: boolean): number {
     const usual = !branched && this.run === r && this.exitedAt === null && this.rec === null && !r.coasting;
     const stub = r.T.linkStub as LinkStub | null;
-    if (usual && stub !== null && stub.pc === pc && stub.pt === pt && stub.word === pt.bc[pc] && stub.npc === npc &&
-        this.traces[stub.T2.traceno] === stub.T2 && stub.T2.code === stub.code) {
+    if (usual && stub !== null && stub.epoch === this.epoch && stub.pc === pc && stub.pt === pt && stub.npc === npc) {
       return this.linkRun(L, r, ci, stub, multres);
     }
     const T2 = this.traces[bcD(pt.bc[pc])];
@@ -841,7 +857,7 @@ export class JitSim implements JitHooks {
     const plan = runner.plan;
     const goes = code !== null && code.ok[step] === 1 && plan.fast[step] === 1 && plan.pcs[step] === npc && plan.pts[step] === pt &&
       (stopPc < 0 || stopPc === npc);
-    const fresh: LinkStub = { pt, pc, word: pt.bc[pc], npc, T2, code, runner, step, stopPc, fn: goes ? entryFn(code, step) : null };
+    const fresh: LinkStub = { epoch: this.epoch, pt, pc, npc, T2, code, runner, step, stopPc, fn: goes ? entryFn(code, step) : null };
     // A trace not compiled yet counts its entries (codeOf): no shortcut past that.
     if (T2.code !== undefined) r.T.linkStub = fresh;
     return this.linkRun(L, r, ci, fresh, multres);
@@ -900,8 +916,7 @@ export class JitSim implements JitHooks {
     const T = r.T;
     const pt = (ci.closure as LuaClosure).proto;
     const stub = T.exitStubs[exitno] as ExitStub | undefined;
-    if (stub !== undefined && stub.pc === pc && stub.pt === pt && stub.word === pt.bc[pc] && this.run === r &&
-        T.sides[exitno] === stub.side && this.traces[stub.side] === stub.Ts && stub.Ts.code === stub.code) {
+    if (stub !== undefined && stub.epoch === this.epoch && stub.pc === pc && stub.pt === pt && this.run === r) {
       return this.exitRun(L, ci, stub, multres);
     }
     const side = T.sides[exitno];
@@ -925,7 +940,7 @@ export class JitSim implements JitHooks {
     const c = rs.cursor;
     const code = rs.code;
     if (code === null || code.ok[c] !== 1 || rs.plan.pts[c] !== pt || rs.plan.pcs[c] !== pc) return RecordResult.resume;
-    T.exitStubs[exitno] = { pt, pc, word: pt.bc[pc], side: side as number, Ts, code, runner: rs, step: c, fn: entryFn(code, c) };
+    T.exitStubs[exitno] = { epoch: this.epoch, pt, pc, Ts, code, runner: rs, step: c, fn: entryFn(code, c) };
     return this.chainTo(rs, c);
   }
 
@@ -1107,7 +1122,7 @@ export class JitSim implements JitHooks {
     // It inherits the slots its parent's exit snapshot restores (an exit 0 of a side trace: the
     // parent's own inheritance; the model does not count inherited slots in later snapshots).
     T.snap0Empty = exitno === 0 ? parent.snap0Empty : parent.snap0Empty && parent.model?.snapAt(exitno)?.nent === 0;
-    this.traces[traceno] = T;
+    this.setTrace(traceno, T);
     const model = new IrModel(startCi.base);
     const R: Recording = {
       T, L, depth0: L.depth - T.entryFrames, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
@@ -1245,7 +1260,7 @@ export class JitSim implements JitHooks {
       return;
     }
     const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
-    this.traces[traceno] = T;
+    this.setTrace(traceno, T);
     const model = new IrModel(L.ci.base);
     this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: w.pc };
     this.updateCounting();
@@ -1324,6 +1339,7 @@ export class JitSim implements JitHooks {
   private attachSide(T: Trace): void {
     const parent = this.traces[T.parent];
     if (parent !== undefined) parent.sides[T.exitno] = T.traceno;
+    this.epoch++;
     const root = this.traces[T.root];
     if (root !== undefined) {
       root.nchild++;
@@ -1354,7 +1370,7 @@ export class JitSim implements JitHooks {
       type: "trace-abort", ...this.origin(T), reason: traceErrorText(err, info),
       abortFunc: this.key(pt), abortPc: pc, abortLoc: this.loc(pt, pc),
     });
-    this.traces[T.traceno] = undefined;
+    this.setTrace(T.traceno, undefined);
   }
 
   /** penalty_pc: back off exponentially with random bits, blacklist past PENALTY_MAX. */
@@ -1480,6 +1496,7 @@ export class JitSim implements JitHooks {
       if (T !== undefined && T.kind === "root") this.flushRoot(T);
     }
     this.traces = [];
+    this.epoch++;
     this.chains.clear();
     for (const p of this.penalty) p.pt = null;
     this.emit({ type: "flush" });
@@ -1566,7 +1583,7 @@ export class JitSim implements JitHooks {
     if (this.rec !== null) mark(this.rec.T.traceno);
     this.traces.forEach((T, i) => {
       if (T !== undefined && !marked.has(i)) {
-        this.traces[i] = undefined;
+        this.setTrace(i, undefined);
         this.emit({ type: "trace-flush", ours: true, tr: i, what: "freed", by: "lj_trace_free" });
       }
     });
