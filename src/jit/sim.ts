@@ -112,6 +112,12 @@ class Running implements RunCursor {
   coasting = false;
   /** The trace called a builtin at (pt, pc - 1) in frame `depth`; what follows is stitched. */
   stitch: { pt: Proto; pc: number; depth: number } | undefined = undefined;
+  /**
+   * At the path's end, the trace linked to, whose J-op no longer stands at
+   * its start (flushed, or patched for another trace since): the link is a
+   * jump between machine code, so that trace is entered all the same.
+   */
+  staleLink: Trace | null = null;
 
   constructor(readonly T: Trace, cursor: number, base0: number, code: TraceCode | null) {
     this.plan = T.plan ?? (T.plan = runPlan(T));
@@ -137,6 +143,7 @@ class Running implements RunCursor {
     this.atJop = false;
     this.coasting = false;
     this.stitch = undefined;
+    this.staleLink = null;
     return this;
   }
 }
@@ -699,7 +706,8 @@ export class JitSim implements JitHooks {
     const skip = this.exitedAt;
     this.exitedAt = null;
     if (this.rec !== null || (skip !== null && skip.pt === pt && skip.pc === pc)) return;
-    const T = this.traces[bcD(pt.bc[pc])];
+    const link = this.run?.staleLink;
+    const T = link != null && link.pt === pt && link.startpc === pc ? link : this.traces[bcD(pt.bc[pc])];
     if (T === undefined || T.pt !== pt || T.startpc !== pc || T.path.length === 0) return;
     const r = this.run;
     if (r !== null && r.atJop) {
@@ -734,7 +742,8 @@ export class JitSim implements JitHooks {
   private wrap(r: Running): void {
     this.wrapped(r);
     // Compiled code runs a straight loop part faster than coasting through the interpreter.
-    if (r.plan.coast && (r.code === null || !this.S.compile)) {
+    // Coasting ends when the J-op sees the loop left: not with a flushed trace entered by a link.
+    if (r.plan.coast && (r.code === null || !this.S.compile) && this.jopNames(r.T)) {
       r.cursor = 0;
       r.coasting = true;
       r.atJop = true;
@@ -1005,6 +1014,13 @@ export class JitSim implements JitHooks {
       return;
     }
     const T = r.T;
+    if (r.staleLink !== null) {
+      if (this.enterStaleLink(L, r, r.staleLink, pt, pc)) return;
+      if (!T.path[T.path.length - 1].ir.branch) {
+        this.endRun();
+        return;
+      }
+    }
     const st = T.path[r.cursor];
     r.atJop = st !== undefined && st.pt === pt && st.pc === pc && passesJop(r.plan, r.cursor, pt, pc);
     if (st === undefined || st.pt !== pt || st.pc !== pc) {
@@ -1028,14 +1044,47 @@ export class JitSim implements JitHooks {
       case "stitch":
         r.stitch = { pt, pc: pc + 1, depth: L.depth };
         break;
-      case "root":
+      case "root": {
         // Linked at a loop op: if the loop is left instead of entering the linked trace,
         // that loop test is this trace's exit (the next bytecode will not match).
-        if (!st.ir.branch) this.endRun();
+        const T2 = this.linkedTrace(T);
+        if (T2 !== undefined && !this.jopNames(T2)) r.staleLink = T2;
+        else if (!st.ir.branch) this.endRun();
         break;
+      }
       default:
         this.endRun();
     }
+  }
+
+  /** The root trace T links to (lj_record_stop's LJ_TRLINK_ROOT), if any. */
+  private linkedTrace(T: Trace): Trace | undefined {
+    if (T.linktype !== "root") return undefined;
+    const T2 = this.traces[T.link];
+    return T2 !== undefined && T2.path.length > 0 && bcOp(T2.startins) !== Op.ITERN ? T2 : undefined;
+  }
+
+  /** T's start holds its J-op (it was not flushed, nor patched for another trace since). */
+  private jopNames(T: Trace): boolean {
+    const word = T.pt.bc[T.startpc];
+    return isJOp(bcOp(word)) && bcD(word) === T.traceno;
+  }
+
+  /**
+   * The interpreter ran the instruction now standing where r's path links
+   * to T2 (not T2's J-op) and reports (pt, pc). The linking trace's machine
+   * code jumps into T2's whatever the bytecode says: if that instruction
+   * went on into T2's loop or function, T2 runs from here (as enter()).
+   * Otherwise the loop was left: follow() takes r's exit.
+   */
+  private enterStaleLink(L: LuaThread, r: Running, T2: Trace, pt: Proto, pc: number): boolean {
+    r.staleLink = null;
+    const plan = T2.plan ?? (T2.plan = runPlan(T2));
+    const first = plan.nextPre[0];
+    if (plan.pts[first] !== pt || plan.pcs[first] !== pc) return false;
+    this.startRun(T2, 0, L.ci.base);
+    this.follow(L, pt, pc);
+    return true;
   }
 
   /** A guard failed: leave the trace through exit `exitno` (lj_trace_exit), maybe into a side trace. */

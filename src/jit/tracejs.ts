@@ -497,6 +497,11 @@ function emitLink(ctx: StepContext, k: number): string | null {
   const guard = branch !== 0 ? `g = ${branch}; gl = false;` : "";
   const a = bcA(word);
   if (op !== Op.JFUNCF && op !== Op.JLOOP && op !== Op.JFORL && op !== Op.JITERL && op !== Op.JFORI) return null;
+  // The J-op that names the linked trace (a JFORI's loop: its JFORL). If another stands there, or
+  // none, the interpreter runs the step and the simulation enters the linked trace all the same.
+  const jopPc = op === Op.JFORI ? pc + bcD(word) - BCBIAS_J : pc;
+  const jop = pt.bc[jopPc];
+  if (!isJOp(bcOp(jop)) || bcD(jop) !== T.link) return null;
   const orig = op === Op.JFUNCF || op === Op.JFORI ? word : ctx.startIns(pt, pc);
   if (op === Op.JLOOP && bcOp(orig) !== Op.LOOP) return null;
   // JFORI's operands are read before the locals go back, and checked first (the interpreter raises the error).
@@ -505,7 +510,7 @@ function emitLink(ctx: StepContext, k: number): string | null {
   // The J-op runs on the stack array: the locals go back first (entering the other trace reads the slots).
   const leave = sync(ctx);
   ctx.local = false;
-  return `if (B${j}[${pc}] !== ${word}) ${backOff(ctx, k)}
+  return `if (B${j}[${pc}] !== ${word}${jopPc !== pc ? ` || B${j}[${jopPc}] !== ${jop}` : ""}) ${backOff(ctx, k)}
     ${forOperands}
     ${chk} ${guard} ${leave} live = false; r.atJop = ${plan.isJop[k] === 1};
     ci.pc = ${pc}; L.multres = multres;
