@@ -211,6 +211,16 @@ function passesJop(plan: RunPlan, c: number, pt: Proto, pc: number): boolean {
   return isJOp(bcOp(pt.bc[pc]));
 }
 
+/**
+ * Side trace Ts has nothing to run from its exit: a "fallback to
+ * interpreter" stub (its path, if any, is the bytecodes before the failed
+ * guard, which ran already). Its machine code only goes back to the
+ * interpreter: no guard, no exit of its own to count.
+ */
+function goesStraightBack(Ts: Trace): boolean {
+  return Ts.entryStep >= Ts.path.length;
+}
+
 /** A trace's path is compiled to JS on its this-many-th run. */
 const COMPILE_AFTER_ENTRIES = 4;
 
@@ -937,7 +947,7 @@ export class JitSim implements JitHooks {
     }
     ci.pc = pc;
     L.multres = multres;
-    if (Ts.path.length === 0) {
+    if (goesStraightBack(Ts)) {
       this.endRun();
       return RecordResult.resume;
     }
@@ -1096,7 +1106,7 @@ export class JitSim implements JitHooks {
     const side = T.sides[exitno];
     if (side !== undefined) {
       const Ts = this.traces[side];
-      if (Ts !== undefined && Ts.path.length > 0) {
+      if (Ts !== undefined && !goesStraightBack(Ts)) {
         this.startRun(Ts, Ts.entryStep, this.entryBase(L, Ts, L.ci), true);
         this.follow(L, pt, pc);
       }
