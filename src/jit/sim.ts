@@ -719,6 +719,12 @@ export class JitSim implements JitHooks {
     const link = this.run?.staleLink;
     const T = link != null && link.pt === pt && link.startpc === pc ? link : this.traces[bcD(pt.bc[pc])];
     if (T === undefined || T.pt !== pt || T.startpc !== pc || T.path.length === 0) return;
+    this.enterTrace(L, T);
+  }
+
+  /** A J-op (or a link) enters T, at its start. */
+  private enterTrace(L: LuaThread, T: Trace): void {
+    const { pt, startpc: pc } = T;
     const r = this.run;
     if (r !== null && r.atJop) {
       // The running trace goes through this loop instruction. A coasting one
@@ -1058,8 +1064,15 @@ export class JitSim implements JitHooks {
         // Linked at a loop op: if the loop is left instead of entering the linked trace,
         // that loop test is this trace's exit (the next bytecode will not match).
         const T2 = this.linkedTrace(T);
-        if (T2 !== undefined && !this.jopNames(T2)) r.staleLink = T2;
-        else if (!st.ir.branch) this.endRun();
+        if (T2 === undefined || this.jopNames(T2)) {
+          if (!st.ir.branch) this.endRun();
+        } else if (bcOp(T2.startins) === Op.ITERN) {
+          // Its first step is the ITERN the interpreter runs next (enter's case of a JLOOP for an ITERN).
+          this.endRun();
+          this.enterTrace(L, T2);
+        } else {
+          r.staleLink = T2;
+        }
         break;
       }
       default:
@@ -1071,7 +1084,7 @@ export class JitSim implements JitHooks {
   private linkedTrace(T: Trace): Trace | undefined {
     if (T.linktype !== "root") return undefined;
     const T2 = this.traces[T.link];
-    return T2 !== undefined && T2.path.length > 0 && bcOp(T2.startins) !== Op.ITERN ? T2 : undefined;
+    return T2 !== undefined && T2.path.length > 0 ? T2 : undefined;
   }
 
   /** T's start holds its J-op (it was not flushed, nor patched for another trace since). */
