@@ -332,6 +332,7 @@ export class JitSim implements JitHooks {
 
   // -- Bytecode patching --------------------------------------------------------------
 
+  /** The trace array's one writer (a new epoch for the stubs). */
   private setTrace(traceno: number, T: Trace | undefined): void {
     this.traces[traceno] = T;
     this.epoch++;
@@ -1032,6 +1033,7 @@ export class JitSim implements JitHooks {
     const T = r.T;
     if (r.staleLink !== null) {
       if (this.enterStaleLink(L, r, r.staleLink, pt, pc)) return;
+      // A link without a loop test has no exit to take if the interpreter went elsewhere.
       if (!T.path[T.path.length - 1].ir.branch) {
         this.endRun();
         return;
