@@ -120,7 +120,7 @@ class Running implements RunCursor {
   staleLink: Trace | null = null;
 
   constructor(readonly T: Trace, cursor: number, base0: number, code: TraceCode | null) {
-    this.plan = T.plan ?? (T.plan = runPlan(T));
+    this.plan = planOf(T);
     this.code = code;
     this.base0 = base0;
     this.next = this.plan.nextPre;
@@ -219,6 +219,11 @@ function passesJop(plan: RunPlan, c: number, pt: Proto, pc: number): boolean {
  */
 function goesStraightBack(Ts: Trace): boolean {
   return Ts.entryStep >= Ts.path.length;
+}
+
+/** T's path as a RunPlan, made on first use. */
+function planOf(T: Trace): RunPlan {
+  return T.plan ?? (T.plan = runPlan(T));
 }
 
 /** A trace's path is compiled to JS on its this-many-th run. */
@@ -792,7 +797,7 @@ export class JitSim implements JitHooks {
   private codeOf(T: Trace): TraceCode | null {
     if (T.code !== undefined) return T.code;
     // A trace run only a few times is not worth V8's compile, unless it loops (one run may go round for long).
-    const plan = T.plan ?? (T.plan = runPlan(T));
+    const plan = planOf(T);
     if (++T.entries < COMPILE_AFTER_ENTRIES && !plan.wraps) return null;
     T.code = this.S.compile ? compileTrace(T, plan, this.traceRuntime, (pt, pc) => this.startIns(pt, pc)) : null;
     this.epoch++;
@@ -870,8 +875,9 @@ export class JitSim implements JitHooks {
     if (usual && stub !== null && stub.epoch === this.epoch && stub.pc === pc && stub.pt === pt && stub.npc === npc) {
       return this.linkRun(L, r, ci, stub, multres);
     }
-    const T2 = this.traces[bcD(pt.bc[pc])];
-    if (!usual || T2 === undefined || T2.pt !== pt || T2.startpc !== pc || T2.path.length === 0 || bcOp(T2.startins) === Op.ITERN) {
+    // The J-op at pc names r's link (compiled code links only through one that does).
+    const T2 = this.linkedTrace(r.T);
+    if (!usual || T2 === undefined || T2.pt !== pt || T2.startpc !== pc || bcOp(T2.startins) === Op.ITERN) {
       this.pathEnd(r, branched);
       this.enter(L, pt, pc);
       return this.continueAt(L, ci, npc, multres);
@@ -1104,7 +1110,7 @@ export class JitSim implements JitHooks {
    */
   private enterStaleLink(L: LuaThread, r: Running, T2: Trace, pt: Proto, pc: number): boolean {
     r.staleLink = null;
-    const plan = T2.plan ?? (T2.plan = runPlan(T2));
+    const plan = planOf(T2);
     const first = plan.nextPre[0];
     if (plan.pts[first] !== pt || plan.pcs[first] !== pc) return false;
     this.startRun(T2, 0, L.ci.base);
