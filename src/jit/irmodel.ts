@@ -550,13 +550,14 @@ export class IrModel {
         const idx = slotVal(a);
         const stop = this.slots.get(ra + 1) as Val;
         const step = this.slots.get(ra + 2) as Val;
-        const next = { ref: this.emit(false, [idx.ref, step.ref]), t: idx.t };
+        // A loop over constants (unrolled in a trace that runs it whole) folds its ADD and its test away.
+        const next = idx.ref === 0 && step.ref === 0 ? this.konst(idx.t) : { ref: this.emit(false, [idx.ref, step.ref]), t: idx.t };
         this.write(ra, next);
         this.write(ra + 3, next);
         const st = stack[ra + 2] as number;
         const loops = forEvent((stack[ra] as number) + st, stack[ra + 1] as number, st) !== "leave";
         this.snapAdd(ctx.pt, loops ? ctx.pc + 1 : ctx.pc + 1 + ((ins >>> 16) - BCBIAS_J));
-        out.branch = this.emit(true, [next.ref, stop.ref]);
+        if (next.ref !== 0 || stop.ref !== 0) out.branch = this.emit(true, [next.ref, stop.ref]);
         this.needsnap = true;
         break;
       }

@@ -104,7 +104,8 @@ export function runPlan(T: Trace): RunPlan {
     plan.pcs[k] = st.pc;
     plan.pts[k] = st.pt;
     plan.branch[k] = st.ir.branch;
-    plan.isJop[k] = (st.pt === T.pt && st.pc === T.startpc) || (k === n - 1 && T.linktype === "loop") ? 1 : 0;
+    // Only a root trace patches its start: a side trace starting at its root's J-op links through it.
+    plan.isJop[k] = (T.kind === "root" && st.pt === T.pt && st.pc === T.startpc) || (k === n - 1 && T.linktype === "loop") ? 1 : 0;
     // The last step of a trace that does not wrap is left to the slow path (linking, stitching, return).
     plan.fast[k] = k === n - 1 && !wraps ? 0 : 1;
   });
