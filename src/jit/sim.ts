@@ -304,9 +304,12 @@ export class JitSim implements JitHooks {
     return this.S.jitConfig.params[i];
   }
 
-  /** Hot counters tick only in the interpreter: not while a trace runs. */
+  /**
+   * Hot counters tick only in the interpreter: not while a trace runs, nor
+   * while one records (lj_dispatch_update swaps in the non-counting ops).
+   */
   private updateCounting(): void {
-    this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0 && this.run === null;
+    this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0 && this.run === null && this.rec === null;
     this.S.recording = this.rec !== null || (this.run !== null && !this.run.coasting);
     this.S.stopPc = -1;
   }
