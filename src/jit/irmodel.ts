@@ -60,6 +60,15 @@ interface Snap {
   pt: Proto;
   /** Slots it restores (nent): those the trace changed, not counting what a side trace inherited. */
   nent: number;
+  /** Those slots (offsets from the trace's base) and what they hold: a side trace from here inherits them. */
+  ents: SnapEntry[];
+}
+
+/** A slot an exit restores: a constant, or a value of the trace of type t. */
+export interface SnapEntry {
+  off: number;
+  t: VType;
+  konst: boolean;
 }
 
 /** A type the trace was specialised to, checked again when the trace runs. */
@@ -179,23 +188,48 @@ export class IrModel {
     if ((n > 0 && last.ref === this.nins + 1) || (this.mergesnap && !this.guardSince)) {
       if (n === 1) {
         this.emit(false, []); // preserve snapshot #0's pc
-        this.snaps.push({ ref: this.nins + 1, pc, pt, nent: this.changedSlots() });
+        this.snaps.push(this.snapHere(pt, pc));
       } else {
-        this.snaps[n - 1] = { ref: this.nins + 1, pc, pt, nent: this.changedSlots() };
+        this.snaps[n - 1] = this.snapHere(pt, pc);
       }
     } else {
-      this.snaps.push({ ref: this.nins + 1, pc, pt, nent: this.changedSlots() });
+      this.snaps.push(this.snapHere(pt, pc));
     }
     this.mergesnap = false;
     this.guardSince = false;
   }
 
-  /** Slots holding something other than what the trace loaded from them (snapshot entries). */
-  private changedSlots(): number {
-    let n = 0;
-    for (const [slot, v] of this.slots) if (v.ref === 0 || this.ir[v.ref].sload !== slot) n++;
-    return n;
+  private snapHere(pt: Proto, pc: number): Snap {
+    const ents = this.changedSlots();
+    return { ref: this.nins + 1, pc, pt, nent: ents.length, ents };
   }
+
+  /** Slots holding something other than what the trace loaded from them (snapshot entries). */
+  private changedSlots(): SnapEntry[] {
+    const ents: SnapEntry[] = [];
+    for (const [slot, v] of this.slots) {
+      if (v.ref === 0 || this.ir[v.ref].sload !== slot) ents.push({ off: slot - this.base0, t: v.t, konst: v.ref === 0 });
+    }
+    return ents;
+  }
+
+  /**
+   * lj_snap_replay: a side trace starts with what its parent's exit
+   * restores, constants as constants and the rest as loads whose type the
+   * parent vouches for (SLOAD with INHERIT, no guard). `base` is where the
+   * parent's first frame was. They come before snapshot #0.
+   */
+  inherit(ents: readonly SnapEntry[], base: number): void {
+    for (const e of ents) {
+      const slot = base + e.off;
+      const v = e.konst ? { ref: 0, t: e.t } : { ref: this.emit(false, [], slot), t: e.t };
+      this.slots.set(slot, v);
+      this.inherited.add(v);
+    }
+  }
+
+  /** Values a side trace started with (a loop's FORL still sets up its stop and step, rec_for_loop). */
+  private readonly inherited = new Set<Val>();
 
   /** rec_comp_fixup: the newest snapshot resumes at the other branch (known at the next bytecode). */
   private fixup(ctx: ModelContext): void {
@@ -546,7 +580,9 @@ export class IrModel {
         const ra = base + a;
         // rec_for_loop for a loop this trace did not enter at its FORI (a side trace's loop):
         // stop and step from their constant initialisers, the index an unchecked load.
-        if (!this.slots.has(ra)) this.forLoopInit(ctx, ctx.pc + ((ins >>> 16) - BCBIAS_J), a, false, out.checks);
+        if (!this.slots.has(ra) || this.inherited.has(this.slots.get(ra) as Val)) {
+          this.forLoopInit(ctx, ctx.pc + ((ins >>> 16) - BCBIAS_J), a, false, out.checks);
+        }
         const idx = slotVal(a);
         const stop = this.slots.get(ra + 1) as Val;
         const step = this.slots.get(ra + 2) as Val;
@@ -927,6 +963,7 @@ export class IrModel {
     const invar = this.ir.length;
     const onsnap = this.snaps.length;
     this.loopBody = invar;
+    this.loopBodySnap = onsnap - 1;
     for (let i = 1; i < invar; i++) {
       const I = this.ir[i];
       if (I.sload >= 0) I.variant = this.slots.get(I.sload)?.ref !== i;
@@ -964,12 +1001,21 @@ export class IrModel {
     return this.loopBody > 0 && (this.ir[ref]?.loopSnap ?? -1) >= 0;
   }
 
+  /** The snapshot taken where the loop closed (its entries carry into every copy). */
+  private loopBodySnap = 0;
+
   /** Loop-part snapshot number -> the pre-roll snapshot it is a copy of. */
   private readonly copyOf = new Map<number, number>();
 
   /** Where exit n resumes the interpreter (the snapshot's pc), copies in the loop part included. */
-  snapAt(n: number): { pt: Proto; pc: number; nent: number } | undefined {
-    return this.snaps[n < this.snaps.length && !this.copyOf.has(n) ? n : this.copyOf.get(n) ?? -1];
+  snapAt(n: number): { pt: Proto; pc: number; nent: number; ents: readonly SnapEntry[] } | undefined {
+    const copied = this.copyOf.get(n);
+    if (copied === undefined) return this.snaps[n];
+    // loop_subst_snap: a loop-part copy also restores what the loop snapshot (the pre-roll's last) does.
+    const orig = this.snaps[copied];
+    const own = new Set(orig.ents.map((e) => e.off));
+    const ents = [...orig.ents, ...this.snaps[this.loopBodySnap].ents.filter((e) => !own.has(e.off))];
+    return { ...orig, ents };
   }
 }
 

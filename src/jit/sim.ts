@@ -1221,6 +1221,9 @@ export class JitSim implements JitHooks {
     // frame below, the model replays them (their inputs are still in place: without a
     // store in between there was no snapshot).
     const startCtx = this.modelContext(L, at.pt, at.pc, 0, startCi);
+    const exitSnap = parent.model?.snapAt(exitno);
+    const parentRun = parent.runner as Running | null;
+    if (exitSnap !== undefined && parentRun !== null) model.inherit(exitSnap.ents, parentRun.base0);
     model.start(startCtx, Op.JMP, 0, at.pc);
     const sameFrame = caller === null && at.prefix.every((st) => st.pt === pt);
     const fori = at.pc - 1;
