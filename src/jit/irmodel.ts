@@ -1011,7 +1011,8 @@ export class IrModel {
   snapAt(n: number): { pt: Proto; pc: number; nent: number; ents: readonly SnapEntry[] } | undefined {
     const copied = this.copyOf.get(n);
     if (copied === undefined) return this.snaps[n];
-    // loop_subst_snap: a loop-part copy also restores what the loop snapshot (the pre-roll's last) does.
+    // loop_subst_snap: a loop-part copy also restores what the loop snapshot (the pre-roll's last) does
+    // (nent stays the pre-roll snapshot's count, as the model has always used it).
     const orig = this.snaps[copied];
     const own = new Set(orig.ents.map((e) => e.off));
     const ents = [...orig.ents, ...this.snaps[this.loopBodySnap].ents.filter((e) => !own.has(e.off))];

@@ -1204,7 +1204,8 @@ export class JitSim implements JitHooks {
     const startCi = caller ?? L.ci;
     // It inherits the slots its parent's exit snapshot restores (an exit 0 of a side trace: the
     // parent's own inheritance; the model does not count inherited slots in later snapshots).
-    T.snap0Empty = exitno === 0 ? parent.snap0Empty : parent.snap0Empty && parent.model?.snapAt(exitno)?.nent === 0;
+    const exitSnap = parent.model?.snapAt(exitno);
+    T.snap0Empty = exitno === 0 ? parent.snap0Empty : parent.snap0Empty && exitSnap?.nent === 0;
     this.setTrace(traceno, T);
     const model = new IrModel(startCi.base);
     const R: Recording = {
@@ -1221,7 +1222,6 @@ export class JitSim implements JitHooks {
     // frame below, the model replays them (their inputs are still in place: without a
     // store in between there was no snapshot).
     const startCtx = this.modelContext(L, at.pt, at.pc, 0, startCi);
-    const exitSnap = parent.model?.snapAt(exitno);
     const parentRun = parent.runner as Running | null;
     if (exitSnap !== undefined && parentRun !== null) model.inherit(exitSnap.ents, parentRun.base0);
     model.start(startCtx, Op.JMP, 0, at.pc);
