@@ -89,6 +89,8 @@ local function collect(fn, list)
   end
 end
 
+local count = {}       -- key -> how many prototypes have it so far
+
 local function registerProtos(main)
   local list = {}
   collect(main, list)
@@ -98,7 +100,6 @@ local function registerProtos(main)
     if a.fi.linedefined ~= b.fi.linedefined then return a.fi.linedefined < b.fi.linedefined end
     return a.i < b.i
   end)
-  local count = {}
   for _, o in ipairs(order) do
     local loc = o.fi.loc
     count[loc] = (count[loc] or 0) + 1
@@ -109,13 +110,33 @@ local function registerProtos(main)
   end
 end
 
+-- A Lua function met in an event that is not the program's (a library
+-- function written in Lua): keyed by its source ("[string]" unless the name
+-- starts with "@" or "="), placed among the others by its first line.
+local function registerLate(func, fi)
+  local src = fi.source or "?"
+  local c = sub(src, 1, 1)
+  local loc = ((c == "@" or c == "=") and sub(src, 2) or "[string]") .. ":" .. fi.linedefined
+  count[loc] = (count[loc] or 0) + 1
+  local key = count[loc] == 1 and loc or (loc .. "#" .. count[loc])
+  local entry = { fn = func, key = key, jkey = jstr(key), seen = {}, size = fi.bytecodes }
+  local i = #protos
+  while i >= 1 and funcinfo(protos[i].fn).linedefined > fi.linedefined do
+    protos[i + 1] = protos[i]
+    i = i - 1
+  end
+  protos[i + 1] = entry
+  byShape[shape(fi)] = entry
+  return entry
+end
+
 -- "file:line" of a Lua function, or a builtin's name ("print", "jit.flush").
 local function funcname(func)
   if func == nil then return "?" end
   local fi = funcinfo(func)
   if fi.loc then
-    local e = byShape[shape(fi)]
-    return e and e.key or fi.loc
+    local e = byShape[shape(fi)] or registerLate(func, fi)
+    return e.key
   end
   if fi.ffid and vmdef then return vmdef.ffnames[fi.ffid] end
   if fi.addr then return format("C:%x", fi.addr) end

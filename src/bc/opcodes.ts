@@ -156,6 +156,11 @@ export function isJOp(op: number): boolean {
   return op === Op.JFORI || op === Op.JFORL || op === Op.JITERL || op === Op.JLOOP || op === Op.JFUNCF || op === Op.JFUNCV;
 }
 
+/** RETM, RET, RET0 or RET1 (bc_isret). */
+export function isRetOp(op: number): boolean {
+  return op >= Op.RETM && op <= Op.RET1;
+}
+
 /** The opcodes whose D operand is a trace number once patched. */
 export const TRACE_OPS: readonly number[] = [Op.JFORL, Op.JITERL, Op.JLOOP, Op.JFUNCF, Op.JFUNCV];
 

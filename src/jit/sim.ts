@@ -3,7 +3,7 @@
 // stops or aborts as LuaJIT does, traces patch their start bytecode, and
 // jit.flush / GC / maxtrace undo it — with each build's flush semantics.
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcJ, bcOp, setD, setOp } from "../bc/ins.ts";
-import { Op, isJOp, opNames } from "../bc/opcodes.ts";
+import { Op, isJOp, isRetOp, opNames } from "../bc/opcodes.ts";
 import { funcLoc } from "../bc/funcloc.ts";
 import { toInt32 } from "../util/arith.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
@@ -695,14 +695,17 @@ export class JitSim implements JitHooks {
   /** rec_loop_jit: a compiled loop op met while recording. */
   private loopJit(R: Recording, pt: Proto, pc: number, framedepth: number, ins: number): void {
     const T = R.T;
-    if (T.kind === "root") throw new TraceAbort("LINNER", undefined);
     const lnk = bcD(ins);
     const linked = this.traces[lnk];
     const startins = linked !== undefined ? linked.startins : ins;
     const sop = bcOp(startins);
     const ev = sop === Op.FORL || sop === Op.ITERL ? this.loopEvent(sop, setD(ins, startins >>> 16), R.L.stack, R.L.ci.base) : "enter";
+    // Where the loop op goes on (J->pc after rec_for, rec_iterl or rec_loop, which
+    // skips a JLOOP only when it stands for a loop): also where an abort here points.
+    const next = sop === Op.FORL || sop === Op.ITERL ? loopTarget(pt, pc, ev, startins)
+      : sop === Op.ITERN || isRetOp(sop) ? pc : pc + 1;
+    if (T.kind === "root") throw new TraceAbort("LINNER", undefined, next);
     if (ev === "leave") return; // a side trace continues across a loop it leaves
-    const next = sop === Op.FORL || sop === Op.ITERL ? loopTarget(pt, pc, ev, startins) : pc + 1;
     // lj_record_stop's loop snapshot resumes where the loop op goes on (J->pc).
     if (pt === T.pt && next === R.startpc && framedepth === 0) this.stop("loop", T.traceno, this.key(pt), next);
     else this.stop("root", lnk, this.key(pt));
@@ -998,7 +1001,7 @@ export class JitSim implements JitHooks {
   private exitRunsOriginal(pt: Proto, pc: number): boolean {
     if (bcOp(pt.bc[pc]) !== Op.JLOOP) return false;
     const orig = bcOp(this.startIns(pt, pc));
-    return orig === Op.ITERN || (orig >= Op.RETM && orig <= Op.RET1);
+    return orig === Op.ITERN || isRetOp(orig);
   }
 
   /** A coasting trace's loop instruction was left: its loop test is the guard that fails. */
@@ -1311,13 +1314,13 @@ export class JitSim implements JitHooks {
     if (pt.flags & PROTO_VARARG) throw new TraceAbort("NYIRETL", undefined); // a vararg frame below
     // The builtin runs in the caller's place: the recorder is at the caller's return pc.
     const caller = L.frames[L.depth - 1];
+    // An abort here is reported from the builtin's frame, which is not Lua: trace_abort
+    // names the instruction that called out (the caller's return pc - 1).
+    const callPc = caller.pc - 1;
     // Into a metamethod's continuation or a builtin's call (C), which the recorder cannot return to.
-    // (Its pc is the one after the instruction that called out: the recorder stands at that instruction.)
-    if (!this.returnsToLua(L)) throw new TraceAbort("NYIRETL", undefined, caller.pc - 1, caller.closure?.proto);
-    const startOp = bcOp(R.T.startins);
-    const isRet = startOp === Op.RET || startOp === Op.RET0 || startOp === Op.RET1 || startOp === Op.RETM;
-    if (R.T.kind === "root" && !isRet) {
-      throw new TraceAbort("LLEAVE", undefined, caller.pc, caller.closure?.proto); // would leave the loop in a root trace
+    if (!this.returnsToLua(L)) throw new TraceAbort("NYIRETL", undefined, callPc, caller.closure?.proto);
+    if (R.T.kind === "root" && !isRetOp(bcOp(R.T.startins))) {
+      throw new TraceAbort("LLEAVE", undefined, callPc, caller.closure?.proto); // would leave the loop in a root trace
     }
   }
 
@@ -1446,7 +1449,7 @@ export class JitSim implements JitHooks {
     const T = R.T;
     this.rec = null;
     this.updateCounting();
-    const isRet = [Op.RET, Op.RET0, Op.RET1, Op.RETM].includes(bcOp(T.startins));
+    const isRet = isRetOp(bcOp(T.startins));
     if (T.kind === "root" && !isRet) this.penaltyPc(T.pt, T.startpc, err);
     else if (T.kind === "stitch") {
       const prev = this.traces[T.parent];

@@ -2,7 +2,7 @@
 // the local luajit: its logs equal the oracle's, line for line, for cases
 // where that luajit (Debian's 2022 v2.1) behaves like the recorded builds.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +32,22 @@ describe("public/capture.lua", () => {
       run(name, out);
       expect(readFileSync(out, "utf8"), `${name} (${build})`).toBe(readFileSync(casePath(name, `.events.${build}.jsonl`), "utf8"));
     }
+  });
+
+  it.skipIf(!luajit)("names a library function written in Lua as the oracle's capture does, like ljscope's own log", () => {
+    // table.foreachi is Lua code inside LuaJIT: not one of the program's prototypes, it is
+    // keyed by its source ("[string]:-1") and listed before them (its first line is -1).
+    const dir = mkdtempSync(join(tmpdir(), "ljscope-capture-"));
+    const src = "local t = {1, 2, 3}\nlocal s = 0\nlocal function add(_, v) s = s + v end\nfor i = 1, 300 do table.foreachi(t, add) end\nprint(s)\n";
+    writeFileSync(join(dir, "p.lua"), src);
+    execFileSync("luajit", [capture, "p.lua", "real.jsonl"], { cwd: dir, stdio: "pipe" });
+    execFileSync(join(repoRoot, "bin", "ljscope"), ["--events=ours.jsonl", "p.lua"], { cwd: dir, stdio: "pipe" });
+    // Only the first event: which traces come later depends on LuaJIT's hot-counter collisions.
+    const first = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), "utf8").split("\n")[0]);
+    const real = first("real.jsonl") as { bc: Record<string, unknown> };
+    expect(real).toMatchObject({ event: "start", func: "[string]:-1", loc: "builtin:foreachi" });
+    expect(Object.keys(real.bc)).toEqual(["[string]:-1", "p.lua:0", "p.lua:3"]);
+    expect(first("ours.jsonl")).toEqual(real);
   });
 
   it.skipIf(!luajit)("ends the log with the program's error and exit status", () => {
