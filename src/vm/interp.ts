@@ -1289,25 +1289,28 @@ function despecialize(pt: Proto, isnextPc: number, ins: number): void {
   if ((bc[itern] & 0xff) === BC.ITERN) bc[itern] = ((bc[itern] & ~0xff) | BC.ITERC) >>> 0;
 }
 
-/** FORI with a non-number operand: LuaJIT does not coerce strings here. */
 /** FORI: check the loop's start, stop and step; does the loop run (the index is copied for the body)? */
 function forEnters(L: LuaThread, ci: CallInfo, pc: number, stack: LuaValue[], ra: number): boolean {
-  const idx = stack[ra];
-  const stop = stack[ra + 1];
-  const step = stack[ra + 2];
-  if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") {
+  if (typeof stack[ra] !== "number" || typeof stack[ra + 1] !== "number" || typeof stack[ra + 2] !== "number") {
     ci.pc = pc;
-    forPrepError(L, idx, stop);
+    forCoerce(L, stack, ra);
   }
+  const idx = stack[ra] as number;
+  const stop = stack[ra + 1] as number;
+  const step = stack[ra + 2] as number;
   if (!(step >= 0 ? idx <= stop : idx >= stop)) return false; // NaN bounds do not enter
   stack[ra + 3] = idx;
   return true;
 }
 
-function forPrepError(L: LuaThread, idx: LuaValue, stop: LuaValue): never {
-  if (typeof idx !== "number") runtimeError(L, ERRMSG.FORINIT);
-  if (typeof stop !== "number") runtimeError(L, ERRMSG.FORLIM);
-  return runtimeError(L, ERRMSG.FORSTEP);
+/** lj_meta_for: numeric strings become numbers in their slots; anything else is an error. */
+function forCoerce(L: LuaThread, stack: LuaValue[], ra: number): void {
+  const errs = [ERRMSG.FORINIT, ERRMSG.FORLIM, ERRMSG.FORSTEP];
+  for (let i = 0; i < 3; i++) {
+    const n = meta.toNumber(stack[ra + i]);
+    if (n === undefined) runtimeError(L, errs[i]);
+    stack[ra + i] = n;
+  }
 }
 
 // -- pcall/xpcall as frames ----------------------------------------------------------------------

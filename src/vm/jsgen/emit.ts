@@ -364,7 +364,11 @@ export function emitIns(ctx: EmitContext, pc: number): string {
         const idx = ${S_(a)}, stop = ${S_(a + 1)}, step = ${S_(a + 2)};
         if (typeof idx === "number" && typeof stop === "number" && typeof step === "number") {
           if (step >= 0 ? idx <= stop : idx >= stop) ${S_(a + 3)} = idx; else { pc = ${target}; continue; }
-        } else { ${spill(ctx, a, a + 3)} forEnters(L, ci, ${next}, stack, base + ${a}); }`;
+        } else {
+          // Numeric strings are converted in their slots (lj_meta_for); anything else throws.
+          ${spill(ctx, a, a + 3)} const enters = forEnters(L, ci, ${next}, stack, base + ${a}); ${reload(ctx, a, a + 4)}
+          if (!enters) { pc = ${target}; continue; }
+        }`;
     }
     case Op.FORL: case Op.IFORL: {
       const target = jumpTarget(pc, ins);
