@@ -7,11 +7,12 @@ import { callValue1 } from "../call.ts";
 import { LuaError, argError, runtimeError } from "../errors.ts";
 import { LuaClosure, NativeFunction, isFunction } from "../func.ts";
 import { pcallMarker, xpcallMarker } from "../interp.ts";
-import { equals, getMetatable, rawSet } from "../meta.ts";
+import { equals, getMetatable, index, rawSet } from "../meta.ts";
 import type { LuaState } from "../state.ts";
 import { LuaTable, TableError, iterOut } from "../table.ts";
 import type { LuaThread } from "../thread.ts";
 import { luaTypeOf, type LuaValue } from "../value.ts";
+import { threadEnv } from "./fenv.ts";
 import { levelWhere, stackLevels } from "./frames.ts";
 import {
   arg, checkAny, checkInt, checkTable, optInt, register, ret, ret1,
@@ -85,22 +86,30 @@ function parseRadix(s: string, radix: number): number | undefined {
 
 function print(L: LuaThread, base: number, nargs: number): number {
   const S = L.state;
-  const globalTostring = S.globals.getStr("tostring");
-  const fast = globalTostring === S.tostringFn;
+  // lj_cf_print calls the environment's tostring, skipping it for strings and
+  // numbers only while it is the builtin one and numbers have no metatable.
+  const env = threadEnv(L);
+  const tostringFn = env.getStr("tostring") ?? index(L, env, "tostring", -1);
+  const shortcut = tostringFn === S.tostringFn && S.typeMeta.number === undefined;
   let out = "";
-  for (let i = 0; i < nargs; i++) {
-    const v = L.stack[base + i];
-    let s: LuaValue;
-    if (typeof v === "string") s = v;
-    else if (typeof v === "number") s = formatNumber(v);
-    else if (fast) s = tostring(L, v);
-    else s = callValue1(L, globalTostring, v);
-    if (typeof s !== "string") {
-      if (typeof s === "number") s = formatNumber(s);
-      else runtimeError(L, ERRMSG.PRTOSTR);
+  try {
+    for (let i = 0; i < nargs; i++) {
+      const v = L.stack[base + i];
+      let s: LuaValue;
+      if (shortcut && typeof v === "string") s = v;
+      else if (shortcut && typeof v === "number") s = formatNumber(v);
+      else if (shortcut) s = tostring(L, v);
+      else s = callValue1(L, tostringFn, v);
+      if (typeof s !== "string") {
+        if (typeof s === "number") s = formatNumber(s);
+        else runtimeError(L, ERRMSG.PRTOSTR);
+      }
+      if (i > 0) out += "\t";
+      out += s;
     }
-    if (i > 0) out += "\t";
-    out += s;
+  } catch (e) {
+    S.stdout(out); // what was written before the error stays written
+    throw e;
   }
   S.stdout(out + "\n");
   return 0;

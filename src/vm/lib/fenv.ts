@@ -10,8 +10,8 @@ import { arg, checkInt, checkTable, optInt, ret1 } from "./api.ts";
 import { stackLevels } from "./frames.ts";
 
 /**
- * Environments set with setfenv(0, t), per thread. DIVERGENCE: only load and
- * getfenv use it (LuaJIT's print, require and new coroutines read L->env too).
+ * Environments set with setfenv(0, t), per thread. DIVERGENCE: only load,
+ * getfenv and print use it (LuaJIT's require and new coroutines read L->env too).
  */
 const threadEnvs = new WeakMap<LuaThread, LuaTable>();
 
