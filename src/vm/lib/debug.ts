@@ -215,9 +215,14 @@ function setmetatable(L: LuaThread, base: number, nargs: number): number {
   const v = arg(L, base, nargs, 1);
   const S = L.state;
   const m = mt as LuaTable | undefined;
-  if (v instanceof LuaTable || v instanceof LuaUserdata) v.metatable = m;
-  else if (typeof v === "string") S.stringMeta = m;
-  else S.typeMeta[luaTypeOf(v)] = m;
+  if (v instanceof LuaTable || v instanceof LuaUserdata) {
+    v.metatable = m;
+  } else {
+    // Traces specialise to a basic type's metatable: lua_setmetatable flushes them all.
+    S.jit?.flush({ kind: "engine" });
+    if (typeof v === "string") S.stringMeta = m;
+    else S.typeMeta[luaTypeOf(v)] = m;
+  }
   return ret1(L, base, true);
 }
 
