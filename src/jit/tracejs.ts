@@ -15,7 +15,7 @@
 // can read it (leaving, a call out, a frame pushed) and read again after
 // anything else may have written it. Other frames' slots stay in the array.
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
-import { IsType, Op, isJOp } from "../bc/opcodes.ts";
+import { IsType, Op, isJOp, isRetOp } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
 import { numLiteral } from "../vm/jsgen/emit.ts";
 import type { JsRuntime } from "../vm/jsgen/runtime.ts";
@@ -191,11 +191,11 @@ function firstFrameSteps(T: Trace, startIns: (pt: Proto, pc: number) => number, 
     const word = pt.bc[pc];
     const op = bcOp(isJOp(bcOp(word)) ? startIns(pt, pc) : word);
     const next = T.path[k + 1];
-    if (op === Op.RET || op === Op.RET0 || op === Op.RET1 || op === Op.RETM) depth--;
+    if (isRetOp(op)) depth--;
     if (next.pc === 0) {
       if (op === Op.CALLT || op === Op.CALLMT) { if (depth === 0) alive = false; }
       else depth++;
-    } else if (next.pt !== pt && !(op >= Op.RETM && op <= Op.RET1)) {
+    } else if (next.pt !== pt && !isRetOp(op)) {
       alive = false;
     }
     if (depth < 0) alive = false;
@@ -207,7 +207,7 @@ function firstFrameSteps(T: Trace, startIns: (pt: Proto, pc: number) => number, 
 /** Ops the simulation may patch (or that are patched): code for them holds only while the word is unchanged. */
 function patchable(op: number): boolean {
   return op === Op.FORI || op === Op.FORL || op === Op.ITERL || op === Op.ITERN || op === Op.LOOP ||
-    op === Op.FUNCF || op === Op.FUNCV || (op >= Op.RETM && op <= Op.RET1) || op === Op.ISNEXT ||
+    op === Op.FUNCF || op === Op.FUNCV || isRetOp(op) || op === Op.ISNEXT ||
     (op >= Op.JFORI && op <= Op.JFUNCV);
 }
 
@@ -1155,7 +1155,7 @@ function metaReturnStep(ctx: StepContext, k: number): number {
     const op = bcOp(isJOp(bcOp(word)) ? ctx.startIns(pt, pc) : word);
     const next = T.path[s + 1];
     const tail = op === Op.CALLT || op === Op.CALLMT;
-    if ((op >= Op.RETM && op <= Op.RET1) || (tail && next.pc !== 0)) {
+    if (isRetOp(op) || (tail && next.pc !== 0)) {
       if (--depth > 0) continue;
       // Back in k's frame: at the instruction after k's, or either branch of a comparison.
       const compares = op0 >= Op.ISLT && op0 <= Op.ISNEV;

@@ -1303,12 +1303,14 @@ function forEnters(L: LuaThread, ci: CallInfo, pc: number, stack: LuaValue[], ra
   return true;
 }
 
+/** What a FORI reports for a start, limit or step that is not a number. */
+const FOR_ERRORS = [ERRMSG.FORINIT, ERRMSG.FORLIM, ERRMSG.FORSTEP];
+
 /** lj_meta_for: numeric strings become numbers in their slots; anything else is an error. */
 function forCoerce(L: LuaThread, stack: LuaValue[], ra: number): void {
-  const errs = [ERRMSG.FORINIT, ERRMSG.FORLIM, ERRMSG.FORSTEP];
   for (let i = 0; i < 3; i++) {
     const n = meta.toNumber(stack[ra + i]);
-    if (n === undefined) runtimeError(L, errs[i]);
+    if (n === undefined) runtimeError(L, FOR_ERRORS[i]);
     stack[ra + i] = n;
   }
 }

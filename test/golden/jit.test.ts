@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.ts";
 import type { CliIO } from "../../src/cli/io.ts";
+import { jsonLines } from "../support/jv.ts";
 import { casePath, oracleCaseNames, oracleCases } from "../support/oracle.ts";
 
 const BUILDS = ["fixed", "prefix-assert", "prefix-release"] as const;
@@ -31,8 +32,6 @@ function run(name: string, build: string, extra: string[]) {
   const status = runCli([`--build=${build}`, ...caseArgs(name), ...extra, `${name}.lua`], io);
   return { status, stdout, stderr, files };
 }
-
-const jsonLines = (text: string): unknown[] => text.split("\n").filter(Boolean).map((l) => JSON.parse(l));
 
 describe("trace lifecycle of the flush-bug cases matches LuaJIT", () => {
   if (names === null) {
