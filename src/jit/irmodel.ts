@@ -149,6 +149,8 @@ export interface ModelContext {
   /** Frames above the trace's first one (negative once a side trace returned below it). */
   framedepth: number;
   closure: LuaClosure | null;
+  /** Values the last multiple-results op left (what CALLM and CALLMT pass beyond their fixed arguments). */
+  multres: number;
 }
 
 export class IrModel {
@@ -651,7 +653,8 @@ export class IrModel {
           if (callee.by === "identity") this.write(base + fslot, this.konst("fun"));
         }
         // Arguments get references now (lj_record_call's rec_call_setup).
-        const nargs = op === Op.CALL || op === Op.CALLT ? (op === Op.CALL ? bcC(ins) - 1 : bcD(ins) - 1) : op === Op.ITERC ? 2 : -1;
+        const nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : op === Op.ITERC ? 2
+          : (op === Op.CALLM ? bcC(ins) : bcD(ins)) + ctx.multres;
         const args: number[] = [];
         for (let i = 0; i < nargs; i++) args.push(slotVal(fslot + 2 + i).ref);
         const first = op === Op.ITERC ? base + a - 2 : base + fslot + 2; // ITERC's copies are not made yet

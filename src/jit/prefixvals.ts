@@ -5,6 +5,9 @@
 // later step reads (`TGETV 6 0 6` overwrites its own key) would then show
 // the later value. This steps a copy of the frame forward instead, from the
 // values the first step saw, for the simple bytecodes such stretches hold.
+// A builtin called on the way (CALL with fixed counts) is not run again: its
+// results are what it left in the frame, as long as no later step of the
+// stretch overwrote them.
 import { bcA, bcB, bcC, bcD } from "../bc/ins.ts";
 import { Mode, Op, modeA, modeB, modeC } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
@@ -37,42 +40,69 @@ export function replayPrefix(
   for (let i = 0; i < steps.length; i++) {
     const ins = steps[i].pt.bc[steps[i].pc];
     for (const slot of slotsRead(ins)) if (!written.has(slot)) lost.add(slot);
-    const dst = slotWritten(ins);
-    if (i < steps.length - 1 && dst >= 0) {
+    if (i === steps.length - 1) break;
+    for (const dst of slotsWritten(ins)) {
       if (lost.has(dst)) return false;
       written.add(dst);
+    }
+    // A call's results are taken from the frame as left: no later step may write them again.
+    if ((ins & 0xff) === Op.CALL) {
+      for (let j = i + 1; j < steps.length - 1; j++) {
+        if (slotsWritten(steps[j].pt.bc[steps[j].pc]).some((d) => callResults(ins).includes(d))) return false;
+      }
     }
   }
   // A dry run first: an op not handled or a load that would need a metamethod ends the attempt before any visit.
   const copy = (): LuaValue[] => stack.slice(0, base + steps[0].pt.framesize + 1) as LuaValue[];
   const dry = copy();
-  for (let i = 0; i < steps.length - 1; i++) if (!step(dry, base, cl, steps[i])) return false;
+  for (let i = 0; i < steps.length - 1; i++) if (!step(dry, base, cl, steps[i], stack)) return false;
   const frame = copy();
   for (let i = 0; i < steps.length; i++) {
     visit(i, frame);
-    if (i < steps.length - 1) step(frame, base, cl, steps[i]);
+    if (i < steps.length - 1) step(frame, base, cl, steps[i], stack);
   }
   return true;
 }
 
-/** The frame slots a step reads (its A, B, C/D operands in var mode). */
+/** A CALL with a fixed count of results (B - 1; C - 1 arguments, two slots above the function's). */
+function fixedCall(ins: number): boolean {
+  return (ins & 0xff) === Op.CALL && bcB(ins) > 0;
+}
+
+/** The slots a CALL's results land in (from its function's slot on). */
+function callResults(ins: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < bcB(ins) - 1; r++) out.push(bcA(ins) + r);
+  return out;
+}
+
+/** The frame slots a step reads (its A, B, C/D operands in var mode; a call's function and arguments). */
 function slotsRead(ins: number): number[] {
   const op = ins & 0xff;
   const out: number[] = [];
+  if (fixedCall(ins)) {
+    out.push(bcA(ins));
+    for (let i = 0; i < bcC(ins) - 1; i++) out.push(bcA(ins) + 2 + i);
+    return out;
+  }
   if (modeA[op] === Mode.var) out.push(bcA(ins));
   if (modeB[op] === Mode.var) out.push(bcB(ins));
   if (modeC[op] === Mode.var) out.push(modeB[op] === Mode.none ? bcD(ins) : bcC(ins));
   return out;
 }
 
-/** The slot a step writes (-1: none; tests and jumps write none). */
-function slotWritten(ins: number): number {
+/** The slots a step writes (tests and jumps write none). */
+function slotsWritten(ins: number): number[] {
+  if (fixedCall(ins)) return callResults(ins);
   const op = ins & 0xff;
-  return modeA[op] === Mode.dst ? bcA(ins) : -1;
+  return modeA[op] === Mode.dst ? [bcA(ins)] : [];
 }
 
-/** Run one step on the frame copy; false if it is not handled here or its value needs a metamethod. */
-function step(frame: LuaValue[], base: number, cl: LuaClosure, st: PrefixStep): boolean {
+/**
+ * Run one step on the frame copy; false if it is not handled here or its
+ * value needs a metamethod. `left`: the stack as the steps left it.
+ */
+function step(frame: LuaValue[], base: number, cl: LuaClosure, st: PrefixStep, left: readonly LuaValue[]): boolean {
   const { pt, pc } = st;
   const ins = pt.bc[pc];
   const op = ins & 0xff;
@@ -99,6 +129,12 @@ function step(frame: LuaValue[], base: number, cl: LuaClosure, st: PrefixStep): 
     case Op.TGETV: return load(frame, a, slot(bcB(ins)), slot(bcC(ins)));
     case Op.TGETS: return load(frame, a, slot(bcB(ins)), pt.kgc[bcC(ins)] as string);
     case Op.TGETB: return load(frame, a, slot(bcB(ins)), bcC(ins));
+    case Op.CALL: {
+      // A builtin (a Lua callee would have left this frame): its results as it left them.
+      if (!fixedCall(ins) || frame[a] instanceof LuaClosure || frame[a] === undefined) return false;
+      for (const r of callResults(ins)) frame[base + r] = left[base + r];
+      return true;
+    }
     default: {
       if (op < Op.ADDVN || op > Op.POW) return false;
       // Arithmetic, ORDER ARITH in groups of five (VN, NV, VV), then POW.

@@ -718,7 +718,7 @@ export class JitSim implements JitHooks {
   }
 
   private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0, ci: CallInfo = L.ci): ModelContext {
-    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), nresults: ci.nresults, framedepth, closure: ci.closure };
+    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), nresults: ci.nresults, framedepth, closure: ci.closure, multres: L.multres };
   }
 
   // -- Running compiled traces -----------------------------------------------------------

@@ -58,4 +58,21 @@ describe("side trace prefix replay", () => {
     t.set("x", 5);
     expect(seen([undefined, undefined, t, 5], s, 1)).toEqual({ ok: true, values: [5, 5, 5, 5] });
   });
+
+  it("takes a builtin call's results from the frame as it left them", () => {
+    // local j = f(i) ; local k = j + 1 ; g(k): CALL 2 2 2 (result in slot 2), then ADDVN reads it.
+    const s = stretch("local f, i = ...\nlocal j = f(i)\nlocal k = j + 1\nprint(k)\n", "MOV");
+    expect(s.steps.map((st) => opNames[bcOp(st.pt.bc[st.pc])]).slice(0, 4)).toEqual(["MOV", "MOV", "CALL", "ADDVN"]);
+    const f = new LuaTable(); // stands for the builtin: anything but a Lua function or nil
+    // As left: f(i) returned 10 into slot 2, k = 11 in slot 3.
+    const stack: LuaValue[] = [undefined, undefined, f, 4, 10, 11, 4];
+    const { ok, values } = seen(stack, s, 2);
+    expect(ok).toBe(true);
+    expect(values.slice(0, 5)).toEqual([10, f, f, 10, 10]); // MOV f, MOV i, CALL (reads f), ADDVN reads the result
+  });
+
+  it("gives up when a later step overwrites a call's result", () => {
+    const s = stretch("local f, i = ...\nlocal j = f(i)\nj = i\nprint(j)\n", "MOV");
+    expect(seen([undefined, undefined, new LuaTable(), 4, 4, 4, 4], s, 2).ok).toBe(false);
+  });
 });
