@@ -24,6 +24,7 @@ import { LuaTable, iterOut } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { forEvent } from "./forloop.ts";
 import { forDirHolds, typeOfValue, type VType } from "./vtype.ts";
+import { comparisonJumps } from "./cmpjump.ts";
 import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strrange.ts";
 
 /**
@@ -84,6 +85,8 @@ export interface TypeCheck {
    * table's hash part is empty; "present"/"absent" — the key has a hash node or not.
    */
   abc: "key" | "stop" | "outside" | "hashEmpty" | "present" | "absent" | undefined;
+  /** Instead of a type: the comparison two bytecodes back still jumps (true) or not, as recorded (cmpjump.ts). */
+  jumps?: boolean;
   /** Instead of a type: string.sub/byte's range guards, from the string in `slot` on (strrange.ts). */
   range?: { flags: number; code: number };
   /** With slot null at an ITERN: the type of the next key / value it will find (lj_record_next). */
@@ -234,9 +237,11 @@ export class IrModel {
   private readonly inherited = new Set<Val>();
 
   /** rec_comp_fixup: the newest snapshot resumes at the other branch (known at the next bytecode). */
-  private fixup(ctx: ModelContext): void {
+  private fixup(ctx: ModelContext, guard: number): void {
     const j = (ctx.pt.bc[ctx.pc + 1] >>> 16) - BCBIAS_J;
-    this.pendingFixup = { snap: this.snaps.length - 1, a: ctx.pc + 2, b: ctx.pc + 2 + j };
+    // Both outcomes at one pc: the next step checks the outcome (cmpjump.ts).
+    const jumps = guard !== 0 && j === 0 ? comparisonJumps(ctx.pt.bc[ctx.pc], ctx.pt, ctx.stack, ctx.base) : undefined;
+    this.pendingFixup = { snap: this.snaps.length - 1, a: ctx.pc + 2, b: ctx.pc + 2 + j, guard, jumps };
     this.needsnap = true;
   }
 
@@ -397,6 +402,7 @@ export class IrModel {
       // rec_comp_fixup: the exit resumes at the branch the recording did not take.
       this.pendingFixup = null;
       this.snaps[f.snap].pc = ctx.pc === f.a && ctx.pt === this.snaps[f.snap].pt ? f.b : f.a;
+      if (f.jumps !== undefined && f.a === f.b && ctx.pc === f.a) out.checks.push({ slot: null, t: "other", guard: f.guard, abc: undefined, jumps: f.jumps });
     }
     if (this.needsnap) {
       this.needsnap = false;
@@ -413,7 +419,7 @@ export class IrModel {
     }
   }
 
-  private pendingFixup: { snap: number; a: number; b: number } | null = null;
+  private pendingFixup: { snap: number; a: number; b: number; guard: number; jumps: boolean | undefined } | null = null;
 
   /** Record one bytecode (called before the interpreter runs it). */
   step(ctx: ModelContext, ins: number): StepIr {
@@ -445,7 +451,7 @@ export class IrModel {
         const sameKind = x.t === y.t || (isNum(x.t) && isNum(y.t));
         const prim = x.t === "nil" || x.t === "false" || x.t === "true";
         if (sameKind && !prim) out.branch = this.emit(true, [x.ref, y.ref]);
-        this.fixup(ctx);
+        this.fixup(ctx, out.branch);
         break;
       }
       case Op.ISTC: case Op.ISFC: {
@@ -707,7 +713,7 @@ export class IrModel {
   private compare(ctx: ModelContext, out: StepIr, deps: number[]): void {
     this.snapPrep(ctx);
     out.branch = this.emit(true, deps);
-    this.fixup(ctx);
+    this.fixup(ctx, out.branch);
   }
 
   private arith(op: number, x: Val, y: Val): Val {

@@ -38,6 +38,8 @@ export const enum CheckKind {
   forDir = 12,
   /** A narrowed loop (slots from `slot` on) cannot overflow: stop + step is an int32. */
   forRange = 13,
+  /** The comparison two bytecodes back jumps (type 1) or not (type 0), as recorded (cmpjump.ts). */
+  cmpJumps = 14,
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -129,14 +131,15 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
   checks.forEach((cs, k) => {
     list.start[k] = i;
     for (const c of cs) {
-      list.kind[i] = c.forl !== undefined ? (c.forl === "range" ? CheckKind.forRange : CheckKind.forDir)
+      list.kind[i] = c.jumps !== undefined ? CheckKind.cmpJumps : c.forl !== undefined ? (c.forl === "range" ? CheckKind.forRange : CheckKind.forDir)
         : c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
         : c.abc === "stop" ? CheckKind.stopBounds : c.abc === "outside" ? CheckKind.keyOutside : c.abc === "hashEmpty" ? CheckKind.hashEmpty
         : c.abc === "present" ? CheckKind.keyPresent : c.abc === "absent" ? CheckKind.keyAbsent
         : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
-      list.type[i] = c.range !== undefined ? c.range.flags : c.forl !== undefined ? Number(c.forl === "up") : codeOfType(c.t);
+      list.type[i] = c.range !== undefined ? c.range.flags : c.forl !== undefined ? Number(c.forl === "up")
+        : c.jumps !== undefined ? Number(c.jumps) : codeOfType(c.t);
       list.param[i] = c.range !== undefined ? c.range.code : 0;
       list.guard[i] = c.guard;
       list.callee.push(c.callee ?? null);

@@ -23,6 +23,7 @@ import { IrModel, calleeHolds, nextInto, type CalleeSpec, type ModelContext } fr
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { replayPrefix } from "./prefixvals.ts";
+import { comparisonJumps } from "./cmpjump.ts";
 import { rangeCase } from "./strrange.ts";
 import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
@@ -522,6 +523,7 @@ export class JitSim implements JitHooks {
         case CheckKind.callee: ok = calleeHolds(stack[r.base0 + chk.slot[i]], chk.callee[i] as CalleeSpec); break;
         case CheckKind.forDir: ok = forDirHolds(stack[r.base0 + chk.slot[i]], chk.type[i] === 1); break;
         case CheckKind.forRange: ok = forRangeHolds(stack[r.base0 + chk.slot[i] + 1], stack[r.base0 + chk.slot[i] + 2]); break;
+        case CheckKind.cmpJumps: ok = comparisonJumps(pt.bc[pc - 2], pt, stack, base) !== (chk.type[i] === 0); break;
         default: {
           const at = r.base0 + chk.slot[i];
           ok = rangeCase(chk.type[i], stack[at], stack[at + 1], stack[at + 2]) === chk.param[i];
