@@ -647,15 +647,8 @@ export class IrModel {
         const fv = op === Op.ITERC ? stack[base + a - 3] : stack[base + fslot];
         const f = op === Op.ITERC ? (this.slots.get(base + a) as Val) : slotVal(fslot);
         if (f.ref !== 0 && isFunction(fv)) {
-          // rec_call_specialize: guard the callee, then (if it is the closure itself) know it as a constant.
-          const key = `eqfn:${f.ref}`;
-          const callee = calleeSpec(fv);
-          if (!this.cse.has(key)) {
-            if (callee.by !== "identity") this.emit(false, [f.ref]); // the FLOAD of its prototype or ffid
-            const guard = this.cseLoad(key, true, [f.ref], Mem.none);
-            const slot = (op === Op.ITERC ? base + a - 3 : base + fslot) - this.base0;
-            out.checks.push({ slot, t: "fun", guard, abc: undefined, callee });
-          }
+          // Once guarded, the closure itself is known as a constant.
+          const callee = this.specializeCallee(f.ref, fv, op === Op.ITERC ? base + a - 3 : base + fslot, out);
           if (callee.by === "identity") this.write(base + fslot, this.konst("fun"));
         }
         // Arguments get references now (lj_record_call's rec_call_setup).
@@ -690,6 +683,53 @@ export class IrModel {
         break;
     }
     return out;
+  }
+
+  /** rec_call_specialize: guard the function about to be called (in stack slot `slot`), once per reference. */
+  private specializeCallee(ref: number, fv: LuaFunction, slot: number, out: StepIr): CalleeSpec {
+    const key = `eqfn:${ref}`;
+    const callee = calleeSpec(fv);
+    if (!this.cse.has(key)) {
+      if (callee.by !== "identity") this.emit(false, [ref]); // the FLOAD of its prototype or ffid
+      const guard = this.cseLoad(key, true, [ref], Mem.none);
+      out.checks.push({ slot: slot - this.base0, t: "fun", guard, abc: undefined, callee });
+    }
+    return callee;
+  }
+
+  /**
+   * recff_pcall, recff_xpcall: the function they call is specialised like any
+   * callee, and a snapshot follows (needsnap, to catch errors on trace). A
+   * pcall calling pcall records the inner one's call the same way, at its
+   * own (FUNCC) instruction, where that snapshot is taken. The arguments
+   * move to where the interpreter puts the callee's frame (interp.ts
+   * enterPcall: above pcall's own slots, as in LuaJIT; through a nested
+   * pcall, at the outer pcall's place).
+   */
+  private protectedCall(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr, ctx: ModelContext): void {
+    let caller = fn;
+    let at = 0; // the callee's position among the arguments
+    for (let nested = false; ; nested = true) {
+      const isX = caller.name === "xpcall";
+      const f = vals[at];
+      if (args[at] === undefined || !isFunction(f) || (isX && at + 1 >= args.length)) break;
+      if (args[at] !== 0) this.specializeCallee(args[at], f, dest + 2 + at, out);
+      this.needsnap = true;
+      at += isX ? 2 : 1; // the callee's arguments start here (xpcall's handler comes first)
+      if (f instanceof LuaClosure) {
+        const argBase = nested ? dest + 2 : dest + (isX ? 5 : 4);
+        const moved = args.slice(at).map((_, i) => this.slots.get(dest + 2 + at + i));
+        moved.forEach((v, i) => { if (v !== undefined) this.write(argBase + i, v); });
+        return; // its results come back through its return
+      }
+      if (f.name !== "pcall" && f.name !== "xpcall") break;
+      // The inner call's own instruction is recorded next: the snapshot is taken there.
+      this.needsnap = false;
+      this.snapAdd(ctx.pt, ctx.pc);
+      this.mergesnap = true;
+      caller = f;
+    }
+    this.pendingResults = { from: dest, ref: this.emit(false, args) }; // a builtin called: results at the next bytecode
   }
 
   /** Results of a Lua call, or the call frame going away: the recorder's view of a return. */
@@ -878,6 +918,9 @@ export class IrModel {
    */
   private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr, ctx: ModelContext): void {
     switch (fn.name) {
+      case "pcall": case "xpcall":
+        this.protectedCall(fn, dest, args, vals, out, ctx);
+        return;
       case "type": case "select": case "assert": case "rawequal":
         this.pendingResults = { from: dest, ref: 0 };
         return;

@@ -636,7 +636,7 @@ export class JitSim implements JitHooks {
       }
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM:
         // lj_record_ret: a return into a pcall frame is resolved on trace only if that pcall is part of it.
-        if ((L.ci.kind === FrameKind.PCALL || L.ci.kind === FrameKind.XPCALL) && framedepth <= 0) throw new TraceAbort("NYIRETL", undefined);
+        if ((L.ci.kind === FrameKind.PCALL || L.ci.kind === FrameKind.XPCALL || L.ci.byPcall) && framedepth <= 0) throw new TraceAbort("NYIRETL", undefined);
         if (framedepth <= 0 && (T.kind === "root" || !this.returnsToLua(L))) this.stop("return", 0, this.key(pt));
         break;
       default:
@@ -1185,6 +1185,18 @@ export class JitSim implements JitHooks {
     return prefix.every((st) => st.pt === last.pt) ? below : null;
   }
 
+  /**
+   * Frames from parent's first one up to the frame at `depth`, where parent
+   * took an exit: the frames it had inlined there (0 if it had returned below its first).
+   */
+  private inlinedFrames(L: LuaThread, parent: Trace, depth: number): number {
+    const run = parent.runner as Running | null;
+    if (run === null) return 0;
+    let d = depth;
+    while (d > 0 && L.frames[d].base > run.base0) d--;
+    return L.frames[d].base === run.base0 ? depth - d + parent.inheritedFrames : 0;
+  }
+
   /** The base of the frame a run of side trace T starts in (it may have called into the current one). */
   private entryBase(L: LuaThread, T: Trace, ci: CallInfo): number {
     return T.entryFrames === 0 ? ci.base : L.frames[L.depth - T.entryFrames].base;
@@ -1206,6 +1218,7 @@ export class JitSim implements JitHooks {
     // The steps before the failed guard may have called into the frame the exit was found in.
     const caller = this.prefixCaller(L, at.prefix, pt, pc);
     T.entryFrames = caller === null ? 0 : 1;
+    T.inheritedFrames = this.inlinedFrames(L, parent, L.depth - T.entryFrames);
     const startCi = caller ?? L.ci;
     // It inherits the slots its parent's exit snapshot restores (an exit 0 of a side trace: the
     // parent's own inheritance; the model does not count inherited slots in later snapshots).
@@ -1214,7 +1227,7 @@ export class JitSim implements JitHooks {
     this.setTrace(traceno, T);
     const model = new IrModel(startCi.base);
     const R: Recording = {
-      T, L, depth0: L.depth - T.entryFrames, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
+      T, L, depth0: L.depth - T.entryFrames - T.inheritedFrames, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
       // Only a side trace of exit 0 whose snapshot restores nothing may loop back to its own start (lj_record_setup).
       startpc: exitno === 0 && parent.snap0Empty ? at.pc : -1,
       restoredPc: this.exitedAt !== null && this.exitedAt.pt === pt && this.exitedAt.pc === pc ? pc : undefined,

@@ -46,6 +46,12 @@ export class Trace {
   entryStep = 0;
   /** Side traces: frames those steps entered (the guard failed in a function they called). */
   entryFrames = 0;
+  /**
+   * Side traces: frames below their first one that are part of the trace,
+   * because the parent had inlined them where the exit was taken
+   * (lj_snap_replay counts the snapshot's frames into J->framedepth).
+   */
+  inheritedFrames = 0;
   /** The path as flat arrays for running it (made on first entry). */
   plan: RunPlan | null = null;
   /** The path compiled to JS (made on first entry; null: followed through the interpreter). */

@@ -20,6 +20,8 @@ export const MAX_CCALLS = 200;
  */
 export function callAtIdx(L: LuaThread, fidx: number, nargs: number): number {
   let fn = L.stack[fidx];
+  const byPcall = L.pcallNext;
+  L.pcallNext = false;
   if (!(fn instanceof LuaClosure) && !(fn instanceof NativeFunction)) {
     // __call: the object becomes the first argument.
     const mo = metaLookup(L, fn, "__call", H_CALL);
@@ -42,7 +44,9 @@ export function callAtIdx(L: LuaThread, fidx: number, nargs: number): number {
     if (fn instanceof LuaClosure) {
       // Natives the Lua code calls are its own (restored below).
       L.nativeFromJs = false;
-      pushLuaFrame(L, fn, fidx, nargs, -1, FrameKind.LUA).fromNative = true;
+      const ci = pushLuaFrame(L, fn, fidx, nargs, -1, FrameKind.LUA);
+      ci.fromNative = true;
+      ci.byPcall = byPcall;
       execute(L, L.depth);
       return L.top - fidx;
     }

@@ -120,6 +120,7 @@ export function pushLuaFrame(
   const ci = L.frameAt(++L.depth);
   ci.kind = kind;
   ci.fromNative = false;
+  ci.byPcall = false;
   ci.func = cl;
   ci.closure = cl;
   ci.funcIdx = fidx;
@@ -1395,6 +1396,7 @@ function runProtectedNative(L: LuaThread, fidx: number, n: number, isX: boolean,
   const depth = L.depth;
   const stack = L.stack;
   try {
+    L.pcallNext = true;
     const cnt = callAtIdx(L, fidx, n);
     for (let i = cnt - 1; i >= 0; i--) stack[fidx + 1 + i] = stack[fidx + i];
     stack[fidx] = true;

@@ -43,6 +43,8 @@ export class CallInfo {
   nresults = 0;
   /** Called from a native (or from JS): returning from it goes back to C, not to a Lua frame. */
   fromNative = false;
+  /** Called from JS by pcall or xpcall (a protected call nested in another): LuaJIT's frame below is a pcall frame. */
+  byPcall = false;
   /** Extra arguments of a vararg call, stored below base. */
   nvarargs = 0;
   /** PCALL/XPCALL frames: values pcall returns first (true), or the xpcall handler. */
@@ -78,6 +80,8 @@ export class LuaThread implements LuaObject {
   cCallsAtResume = 0;
   /** True while a native runs that was called from JS (pcall, sort...), not from a call instruction. */
   nativeFromJs = false;
+  /** Set by a protected call made from JS just before it calls: the callee's frame is marked byPcall. */
+  pcallNext = false;
   /**
    * The highest slot a frame may reach (L->maxstack at its largest): LJ_STACK_MAX,
    * or LJ_STACK_ERRMAX from a stack overflow until a pcall catches the error.
