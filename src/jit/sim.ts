@@ -637,7 +637,8 @@ export class JitSim implements JitHooks {
       case Op.RET: case Op.RET0: case Op.RET1: case Op.RETM:
         // lj_record_ret: a return into a pcall frame is resolved on trace only if that pcall is part of it.
         if ((L.ci.kind === FrameKind.PCALL || L.ci.kind === FrameKind.XPCALL || L.ci.byPcall) && framedepth <= 0) throw new TraceAbort("NYIRETL", undefined);
-        if (framedepth <= 0 && (T.kind === "root" || !this.returnsToLua(L))) this.stop("return", 0, this.key(pt));
+        // Below a vararg function's first frame is its vararg frame, not a Lua one: the interpreter returns.
+        if (framedepth <= 0 && (T.kind === "root" || (pt.flags & PROTO_VARARG) !== 0 || !this.returnsToLua(L))) this.stop("return", 0, this.key(pt));
         break;
       default:
         break;
