@@ -97,9 +97,13 @@ function deliver(co: LuaThread, args: LuaValue[]): boolean {
     co.top = CO_BASE + args.length;
     return false;
   }
-  co.ensureStack(fidx + args.length + 4);
-  for (let i = 0; i < args.length; i++) co.stack[fidx + i] = args[i];
-  let n = args.length;
+  co.ensureStack(fidx + args.length + 5);
+  // pcall(coroutine.yield, ...) returns true before what resume passed.
+  const lead = co.pendingPcall ? 1 : 0;
+  if (lead === 1) co.stack[fidx] = true;
+  co.pendingPcall = false;
+  for (let i = 0; i < args.length; i++) co.stack[fidx + lead + i] = args[i];
+  let n = args.length + lead;
   const want = co.pendingResults;
   co.pendingCall = -1;
   if (want === TAILRET) {

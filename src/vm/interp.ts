@@ -930,6 +930,13 @@ function run(L: LuaThread, entryDepth: number): boolean {
           // Native function (pcall/xpcall become frames).
           if (fn === pcallMarker || fn === xpcallMarker) {
             if (enterPcall(L, fidx, nargs, isTail ? K.TAILRET : nresults, fn === xpcallMarker)) continue outer;
+            if (L.status === "suspended") {
+              // pcall(coroutine.yield, ...): suspend as the yield would; resume delivers true and its arguments.
+              L.pendingCall = fidx;
+              L.pendingResults = isTail ? K.TAILRET : nresults;
+              L.pendingPcall = true;
+              return true;
+            }
             finishNative(L, fidx, fidx, L.top - fidx, isTail ? -1 : nresults);
           } else {
             L.top = fidx + 2 + nargs;
@@ -1382,6 +1389,12 @@ function enterPcall(L: LuaThread, fidx: number, nargs: number, nresults: number,
     return true;
   }
   const [handler, n] = pcallArgs(L, fidx, nargs, isX);
+  // A yield may suspend the coroutine from here, with the pcall frame below it (as in LuaJIT),
+  // when nothing else stands between: the caller sees L.status "suspended".
+  if (fn instanceof NativeFunction && fn.name === "coroutine.yield" && L !== L.state.main && L.state.cCalls === L.cCallsAtResume) {
+    L.nativeFromJs = false;
+    if (fn.fn(L, fidx + 2, n) < 0) return false;
+  }
   runProtectedNative(L, fidx, n, isX, handler);
   return false;
 }

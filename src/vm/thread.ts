@@ -74,6 +74,8 @@ export class LuaThread implements LuaObject {
   /** A suspended coroutine: stack index of the yield call, and the results it wants. */
   pendingCall = -1;
   pendingResults = 0;
+  /** The suspended call was pcall(coroutine.yield, ...): its results start with true. */
+  pendingPcall = false;
   /** Values passed to coroutine.yield, handed to the resumer. */
   yieldValues: LuaValue[] = [];
   /** state.cCalls when this coroutine was resumed: a yield needs no JS-level call in between. */
