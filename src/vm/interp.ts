@@ -1016,7 +1016,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             stack[base + a - 1] = 0;
           } else {
             // Not next(): despecialise this loop for good (ISNEXT -> JMP, ITERN -> ITERC).
-            despecialize(pt, pc - 1, ins);
+            despecialize(L, pt, pc - 1, ins);
             S.jit?.despecialised?.(pt, pc - 1);
           }
           pc += (ins >>> 16) - K.BCBIAS_J;
@@ -1290,11 +1290,23 @@ function resolveCall(L: LuaThread, fidx: number, nargs: number, slot: number): L
 }
 
 /** ISNEXT saw something other than next(): ISNEXT -> JMP and its ITERN -> ITERC, for good. */
-function despecialize(pt: Proto, isnextPc: number, ins: number): void {
+function despecialize(L: LuaThread, pt: Proto, isnextPc: number, ins: number): void {
   const bc = pt.bc;
   bc[isnextPc] = ((ins & ~0xff) | BC.JMP) >>> 0;
   const itern = isnextPc + 1 + ((ins >>> 16) - K.BCBIAS_J);
-  if ((bc[itern] & 0xff) === BC.ITERN) bc[itern] = ((bc[itern] & ~0xff) | BC.ITERC) >>> 0;
+  if ((bc[itern] & 0xff) !== BC.ITERN) return;
+  bc[itern] = ((bc[itern] & ~0xff) | BC.ITERC) >>> 0;
+  // Calls of this function still inside the loop hold ITERN's cursor as the control
+  // value; the ITERC they run next passes it to next(), which wants the key (LuaJIT's
+  // next() accepts its key index there).
+  const ctrl = ((ins >>> 8) & 0xff) - 1;
+  for (let d = L.depth - 1; d > 0; d--) {
+    const ci = L.frames[d];
+    if (ci.closure?.proto !== pt || ci.pc <= isnextPc + 1 || ci.pc > itern) continue;
+    const t = L.stack[ci.base + ctrl - 1];
+    const cursor = L.stack[ci.base + ctrl];
+    if (t instanceof LuaTable && typeof cursor === "number") L.stack[ci.base + ctrl] = t.keyBefore(cursor);
+  }
 }
 
 /** FORI: check the loop's start, stop and step; does the loop run (the index is copied for the body)? */

@@ -565,6 +565,12 @@ export class LuaTable implements LuaObject {
     return -1;
   }
 
+  /** The key iterate() found just before returning `cursor` (undefined for 0: none yet). */
+  keyBefore(cursor: number): LuaValue {
+    if (cursor <= 0) return undefined;
+    return cursor - 1 < this.asize ? cursor - 1 : this.node[(cursor - 1 - this.asize) << 2];
+  }
+
   /**
    * Lua's next(t, key): true with the following pair in iterOut, false at the
    * end; throws TableError("NEXTIDX") for a key that is not in the table.

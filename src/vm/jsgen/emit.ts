@@ -334,7 +334,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
       return `${guardWord(pt, pc)}
         const fn = ${S_(a - 3)};
         if (fn === S.nextFn && ${S_(a - 2)} instanceof LuaTable && ${S_(a - 1)} === undefined) { ${S_(a - 1)} = 0; pc = ${target}; continue; }
-        despecialize(PT, ${pc}, ${ins}); S.jit?.despecialised?.(PT, ${pc});
+        despecialize(L, PT, ${pc}, ${ins}); S.jit?.despecialised?.(PT, ${pc});
         ${exit(ExitCode.stale, target)}`;
     }
     case Op.VARG: {

@@ -28,7 +28,7 @@ export interface JsRuntime {
   newClosure(L: LuaThread, parent: LuaClosure, base: number, child: Proto): LuaClosure;
   compareSlow(L: LuaThread, ci: CallInfo, pc: number, x: LuaValue, y: LuaValue, op: number): boolean;
   forEnters(L: LuaThread, ci: CallInfo, pc: number, stack: LuaValue[], ra: number): boolean;
-  despecialize(pt: Proto, isnextPc: number, ins: number): void;
+  despecialize(L: LuaThread, pt: Proto, isnextPc: number, ins: number): void;
   /** pt's compiled function (compiled on first use), or null if it stays interpreted. */
   compiledFor(pt: Proto): CompiledProto | null;
 }
