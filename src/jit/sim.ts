@@ -608,6 +608,10 @@ export class JitSim implements JitHooks {
         throw new TraceAbort("BLACKL", undefined);
       case Op.UCLO: case Op.FNEW:
         throw new TraceAbort("NYIBC", opNames[op].padEnd(6));
+      case Op.VARG:
+        // rec_varg: the first frame's varargs are of unknown number: all of them only for select(n, ...).
+        if (framedepth <= 0 && bcB(ins) === 0) this.selectOfVarargs(pt, pc, stack, base);
+        break;
       case Op.FUNCF: case Op.FUNCV:
         // Entered by a call in the trace (at depth 0: a tail call).
         if (framedepth >= 0) this.enterFunc(R, L, pt, pc, framedepth, 0);
@@ -668,6 +672,23 @@ export class JitSim implements JitHooks {
       default:
         return "enter";
     }
+  }
+
+  /**
+   * rec_varg's select_detect: VARG passing all of the first frame's varargs is
+   * recorded only right before `select(n, ...)`, n being '#' or a positive number.
+   */
+  private selectOfVarargs(pt: Proto, pc: number, stack: LuaValue[], base: number): void {
+    const next = pt.bc[pc + 1];
+    const fn = stack[base + bcA(next)];
+    if (bcOp(next) !== Op.CALLM || bcB(next) !== 2 || bcC(next) !== 1 || !(fn instanceof NativeFunction) || fn.name !== "select") {
+      throw new TraceAbort("NYIBC", "VARG  ");
+    }
+    const n = stack[base + bcA(pt.bc[pc]) - 1];
+    if (typeof n === "string" && n.startsWith("#")) return;
+    const start = typeof n === "number" ? n : typeof n === "string" ? Number(n.trim()) : NaN;
+    if (Number.isNaN(start) || Math.trunc(start) === 0) throw new TraceAbort("BADTYPE", undefined); // lj_ffrecord_select_mode
+    if (start < 0) throw new TraceAbort("NYIBC", "VARG  ");
   }
 
   /** rec_loop_interp: an interpreted loop op during recording. */
