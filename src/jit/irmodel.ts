@@ -112,7 +112,7 @@ export type CalleeSpec =
   | { by: "builtin"; name: string };
 
 /** LJ_MAX_ASIZE: integer keys below it are potential array keys. */
-const LJ_MAX_ASIZE = (1 << 27) + 1;
+export const LJ_MAX_ASIZE = (1 << 27) + 1;
 
 /** LuaJIT's PROTO_CLC_POLY: from this many closures of a prototype on, calls are polymorphic. */
 const CLOSURES_POLY = 3;

@@ -19,7 +19,7 @@ import { builtinPolicy, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
-import { IrModel, calleeHolds, nextInto, type CalleeSpec, type ModelContext } from "./irmodel.ts";
+import { IrModel, LJ_MAX_ASIZE, calleeHolds, nextInto, type CalleeSpec, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { replayPrefix } from "./prefixvals.ts";
@@ -588,6 +588,9 @@ export class JitSim implements JitHooks {
       return;
     }
     // The model reads a JFORL's loop jump, which its D no longer holds: give it the FORL.
+    if ((op === Op.TGETV || op === Op.TSETV) && this.mixedTableKey(R, stack[base + bcB(ins)], base + bcC(ins), stack[base + bcC(ins)])) {
+      throw new TraceAbort("NYITMIX", undefined);
+    }
     const stepIr = R.model.step(this.modelContext(L, pt, pc, framedepth), op === Op.JFORL ? setOp(this.startIns(pt, pc), Op.JFORL) : ins);
     R.path.push({ pt, pc, ir: stepIr });
     switch (op) {
@@ -672,6 +675,16 @@ export class JitSim implements JitHooks {
       default:
         return "enter";
     }
+  }
+
+  /**
+   * rec_idx_key: a variable number key that cannot be an array index
+   * (negative, fractional, too large) is compiled as a hash key only while
+   * the table has no array part.
+   */
+  private mixedTableKey(R: Recording, t: LuaValue, keySlot: number, k: LuaValue): boolean {
+    if (!(t instanceof LuaTable) || typeof k !== "number" || t.arr.length === 0 || R.model.isConstant(keySlot)) return false;
+    return !(Number.isInteger(k) && k >= 0 && k < LJ_MAX_ASIZE);
   }
 
   /**
