@@ -1338,10 +1338,19 @@ export class JitSim implements JitHooks {
     const op = bcOp(pt.bc[pc]);
     if (policy === "record" && (op === Op.CALLT || op === Op.CALLMT) && L.depth <= R.depth0) this.tailReturn(R, L, pt);
     if (policy === "record") {
-      // pcall(f) runs f from a builtin's frame: an unrecorded builtin there cannot be stitched.
-      const inner = L.stack[L.ci.base + bcA(pt.bc[pc]) + 2];
-      if ((fn.name === "pcall" || fn.name === "xpcall") && inner instanceof NativeFunction && builtinPolicy(inner.name) !== "record") {
-        this.stop("return", 0, inner.name);
+      // pcall(f) runs f from a builtin's frame (through any pcalls nested in it):
+      // an unrecorded builtin there cannot be stitched.
+      let at = L.ci.base + bcA(pt.bc[pc]) + 2;
+      let caller = fn;
+      while (caller.name === "pcall" || caller.name === "xpcall") {
+        const inner = L.stack[at];
+        if (!(inner instanceof NativeFunction)) break;
+        if (builtinPolicy(inner.name) !== "record") {
+          this.stop("return", 0, inner.name);
+          break;
+        }
+        at += caller.name === "xpcall" ? 2 : 1; // the inner call's function (after xpcall's handler)
+        caller = inner;
       }
       return;
     }
