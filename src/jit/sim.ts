@@ -6,6 +6,8 @@ import { BCBIAS_J, bcA, bcB, bcC, bcD, bcJ, bcOp, setD, setOp } from "../bc/ins.
 import { Op, isJOp, isRetOp, opNames } from "../bc/opcodes.ts";
 import { funcLoc } from "../bc/funcloc.ts";
 import { toInt32 } from "../util/arith.ts";
+import { ERRMSG } from "../lang/errmsg.ts";
+import { toNumber } from "../vm/meta.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
 import { ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
@@ -51,6 +53,32 @@ const PENALTY_RNDBITS = 4;
 class TraceAbort {
   /** pc (and pt): where the recorder was (J->pc), when a loop op or a tail call already moved it on. */
   constructor(readonly err: TraceError, readonly info: string | undefined, readonly pc?: number, readonly pt?: Proto) {}
+}
+
+/** A Lua error raised while recording: the trace aborts with its message (trace_abort, LJ_TRERR_RECERR). */
+class RecordError extends TraceAbort {
+  constructor(readonly message: string) {
+    super("RECERR", undefined);
+  }
+}
+
+const FOR_ERRORS = [ERRMSG.FORINIT, ERRMSG.FORLIM, ERRMSG.FORSTEP];
+
+/**
+ * rec_for at a FORI: start, stop or step NaN (or a step of -0) would make a
+ * guard that always fails; lj_meta_for then turns numeric strings into
+ * numbers in place, or raises the interpreter's error.
+ */
+function forInit(stack: LuaValue[], ra: number): void {
+  for (let i = 0; i < 3; i++) {
+    const v = stack[ra + i];
+    if (typeof v === "number" && (Number.isNaN(v) || (i === 2 && Object.is(v, -0)))) throw new TraceAbort("GFAIL", undefined);
+  }
+  for (let i = 0; i < 3; i++) {
+    const n = toNumber(stack[ra + i]);
+    if (n === undefined) throw new RecordError(FOR_ERRORS[i]);
+    stack[ra + i] = n;
+  }
 }
 
 /** Raised inside the simulation when a prefix-assert build hits a failed lua_assert. */
@@ -559,7 +587,7 @@ export class JitSim implements JitHooks {
     try {
       this.recordIns(R, L, pt, pc);
     } catch (e) {
-      if (e instanceof TraceAbort) this.abort(e.err, e.info, e.pt ?? pt, e.pc ?? pc);
+      if (e instanceof TraceAbort) this.abort(e.err, e.info, e.pt ?? pt, e.pc ?? pc, e instanceof RecordError ? e.message : undefined);
       else throw e;
     }
   }
@@ -587,10 +615,11 @@ export class JitSim implements JitHooks {
       this.stop("loop", T.traceno, this.key(pt), pc);
       return;
     }
-    // The model reads a JFORL's loop jump, which its D no longer holds: give it the FORL.
     if ((op === Op.TGETV || op === Op.TSETV) && this.mixedTableKey(R, stack[base + bcB(ins)], base + bcC(ins), stack[base + bcC(ins)])) {
       throw new TraceAbort("NYITMIX", undefined);
     }
+    if (op === Op.FORI || op === Op.JFORI) forInit(stack, base + a);
+    // The model reads a JFORL's loop jump, which its D no longer holds: give it the FORL.
     const stepIr = R.model.step(this.modelContext(L, pt, pc, framedepth), op === Op.JFORL ? setOp(this.startIns(pt, pc), Op.JFORL) : ins);
     R.path.push({ pt, pc, ir: stepIr });
     switch (op) {
@@ -1417,7 +1446,7 @@ export class JitSim implements JitHooks {
     try {
       this.recordIns(this.rec, L, pt, pc);
     } catch (e) {
-      if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, pc);
+      if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, pc, e instanceof RecordError ? e.message : undefined);
       else throw e;
     }
   }
@@ -1502,7 +1531,7 @@ export class JitSim implements JitHooks {
   }
 
   /** trace_abort: penalise the start instruction, free the number, send the event. */
-  private abort(err: TraceError, info: string | undefined, pt: Proto, pc: number): void {
+  private abort(err: TraceError, info: string | undefined, pt: Proto, pc: number, message?: string): void {
     const R = this.rec;
     if (R === null) return;
     const T = R.T;
@@ -1515,7 +1544,7 @@ export class JitSim implements JitHooks {
       if (prev !== undefined) prev.link = T.parent;
     }
     this.emit({
-      type: "trace-abort", ...this.origin(T), reason: traceErrorText(err, info),
+      type: "trace-abort", ...this.origin(T), reason: message ?? traceErrorText(err, info),
       abortFunc: this.key(pt), abortPc: pc, abortLoc: this.loc(pt, pc),
     });
     this.setTrace(T.traceno, undefined);
