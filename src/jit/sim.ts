@@ -615,10 +615,7 @@ export class JitSim implements JitHooks {
       this.stop("loop", T.traceno, this.key(pt), pc);
       return;
     }
-    if ((op === Op.TGETV || op === Op.TSETV) && this.mixedTableKey(R, stack[base + bcB(ins)], base + bcC(ins), stack[base + bcC(ins)])) {
-      throw new TraceAbort("NYITMIX", undefined);
-    }
-    if (op === Op.FORI || op === Op.JFORI) forInit(stack, base + a);
+    this.checkValues(R, pt, pc, ins, stack, base, framedepth);
     // The model reads a JFORL's loop jump, which its D no longer holds: give it the FORL.
     const stepIr = R.model.step(this.modelContext(L, pt, pc, framedepth), op === Op.JFORL ? setOp(this.startIns(pt, pc), Op.JFORL) : ins);
     R.path.push({ pt, pc, ir: stepIr });
@@ -640,10 +637,6 @@ export class JitSim implements JitHooks {
         throw new TraceAbort("BLACKL", undefined);
       case Op.UCLO: case Op.FNEW:
         throw new TraceAbort("NYIBC", opNames[op].padEnd(6));
-      case Op.VARG:
-        // rec_varg: the first frame's varargs are of unknown number: all of them only for select(n, ...).
-        if (framedepth <= 0 && bcB(ins) === 0) this.selectOfVarargs(pt, pc, stack, base);
-        break;
       case Op.FUNCF: case Op.FUNCV:
         // Entered by a call in the trace (at depth 0: a tail call).
         if (framedepth >= 0) this.enterFunc(R, L, pt, pc, framedepth, 0);
@@ -704,6 +697,20 @@ export class JitSim implements JitHooks {
       default:
         return "enter";
     }
+  }
+
+  /**
+   * Aborts that depend on the values a bytecode is recorded with (checked for
+   * the steps of a side trace's path before its failed guard too).
+   */
+  private checkValues(R: Recording, pt: Proto, pc: number, ins: number, stack: LuaValue[], base: number, framedepth: number): void {
+    const op = bcOp(ins);
+    if ((op === Op.TGETV || op === Op.TSETV) && this.mixedTableKey(R, stack[base + bcB(ins)], base + bcC(ins), stack[base + bcC(ins)])) {
+      throw new TraceAbort("NYITMIX", undefined);
+    }
+    if (op === Op.FORI || op === Op.JFORI) forInit(stack, base + bcA(ins));
+    // rec_varg: the first frame's varargs are of unknown number: all of them only for select(n, ...).
+    if (op === Op.VARG && framedepth <= 0 && bcB(ins) === 0) this.selectOfVarargs(pt, pc, stack, base);
   }
 
   /**
@@ -1313,8 +1320,19 @@ export class JitSim implements JitHooks {
       const forl = at.pt.bc[fori + bcJ(at.pt.bc[fori])];
       if (bcOp(forl) === Op.JFORL && bcD(forl) === root) model.startInLoop(startCtx, fori);
     }
+    let aborted: { e: TraceAbort; st: PathStep } | null = null;
     if (sameFrame || caller !== null) {
+      const framedepth = L.depth - T.entryFrames - R.depth0;
       const replay = (st: PathStep, stack: LuaValue[]): void => {
+        // Recording these steps would have aborted at the first that fails (after the fallback check below).
+        if (aborted === null) {
+          try {
+            this.checkValues(R, st.pt, st.pc, st.pt.bc[st.pc], stack, startCi.base, framedepth);
+          } catch (e) {
+            if (!(e instanceof TraceAbort)) throw e;
+            aborted = { e, st };
+          }
+        }
         st.ir = model.step({ ...this.modelContext(L, st.pt, st.pc, 0, startCi), stack }, st.pt.bc[st.pc]);
       };
       const cl = startCi.closure;
@@ -1325,6 +1343,11 @@ export class JitSim implements JitHooks {
     const rootT = this.traces[root];
     if ((rootT !== undefined && rootT.nchild >= this.param(P_MAXSIDE)) || count >= this.param(P_HOTEXIT) + this.param(P_TRYSIDE)) {
       this.stop("interpreter", 0, this.key(pt));
+      return;
+    }
+    const failed = aborted as { e: TraceAbort; st: PathStep } | null;
+    if (failed !== null) {
+      this.abort(failed.e.err, failed.e.info, failed.st.pt, failed.st.pc, failed.e instanceof RecordError ? failed.e.message : undefined);
       return;
     }
     this.recordSlow(L, pt, pc);
