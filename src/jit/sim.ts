@@ -64,16 +64,8 @@ class RecordError extends TraceAbort {
 
 const FOR_ERRORS = [ERRMSG.FORINIT, ERRMSG.FORLIM, ERRMSG.FORSTEP];
 
-/**
- * rec_for at a FORI: start, stop or step NaN (or a step of -0) would make a
- * guard that always fails; lj_meta_for then turns numeric strings into
- * numbers in place, or raises the interpreter's error.
- */
+/** rec_for at a FORI: lj_meta_for turns numeric strings into numbers in place, or raises the interpreter's error. */
 function forInit(stack: LuaValue[], ra: number): void {
-  for (let i = 0; i < 3; i++) {
-    const v = stack[ra + i];
-    if (typeof v === "number" && (Number.isNaN(v) || (i === 2 && Object.is(v, -0)))) throw new TraceAbort("GFAIL", undefined);
-  }
   for (let i = 0; i < 3; i++) {
     const n = toNumber(stack[ra + i]);
     if (n === undefined) throw new RecordError(FOR_ERRORS[i]);
@@ -708,7 +700,14 @@ export class JitSim implements JitHooks {
     if ((op === Op.TGETV || op === Op.TSETV) && this.mixedTableKey(R, stack[base + bcB(ins)], base + bcC(ins), stack[base + bcC(ins)])) {
       throw new TraceAbort("NYITMIX", undefined);
     }
-    if (op === Op.FORI || op === Op.JFORI) forInit(stack, base + bcA(ins));
+    if (op === Op.FORI || op === Op.JFORI) {
+      const ra = base + bcA(ins);
+      forInit(stack, ra);
+      // The loop test of a start and stop the trace knows as constants is folded; with a NaN
+      // the folded guard fails always (its snapshot resumes in the loop body, J->pc there).
+      const nan = Number.isNaN(stack[ra] as number) || Number.isNaN(stack[ra + 1] as number);
+      if (nan && R.model.isConstant(ra) && R.model.isConstant(ra + 1)) throw new TraceAbort("GFAIL", undefined, pc + 1, pt);
+    }
     // rec_varg: the first frame's varargs are of unknown number: all of them only for select(n, ...).
     if (op === Op.VARG && framedepth <= 0 && bcB(ins) === 0) this.selectOfVarargs(pt, pc, stack, base);
   }
@@ -1347,7 +1346,8 @@ export class JitSim implements JitHooks {
     }
     const failed = aborted as { e: TraceAbort; st: PathStep } | null;
     if (failed !== null) {
-      this.abort(failed.e.err, failed.e.info, failed.st.pt, failed.st.pc, failed.e instanceof RecordError ? failed.e.message : undefined);
+      const { e, st } = failed;
+      this.abort(e.err, e.info, e.pt ?? st.pt, e.pc ?? st.pc, e instanceof RecordError ? e.message : undefined);
       return;
     }
     this.recordSlow(L, pt, pc);
