@@ -87,6 +87,14 @@ export interface TypeCheck {
   abc: "key" | "stop" | "outside" | "hashEmpty" | "present" | "absent" | undefined;
   /** Instead of a type: the comparison two bytecodes back still jumps (true) or not, as recorded (cmpjump.ts). */
   jumps?: boolean;
+  /**
+   * Instead of a type, rec_varg's guards: "count" — at least n varargs (n
+   * constant, in `n`) or not, as `holds` says; "exact" — exactly n; "index" — the
+   * variable n (the VARG's slot below) is within the varargs or not; "type" — the
+   * n-th vararg (n in `n`, or that slot) has type t; "stop" — n is the loop's
+   * index and the loop's stop (in `slot`) is within the varargs.
+   */
+  varg?: { what: "count" | "exact" | "index" | "type" | "stop"; n: number; holds: boolean };
   /** Instead of a type: string.sub/byte's range guards, from the string in `slot` on (strrange.ts). */
   range?: { flags: number; code: number };
   /** With slot null at an ITERN: the type of the next key / value it will find (lj_record_next). */
@@ -154,6 +162,9 @@ export interface ModelContext {
   closure: LuaClosure | null;
   /** Values the last multiple-results op left (what CALLM and CALLMT pass beyond their fixed arguments). */
   multres: number;
+  /** Extra arguments the running function was called with (its varargs), and where its arguments start. */
+  nvarargs: number;
+  argBase: number;
 }
 
 export class IrModel {
@@ -421,12 +432,19 @@ export class IrModel {
 
   private pendingFixup: { snap: number; a: number; b: number; guard: number; jumps: boolean | undefined } | null = null;
 
+  /** Bytecodes rec_varg had the recorder skip (J->bcskip: the CALLM of select and select itself). */
+  private bcskip = 0;
+
   /** Record one bytecode (called before the interpreter runs it). */
   step(ctx: ModelContext, ins: number): StepIr {
     // The trace's entry guards (a root FORL's narrowed loads) are checked at its first step.
     const out: StepIr = { branch: 0, checks: this.entryChecks };
     this.entryChecks = [];
     this.begin(ctx, out);
+    if (this.bcskip > 0) {
+      this.bcskip--;
+      return out;
+    }
     const { stack, base } = ctx;
     const op = bcOp(ins);
     const a = bcA(ins);
@@ -454,6 +472,10 @@ export class IrModel {
         this.fixup(ctx, out.branch);
         break;
       }
+      case Op.VARG:
+        if (ctx.framedepth <= 0 && bcB(ins) === 0) this.selectOfVarargs(ctx, a, out);
+        else if (ctx.framedepth <= 0) this.fixedVarargs(ctx, a, bcB(ins) - 1, out);
+        break;
       case Op.ISTC: case Op.ISFC: {
         const v = slotVal(bcD(ins));
         this.write(base + a, v);
@@ -683,6 +705,105 @@ export class IrModel {
         break;
     }
     return out;
+  }
+
+  /**
+   * rec_varg for `select(n, ...)` of the trace's first frame, whose number of
+   * varargs the trace does not know (the simulation aborts any other use):
+   * guards on the frame size against n, then (n within them) a typed load of
+   * the n-th vararg; the result goes where select's results would, and the
+   * recorder skips the call of select (bcskip).
+   */
+  private selectOfVarargs(ctx: ModelContext, a: number, out: StepIr): void {
+    const { stack, base } = ctx;
+    const slotVal = (r: number): Val => this.read(base + r, stack[base + r], out.checks);
+    const call = bcA(ctx.pt.bc[ctx.pc + 1]);
+    const fn = slotVal(call);
+    if (fn.ref !== 0) this.specializeCallee(fn.ref, stack[base + call] as NativeFunction, base + call, out); // select_detect
+    const fr = this.cseLoad("framesize", false, [], Mem.none);
+    const nvararg = Math.max(ctx.nvarargs, 0);
+    const numparams = ctx.pt.numparams;
+    const nv = stack[base + a - 1];
+    const n = slotVal(a - 1);
+    let result: Val;
+    if (typeof nv === "string") {
+      // select('#', ...): the frame size in slots (a parameter count makes its offset a guard).
+      if (n.ref !== 0) this.emit(true, [n.ref]);
+      const tmp = this.emit(false, [fr]);
+      if (numparams > 0) this.emit(true, [tmp]);
+      result = { ref: this.emit(false, [tmp]), t: "int" };
+    } else {
+      const idx = Math.trunc(nv as number);
+      let nref = n.ref;
+      if (nref !== 0 && n.t !== "int") {
+        nref = this.emit(true, [nref]); // CONV with an index check
+        out.checks.push({ slot: base + a - 1 - this.base0, t: "int", guard: nref, abc: undefined });
+      }
+      const within = idx <= nvararg;
+      if (nref === 0) {
+        const g = this.emit(true, [fr]);
+        out.checks.push({ slot: null, t: "other", guard: g, abc: undefined, varg: { what: "count", n: idx, holds: within } });
+      } else if (within) {
+        const tmp = this.emit(false, [fr]);
+        if (numparams > 0) this.emit(true, [tmp]);
+        const size = this.emit(false, [tmp]);
+        const key = this.emit(false, [nref]); // n - 1
+        // rec_idx_abc: n being the loop's index with its stop inside too, one invariant check of the stop.
+        const sc = this.scev;
+        const stop = sc !== null ? stack[sc.stopSlot] : undefined;
+        if (sc !== null && nref === sc.idx && typeof stop === "number" && stop - 1 < nvararg) {
+          const stopRef = this.slots.get(sc.stopSlot)?.ref ?? 0;
+          const g = this.cseLoad(`abcvarg:${size}:${stopRef}`, true, stopRef !== 0 ? [size, this.emit(false, [stopRef])] : [size], Mem.none);
+          out.checks.push({ slot: sc.stopSlot - this.base0, t: "other", guard: g, abc: undefined, varg: { what: "stop", n: 0, holds: true } });
+        } else {
+          const g = this.emit(true, [size, key]); // ABC
+          out.checks.push({ slot: null, t: "other", guard: g, abc: undefined, varg: { what: "index", n: 0, holds: true } });
+        }
+      } else {
+        const g = this.emit(true, [fr, this.emit(false, [this.emit(false, [nref])])]);
+        out.checks.push({ slot: null, t: "other", guard: g, abc: undefined, varg: { what: "index", n: 0, holds: false } });
+      }
+      if (within) {
+        const vbase = this.emit(false, [this.emit(false, [fr])]);
+        const aref = nref === 0 ? vbase : this.emit(false, [vbase, nref]);
+        const v = stack[ctx.argBase + numparams + idx - 1];
+        const t = typeOfValue(v);
+        const load = this.emit(true, [aref]);
+        out.checks.push({ slot: null, t, guard: load, abc: undefined, varg: { what: "type", n: nref === 0 ? idx : 0, holds: true } });
+        result = loaded(load, t);
+      } else {
+        result = this.konst("nil");
+      }
+    }
+    this.write(base + call, result);
+    this.bcskip = 1; // the CALLM (select itself runs in no frame of ours)
+  }
+
+  /**
+   * rec_varg, a fixed number of results from varargs of unknown number (the
+   * trace's first frame): a guard on the frame size (at least that many; or
+   * exactly as many as there are, when fewer; or none), then typed loads.
+   */
+  private fixedVarargs(ctx: ModelContext, dst: number, nresults: number, out: StepIr): void {
+    const { stack, base } = ctx;
+    const nvararg = Math.max(ctx.nvarargs, 0);
+    const fr = this.cseLoad("framesize", false, [], Mem.none);
+    if (nvararg > 0) {
+      const enough = nvararg >= nresults;
+      const g = this.emit(true, [fr]);
+      out.checks.push({ slot: null, t: "other", guard: g, abc: undefined, varg: enough ? { what: "count", n: nresults, holds: true } : { what: "exact", n: nvararg, holds: true } });
+      const vbase = this.emit(false, [this.emit(false, [fr])]);
+      for (let i = 0; i < Math.min(nvararg, nresults); i++) {
+        const t = typeOfValue(stack[ctx.argBase + ctx.pt.numparams + i]);
+        const load = this.emit(true, [vbase]);
+        out.checks.push({ slot: null, t, guard: load, abc: undefined, varg: { what: "type", n: i + 1, holds: true } });
+        this.write(base + dst + i, loaded(load, t));
+      }
+    } else {
+      const g = this.emit(true, [fr]);
+      out.checks.push({ slot: null, t: "other", guard: g, abc: undefined, varg: { what: "count", n: 1, holds: false } });
+    }
+    for (let i = nvararg; i < nresults; i++) this.write(base + dst + i, this.konst("nil"));
   }
 
   /** rec_call_specialize: guard the function about to be called (in stack slot `slot`), once per reference. */

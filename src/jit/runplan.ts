@@ -40,6 +40,16 @@ export const enum CheckKind {
   forRange = 13,
   /** The comparison two bytecodes back jumps (type 1) or not (type 0), as recorded (cmpjump.ts). */
   cmpJumps = 14,
+  /** select(n, ...) of unknown varargs (rec_varg): at least `param` of them (type 1) or fewer (type 0). */
+  vargCount = 15,
+  /** The VARG's n (the slot below it) lies within the varargs (type 1) or beyond them (type 0). */
+  vargIndex = 16,
+  /** The n-th vararg (n = param, or the VARG's n if 0) has the type. */
+  vargType = 17,
+  /** The loop's stop (a stack slot) is within the varargs: the hoisted bounds check of select(i, ...). */
+  vargStop = 18,
+  /** Exactly `param` varargs. */
+  vargExact = 19,
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -131,7 +141,9 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
   checks.forEach((cs, k) => {
     list.start[k] = i;
     for (const c of cs) {
-      list.kind[i] = c.jumps !== undefined ? CheckKind.cmpJumps : c.forl !== undefined ? (c.forl === "range" ? CheckKind.forRange : CheckKind.forDir)
+      list.kind[i] = c.varg !== undefined ? (c.varg.what === "count" ? CheckKind.vargCount : c.varg.what === "index" ? CheckKind.vargIndex
+          : c.varg.what === "stop" ? CheckKind.vargStop : c.varg.what === "exact" ? CheckKind.vargExact : CheckKind.vargType)
+        : c.jumps !== undefined ? CheckKind.cmpJumps : c.forl !== undefined ? (c.forl === "range" ? CheckKind.forRange : CheckKind.forDir)
         : c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
         : c.abc === "stop" ? CheckKind.stopBounds : c.abc === "outside" ? CheckKind.keyOutside : c.abc === "hashEmpty" ? CheckKind.hashEmpty
@@ -139,8 +151,8 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
         : c.slot === null ? CheckKind.loadType : CheckKind.slotType;
       list.slot[i] = c.slot ?? -1;
       list.type[i] = c.range !== undefined ? c.range.flags : c.forl !== undefined ? Number(c.forl === "up")
-        : c.jumps !== undefined ? Number(c.jumps) : codeOfType(c.t);
-      list.param[i] = c.range !== undefined ? c.range.code : 0;
+        : c.jumps !== undefined ? Number(c.jumps) : c.varg !== undefined && c.varg.what !== "type" ? Number(c.varg.holds) : codeOfType(c.t);
+      list.param[i] = c.range !== undefined ? c.range.code : c.varg !== undefined ? c.varg.n : 0;
       list.guard[i] = c.guard;
       list.callee.push(c.callee ?? null);
       i++;

@@ -55,6 +55,18 @@ class TraceAbort {
   constructor(readonly err: TraceError, readonly info: string | undefined, readonly pc?: number, readonly pt?: Proto) {}
 }
 
+/** CheckKind.vargIndex and vargType (rec_varg's guards for select(n, ...)) at the VARG at pc. */
+function vargHolds(kind: number, type: number, param: number, ci: CallInfo, stack: LuaValue[], pt: Proto, pc: number): boolean {
+  const nvar = ci.nvarargs;
+  const nv = stack[ci.base + bcA(pt.bc[pc]) - 1];
+  if (kind === CheckKind.vargIndex) {
+    if (typeof nv !== "number") return false;
+    return type === 1 ? (nv - 1) >>> 0 < nvar : nvar < nv;
+  }
+  const n = param !== 0 ? param : (nv as number);
+  return typeHolds(n >= 1 && n <= nvar ? stack[ci.funcIdx + 2 + pt.numparams + n - 1] : undefined, type);
+}
+
 /** A Lua error raised while recording: the trace aborts with its message (trace_abort, LJ_TRERR_RECERR). */
 class RecordError extends TraceAbort {
   constructor(readonly message: string) {
@@ -544,6 +556,10 @@ export class JitSim implements JitHooks {
         case CheckKind.forDir: ok = forDirHolds(stack[r.base0 + chk.slot[i]], chk.type[i] === 1); break;
         case CheckKind.forRange: ok = forRangeHolds(stack[r.base0 + chk.slot[i] + 1], stack[r.base0 + chk.slot[i] + 2]); break;
         case CheckKind.cmpJumps: ok = comparisonJumps(pt.bc[pc - 2], pt, stack, base) !== (chk.type[i] === 0); break;
+        case CheckKind.vargCount: ok = (L.ci.nvarargs >= chk.param[i]) === (chk.type[i] === 1); break;
+        case CheckKind.vargExact: ok = L.ci.nvarargs === chk.param[i]; break;
+        case CheckKind.vargStop: { const stop = stack[r.base0 + chk.slot[i]]; ok = typeof stop === "number" && stop - 1 < L.ci.nvarargs; break; }
+        case CheckKind.vargIndex: case CheckKind.vargType: ok = vargHolds(chk.kind[i], chk.type[i], chk.param[i], L.ci, stack, pt, pc); break;
         default: {
           const at = r.base0 + chk.slot[i];
           ok = rangeCase(chk.type[i], stack[at], stack[at + 1], stack[at + 2]) === chk.param[i];
@@ -790,7 +806,7 @@ export class JitSim implements JitHooks {
   }
 
   private modelContext(L: LuaThread, pt: Proto, pc: number, framedepth = 0, ci: CallInfo = L.ci): ModelContext {
-    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), nresults: ci.nresults, framedepth, closure: ci.closure, multres: L.multres };
+    return { stack: L.stack, base: ci.base, pt, pc, funcIdx: frameResultIdx(ci), nresults: ci.nresults, framedepth, closure: ci.closure, multres: L.multres, nvarargs: ci.nvarargs, argBase: ci.funcIdx + 2 };
   }
 
   // -- Running compiled traces -----------------------------------------------------------
