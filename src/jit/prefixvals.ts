@@ -46,9 +46,10 @@ export function replayPrefix(
       written.add(dst);
     }
     // A call's results are taken from the frame as left: no later step may write them again.
-    if ((ins & 0xff) === Op.CALL) {
+    if (fixedCall(ins)) {
+      const results = callResults(ins);
       for (let j = i + 1; j < steps.length - 1; j++) {
-        if (slotsWritten(steps[j].pt.bc[steps[j].pc]).some((d) => callResults(ins).includes(d))) return false;
+        if (slotsWritten(steps[j].pt.bc[steps[j].pc]).some((d) => results.includes(d))) return false;
       }
     }
   }

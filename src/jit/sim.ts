@@ -6,12 +6,10 @@ import { BCBIAS_J, bcA, bcB, bcC, bcD, bcJ, bcOp, setD, setOp } from "../bc/ins.
 import { Op, isJOp, isRetOp, opNames } from "../bc/opcodes.ts";
 import { funcLoc } from "../bc/funcloc.ts";
 import { toInt32 } from "../util/arith.ts";
-import { ERRMSG } from "../lang/errmsg.ts";
-import { toNumber } from "../vm/meta.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
 import { ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
-import { frameResultIdx, jsRuntime } from "../vm/interp.ts";
+import { forNumbers, frameResultIdx, jsRuntime } from "../vm/interp.ts";
 import { RecordResult, type JitHooks, type JitTarget, type TraceInfo } from "../vm/jithooks.ts";
 import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
@@ -74,16 +72,6 @@ class RecordError extends TraceAbort {
   }
 }
 
-const FOR_ERRORS = [ERRMSG.FORINIT, ERRMSG.FORLIM, ERRMSG.FORSTEP];
-
-/** rec_for at a FORI: lj_meta_for turns numeric strings into numbers in place, or raises the interpreter's error. */
-function forInit(stack: LuaValue[], ra: number): void {
-  for (let i = 0; i < 3; i++) {
-    const n = toNumber(stack[ra + i]);
-    if (n === undefined) throw new RecordError(FOR_ERRORS[i]);
-    stack[ra + i] = n;
-  }
-}
 
 /** Raised inside the simulation when a prefix-assert build hits a failed lua_assert. */
 export class AssertionCrash extends Error {
@@ -718,7 +706,9 @@ export class JitSim implements JitHooks {
     }
     if (op === Op.FORI || op === Op.JFORI) {
       const ra = base + bcA(ins);
-      forInit(stack, ra);
+      // rec_for runs lj_meta_for: numeric strings are converted in place, anything else raises its error.
+      const err = forNumbers(stack, ra);
+      if (err !== undefined) throw new RecordError(err);
       // The loop test of a start and stop the trace knows as constants is folded; with a NaN
       // the folded guard fails always (its snapshot resumes in the loop body, J->pc there).
       const nan = Number.isNaN(stack[ra] as number) || Number.isNaN(stack[ra + 1] as number);

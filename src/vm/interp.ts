@@ -1323,16 +1323,23 @@ function forEnters(L: LuaThread, ci: CallInfo, pc: number, stack: LuaValue[], ra
   return true;
 }
 
-/** What a FORI reports for a start, limit or step that is not a number. */
-const FOR_ERRORS = [ERRMSG.FORINIT, ERRMSG.FORLIM, ERRMSG.FORSTEP];
-
-/** lj_meta_for: numeric strings become numbers in their slots; anything else is an error. */
-function forCoerce(L: LuaThread, stack: LuaValue[], ra: number): void {
+/**
+ * lj_meta_for: numeric strings among a FORI's start, limit and step become
+ * numbers in their slots. Returns the error for the first that cannot, or
+ * undefined. (The JIT recorder runs it too, rec_for.)
+ */
+export function forNumbers(stack: LuaValue[], ra: number): string | undefined {
   for (let i = 0; i < 3; i++) {
     const n = meta.toNumber(stack[ra + i]);
-    if (n === undefined) runtimeError(L, FOR_ERRORS[i]);
+    if (n === undefined) return i === 0 ? ERRMSG.FORINIT : i === 1 ? ERRMSG.FORLIM : ERRMSG.FORSTEP;
     stack[ra + i] = n;
   }
+  return undefined;
+}
+
+function forCoerce(L: LuaThread, stack: LuaValue[], ra: number): void {
+  const err = forNumbers(stack, ra);
+  if (err !== undefined) runtimeError(L, err);
 }
 
 // -- pcall/xpcall as frames ----------------------------------------------------------------------
