@@ -28,7 +28,7 @@ import { rangeCase } from "./strrange.ts";
 import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
-import { compileTrace, entryFn, leaveHelpers, type CompiledTrace, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
+import { CHAIN, compileTrace, entryFn, leaveHelpers, type CompiledTrace, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
 const P_MAXTRACE = jitParamIndex("maxtrace");
@@ -172,7 +172,8 @@ class Running implements RunCursor {
 /**
  * Where an exit of a compiled trace went on the last time: into the side
  * trace's compiled code at `step` (LuaJIT patches the exit to jump there).
- * Taken again as long as what it was found under still holds.
+ * Taken again as long as what it was found under still holds; compiled
+ * code takes it itself (tracejs.ts, its shared exit), as exitRun does.
  */
 interface ExitStub {
   /** JitSim.epoch when found: anything it depends on (the word at pc, the side trace, its code) may have changed since. */
@@ -186,7 +187,7 @@ interface ExitStub {
   fn: CompiledTrace;
 }
 
-/** As ExitStub, for the J-op a trace links to at its path's end (one per trace). */
+/** As ExitStub, for the J-op a trace links to at its path's end (one per trace); compiled code takes it as linkRun does. */
 interface LinkStub {
   /** As ExitStub's: the J-op at pc (its D operand names T2), T2 and its code may have changed since. */
   epoch: number;
@@ -250,8 +251,6 @@ function planOf(T: Trace): RunPlan {
 /** A trace's path is compiled to JS on its this-many-th run. */
 const COMPILE_AFTER_ENTRIES = 4;
 
-/** What compiled trace code returns to go on in the compiled code of this.run (JitSim.runCompiled). */
-const CHAIN = -1;
 
 export class JitSim implements JitHooks {
   readonly active = true;
@@ -263,18 +262,21 @@ export class JitSim implements JitHooks {
   /**
    * Changes whenever a stub's target may have: a bytecode word, the trace
    * array, an exit's side trace, a trace's compiled code. A stub found in
-   * the same epoch holds without looking at each of them again.
+   * the same epoch holds without looking at each of them again. (This and
+   * rec, run, exitedAt, chainEntry and chainFn are public: compiled code
+   * reads them to take a stub itself, tracejs.ts ChainState.)
    */
-  private epoch = 0;
+  epoch = 0;
   /** Head of each prototype's chain of root traces (pt->trace). */
   private readonly chains = new Map<Proto, number>();
   private readonly penalty: PenaltySlot[] = [];
   private penaltyslot = 0;
-  private rec: Recording | null = null;
+  rec: Recording | null = null;
   private readonly monitor = new InvariantMonitor();
-  private run: Running | null = null;
+  /** The trace being run (compiled code sets it when it takes a stub). */
+  run: Running | null = null;
   /** An exit just resumed the interpreter at this JLOOP: running it does not enter its trace. */
-  private exitedAt: { pt: Proto; pc: number } | null = null;
+  exitedAt: { pt: Proto; pc: number } | null = null;
   private prng: number;
   private readonly keys = new Map<Proto, ProtoKey>();
   private readonly namer = new ProtoKeyNamer();
@@ -894,7 +896,7 @@ export class JitSim implements JitHooks {
     ...leaveHelpers,
     checksPass: (r, k, L, pt, pc) => this.failingCheck(r as Running, k, L, pt, pc) < 0,
     wrapped: (r) => this.wrapped(r as Running),
-    passJop: () => { this.exitedAt = null; },
+    hub: this,
     running: () => this.run,
     branchExit: (L, r, ci, npc, cursor, exitno, multres) => {
       r.cursor = cursor;
@@ -919,8 +921,8 @@ export class JitSim implements JitHooks {
   };
 
   /** Where the next compiled trace starts when compiled code returns CHAIN (this.run is that trace), and its function. */
-  private chainEntry = 0;
-  private chainFn: CompiledTrace = () => RecordResult.resume;
+  chainEntry = 0;
+  chainFn: CompiledTrace = () => RecordResult.resume;
 
   /** Compiled code goes on in r's code at step c next (runCompiled's loop runs it). */
   private chainTo(r: Running, c: number): number {

@@ -62,7 +62,7 @@ export class Trace {
    * The simulation's shortcuts (opaque here): per exit, into the side trace's
    * compiled code; at the path's end, into the linked trace's.
    */
-  exitStubs: (object | undefined)[] = [];
+  readonly exitStubs: (object | undefined)[] = [];
   linkStub: object | null = null;
   /** Times the trace was entered while not yet compiled (it is compiled once it proves hot). */
   entries = 0;

@@ -41,16 +41,42 @@ export interface RunCursor {
   atJop: boolean;
   /** Compiled code handed step `cursor` back: the next report of it is followed, not run compiled. */
   skipJs: boolean;
+  /** In a straight-line loop part whose bytecodes are not reported (sim.ts Running.coasting). */
+  readonly coasting: boolean;
+}
+
+/**
+ * What compiled code returns to go on in the compiled code of hub.run, from
+ * step hub.chainEntry by hub.chainFn (the simulation's runCompiled loop calls it).
+ */
+export const CHAIN = -1;
+
+/**
+ * The simulation's state that compiled code reads and writes itself when it
+ * goes on into another trace through a stub (JitSim's fields of these names):
+ * an exit or link taken before then costs no call into the simulation.
+ */
+export interface ChainState {
+  /** Changes whenever a stub's target may have (a word, the trace array, a side trace, compiled code). */
+  readonly epoch: number;
+  /** The trace being run. */
+  run: RunCursor | null;
+  /** A pending exit that the interpreter's next J-op would clear (a trace passing its own J-op clears it too). */
+  exitedAt: object | null;
+  /** The recording in progress, if any. */
+  readonly rec: object | null;
+  chainEntry: number;
+  chainFn: CompiledTrace;
 }
 
 /** What compiled trace code calls besides the interpreter's helpers. */
 export interface TraceRuntime extends JsRuntime {
+  /** The simulation's state for stubs taken inline. */
+  hub: ChainState;
   /** Step k's checks, without taking an exit (false: hand the step back, follow() takes it). */
   checksPass(r: RunCursor, k: number, L: LuaThread, pt: Proto, pc: number): boolean;
   /** The path starts again: the cursor and check lists of the loop part (wrap without coasting). */
   wrapped(r: RunCursor): void;
-  /** The running trace went through its own J-op (the interpreter's enter/loopLeft would clear a pending exit). */
-  passJop(): void;
   /** The trace being run now (null: none). */
   running(): RunCursor | null;
   /** The step before `cursor` went to npc, not the path's next step: its guard (r.guard) fails. */
@@ -248,6 +274,7 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
     bodies.push(`{ ${body} }`);
   }
   if (!ok.includes(1)) return null;
+  const exitStubs = constant(ctx, T.exitStubs);
   const main = Math.min(T.entryStep, n - 1);
   const chunked = n > CHUNK_STEPS && root.indexOf(0, CHUNK_STEPS) >= 0;
   const loopBack = chunked ? goOnAt(0) : "k = 0; continue;";
@@ -326,7 +353,17 @@ return function ${name}(L, r, entryDepth, entry) {
       if ((xe & ${AFTER_WRAP}) !== 0 && !inLoop) wrapped(r);
       return after(L, r, ci, xpc, xk, (xe & ${AFTER_JOP}) !== 0, multres, (xe & ${AFTER_SLICE}) !== 0);
     case ${Leave.exitWrapped}: if (!inLoop) wrapped(r); // falls through
-    case ${Leave.exit}: return branchExit(L, r, ci, xpc, xk, xe, multres);
+    case ${Leave.exit}: {
+      // An exit taken before goes on into its side trace's code through the stub (as sim.ts exitRun), without a call.
+      const st = xe >= 0 ? ${exitStubs}[xe] : undefined;
+      if (st !== undefined && st.epoch === hub.epoch && st.pc === xpc && st.pt === cl.proto && hub.run === r) {
+        r.cursor = xk; r.atJop = false; ci.pc = xpc; L.multres = multres;
+        const Ts = st.Ts;
+        hub.run = st.runner.restart(st.step, Ts.entryFrames === 0 ? ci.base : L.frames[L.depth - Ts.entryFrames].base, st.code);
+        S.stopPc = -1; hub.chainEntry = st.step; hub.chainFn = st.fn; return ${CHAIN};
+      }
+      return branchExit(L, r, ci, xpc, xk, xe, multres);
+    }
     default:
       if (xk < 0) return checkExit(L, r, ci, ~xk, xpc, multres);
       return before(L, r, ci, xpc, xk, true, multres);
@@ -412,6 +449,9 @@ function exitAfter(ctx: StepContext, k: number, npc: string): string {
 
 // -- One step ------------------------------------------------------------------------------
 
+/** The running trace went through its own J-op: as the interpreter's enter/loopLeft, a pending exit is cleared. */
+const PASS_JOP = "hub.exitedAt = null;";
+
 /** Code for path step k (in the pre-roll and the loop part alike), or null if the interpreter must run it. */
 function emitStep(ctx: StepContext, k: number): string | null {
   const { T, plan } = ctx;
@@ -446,7 +486,7 @@ function emitStep(ctx: StepContext, k: number): string | null {
     const [plain, jop, iop] = versions;
     parts.push(`{ const w = B${j}[${pc}];
       if (w !== ${word}) { const o = w & 0xff; if (o !== ${plain} && o !== ${jop} && o !== ${iop}) ${backOff(ctx, k)} }
-      if ((w & 0xff) === ${jop}) passJop(); }`);
+      if ((w & 0xff) === ${jop}) ${PASS_JOP} }`);
   }
   if (bcOp(ins) === Op.ITERN) {
     const w = pt.bc[pc + 1];
@@ -456,7 +496,7 @@ function emitStep(ctx: StepContext, k: number): string | null {
   const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   parts.push(chk);
-  if (own && isJOp(bcOp(word))) parts.push("passJop();");
+  if (own && isJOp(bcOp(word))) parts.push(PASS_JOP);
   const op = emitOp(ctx, k, j, pt, pc, ins, guard, ending);
   if (op === null || (ending && op.flow !== "return")) return null;
   parts.push(op.code);
@@ -514,7 +554,7 @@ function emitLink(ctx: StepContext, k: number): string | null {
     ${forOperands}
     ${chk} ${guard} ${leave} live = false; r.atJop = ${plan.isJop[k] === 1};
     ci.pc = ${pc}; L.multres = multres;
-    ${jopRun(op, orig, pc, j, a, branch !== 0)}`;
+    ${jopRun(op, orig, pc, j, a, branch !== 0, linkStubTaken(ctx, j))}`;
 }
 
 /**
@@ -525,9 +565,12 @@ function emitLink(ctx: StepContext, k: number): string | null {
  * op is left) and the interpreter's next pc (continueAt).
  * Slots are read in the stack array (the caller wrote the locals back).
  */
-function jopRun(op: number, orig: number, pc: number, j: number, a: number, branched: boolean): string {
+function jopRun(
+  op: number, orig: number, pc: number, j: number, a: number, branched: boolean, stubTaken: (at: number, npc: number) => string,
+): string {
   const target = pc + 1 + (bcD(orig) - BCBIAS_J);
-  const enter = (at: number, npc: number): string => `return linkEnter(L, r, ci, P${j}, ${at}, ${npc}, multres, ${branched});`;
+  const enter = (at: number, npc: number): string =>
+    `${branched ? "" : stubTaken(at, npc)} return linkEnter(L, r, ci, P${j}, ${at}, ${npc}, multres, ${branched});`;
   const left = (npc: number, loopLeft: boolean): string =>
     `pathEnd(r, ${branched}); ${loopLeft ? `jitLoopLeft(P${j}, ${pc}); ` : ""}return continueAt(L, ci, ${npc}, multres);`;
   switch (op) {
@@ -546,6 +589,22 @@ function jopRun(op: number, orig: number, pc: number, j: number, a: number, bran
         if (v !== undefined) { ${slot(a - 1)} = v; S.ticks--; ${enter(pc, target)} }
         ${left(pc + 1, true)} }`;
   }
+}
+
+/**
+ * linkEnter's usual case (one run going straight into the next, the link
+ * taken before) by the trace's stub, inline (as sim.ts linkRun): the J-op at
+ * `at` entered the linked trace, whose compiled code goes on at npc.
+ */
+function linkStubTaken(ctx: StepContext, j: number): (at: number, npc: number) => string {
+  const self = constant(ctx, ctx.T);
+  const end = ctx.T.path.length;
+  return (at, npc) => `{ const st = ${self}.linkStub;
+      if (st !== null && st.fn !== null && st.epoch === hub.epoch && st.pc === ${at} && st.pt === P${j} && st.npc === ${npc} &&
+          hub.run === r && hub.exitedAt === null && hub.rec === null && !r.coasting && S.ticks > 0 && S.recording && S.compile) {
+        r.cursor = ${end}; const r2 = st.runner.restart(0, ci.base, st.code); hub.run = r2; r2.cursor = st.step;
+        S.stopPc = st.stopPc; ci.pc = ${npc}; hub.chainEntry = st.step; hub.chainFn = st.fn; return ${CHAIN};
+      } }`;
 }
 
 /**
