@@ -151,20 +151,25 @@ class Running implements RunCursor {
 
   /** A new run from step `cursor`, as a fresh record would start it. */
   restart(cursor: number, base0: number, code: TraceCode | null): this {
+    // Exits and links restart runs by the million: an object field is written only if it
+    // changes (a store of an object costs a write barrier, a comparison does not).
     this.gen++;
-    this.code = code;
+    if (this.code !== code) this.code = code;
     this.base0 = base0;
     this.skipJs = false;
-    this.next = this.plan.nextPre;
-    this.checks = this.plan.checksPre;
+    if (this.inLoop) {
+      // (next and checks change only with inLoop: wrapped())
+      this.inLoop = false;
+      this.next = this.plan.nextPre;
+      this.checks = this.plan.checksPre;
+    }
     this.cursor = cursor;
-    this.inLoop = false;
     this.guard = 0;
     this.guardInLoop = false;
     this.atJop = false;
     this.coasting = false;
-    this.stitch = undefined;
-    this.staleLink = null;
+    if (this.stitch !== undefined) this.stitch = undefined;
+    if (this.staleLink !== null) this.staleLink = null;
     return this;
   }
 }
