@@ -30,7 +30,8 @@ import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strr
 /**
  * Which memory a load reads, for alias checks against stores of the same
  * trace (layout: a table's asize, hmask, array and node pointers, which a
- * NEWREF may change); alloc: an allocation, made again in every iteration.
+ * NEWREF may change); alloc: an allocation, or a call with side effects
+ * (CALLS, which CSE never merges), made again in every iteration.
  */
 const enum Mem { none = 0, array = 1, hash = 2, upval = 3, layout = 4, alloc = 5 }
 
@@ -1100,7 +1101,11 @@ export class IrModel {
   /** A builtin the model knows nothing of: its result depends on the arguments (recomputed in the loop part when they change). */
   private opaqueCall(fn: NativeFunction, dest: number, args: number[]): void {
     this.freshTables.clear(); // it may have given them a metatable
-    const ref = this.emit(false, args);
+    // recff_math_random calls lj_prng_u64d, a call with side effects (CALLS): a new number in
+    // every iteration, and lj_ir_call asks for a snapshot after it.
+    const sideEffects = fn.name === "math.random";
+    const ref = this.emit(false, args, -1, sideEffects ? Mem.alloc : Mem.none);
+    if (sideEffects) this.needsnap = true;
     this.pendingResults = { from: dest, ref };
     if (fn.name.startsWith("table.") || fn.name === "rawset" || fn.name === "setmetatable") {
       this.invalidateLoads(Mem.array);
