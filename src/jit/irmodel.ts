@@ -537,6 +537,7 @@ export class IrModel {
         for (let r = a; r <= bcD(ins); r++) this.write(base + r, this.konst("nil"));
         break;
       case Op.UGET: {
+        if (this.constUpvalue(ctx, base + a, bcD(ins), out)) break;
         const fn = this.fnRef(ctx);
         const uref = this.cseLoad(`uref:${fn}:${bcD(ins)}`, true, [fn], Mem.none);
         const t = typeOfValue(ctx.closure?.upvals[bcD(ins)]?.get());
@@ -863,8 +864,35 @@ export class IrModel {
 
   /** The running function (SLOAD #0 R in the base frame; a known constant in inlined frames). */
   private fnRef(ctx: ModelContext): number {
-    if (ctx.base !== this.base0) return 0;
+    if (ctx.base !== this.base0 || this.baseFnKnown) return 0;
     return this.cseLoad("fn0", false, [], Mem.none);
+  }
+
+  /** The base frame's closure was guarded (rec_upvalue's late specialisation): a constant from then on. */
+  private baseFnKnown = false;
+
+  /**
+   * rec_upvalue_constify: an immutable upvalue holding anything but a table,
+   * userdata or thread is a constant once the running closure is (in the
+   * base frame, one guard on it, unless its prototype made 3 or more
+   * closures); nil is not, and is loaded. True if the value was a constant.
+   */
+  private constUpvalue(ctx: ModelContext, dest: number, idx: number, out: StepIr): boolean {
+    const uv = ctx.closure?.upvals[idx];
+    if (uv === undefined || !uv.immutable) return false;
+    const v = uv.get();
+    const t = typeOfValue(v);
+    if (t === "tab" || t === "other") return false; // (other: userdata, thread)
+    const fn = this.fnRef(ctx);
+    if (fn !== 0) {
+      const closure = ctx.closure as LuaClosure;
+      if (closure.proto.closures >= CLOSURES_POLY) return false;
+      this.specializeCallee(fn, closure, ctx.base - 2, out); // (a frame's closure is 2 slots below its base)
+      this.baseFnKnown = true;
+    }
+    if (t === "nil") return false;
+    this.write(dest, { ref: 0, t });
+    return true;
   }
 
   private snapPrep(ctx: ModelContext): void {

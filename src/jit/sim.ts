@@ -506,7 +506,7 @@ export class JitSim implements JitHooks {
         }
         r.atJop = passesJop(plan, c, pt, pc);
         if (c + 1 < plan.pcs.length) this.moveTo(r, c + 1);
-        else this.wrap(r);
+        else this.wrap(r, L.ci.base);
         return RecordResult.go;
       }
     }
@@ -851,8 +851,12 @@ export class JitSim implements JitHooks {
     if (!now) this.moveTo(r, cursor);
   }
 
-  /** The path starts again: the loop part of a loop trace (where a straight-line one coasts). */
-  private wrap(r: Running): void {
+  /**
+   * The path starts again: the loop part of a loop trace (where a straight-line one coasts).
+   * `base`: the frame it starts in; up-recursion goes round one frame deeper each time.
+   */
+  private wrap(r: Running, base: number): void {
+    if (r.T.linktype === "up-recursion") r.base0 = base;
     this.wrapped(r);
     // Compiled code runs a straight loop part faster than coasting through the interpreter.
     // Coasting ends when the J-op sees the loop left: not with a flushed trace entered by a link.
@@ -1154,7 +1158,7 @@ export class JitSim implements JitHooks {
     r.cursor++;
     switch (T.linktype) {
       case "loop": case "tail-recursion": case "up-recursion":
-        this.wrap(r);
+        this.wrap(r, L.ci.base);
         break;
       case "stitch":
         r.stitch = { pt, pc: pc + 1, depth: L.depth };

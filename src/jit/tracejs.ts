@@ -31,7 +31,8 @@ import { TypeCode } from "./vtype.ts";
 /** The part of the simulation's Running record that compiled code reads and writes. */
 export interface RunCursor {
   readonly plan: RunPlan;
-  readonly base0: number;
+  /** Stack index of the trace's first frame (an up-recursion's moves one frame deeper each time round). */
+  base0: number;
   /** Changes when the record is reused for a new run. */
   readonly gen: number;
   cursor: number;
@@ -330,7 +331,8 @@ ${protos.map((_, j) => `const B${j} = PTS[${j}].bc, P${j} = PTS[${j}];`).join("\
 ${consts.join("\n")}
 ${ctx.extra.map((_, i) => `const X${i} = EXTRA[${i}];`).join("\n")}
 return function ${name}(L, r, entryDepth, entry) {
-  const S = L.state, base0 = r.base0 | 0;
+  const S = L.state;
+  let base0 = r.base0 | 0;
   let ci = L.frames[L.depth], base = ci.base | 0, cl = ci.closure, stack = L.stack, multres = L.multres, npc = 0;
   // inLoop: in the loop part (r.inLoop). The shared exit leaves as xh says (Leave), with xk, xpc, xe.
   // g, gl: the guard passed last (r.guard, r.guardInLoop), written back when control leaves.
@@ -514,6 +516,8 @@ function emitStep(ctx: StepContext, k: number): string | null {
   if (k === n - 1) {
     // A tail call came back to step 0 in the first frame: its slots are read again.
     if (!ctx.local && ctx.root[0] === 1) parts.push(`if (base !== base0) ${leaveAfter(ctx, k, String(expect.pc))} ${RELOAD} live = true;`);
+    // Up-recursion goes round in the frame it called: its checks count from there.
+    if (T.linktype === "up-recursion") parts.push("r.base0 = base; base0 = base;");
     if (plan.loopPart) parts.push(`if (!inLoop) { wrapped(r); inLoop = true; } ${LOOP_BACK}`);
     else parts.push(LOOP_BACK);
   }

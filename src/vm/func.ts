@@ -16,6 +16,12 @@ export class Upval {
   value: LuaValue = undefined;
   /** Next open upvalue of the same thread, higher slots first. */
   nextOpen: Upval | null = null;
+  /**
+   * The variable is never assigned after its declaration (PROTO_UV_IMMUTABLE
+   * of the closure that last found it, as lj_func_newL_gc sets it): the
+   * recorder may take its value as a constant.
+   */
+  immutable = false;
 
   constructor(stack: LuaValue[] | null, idx: number) {
     this.stack = stack;

@@ -1,7 +1,7 @@
 // The bytecode interpreter: one dispatch loop over instruction words with
 // LuaJIT's semantics for every opcode (vm_x64.dasc, lj_vm*.c). Lua-to-Lua
 // calls, returns, pcall and coroutine yields never recurse in JS.
-import { PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
+import { PROTO_UV_IMMUTABLE, PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
 import { IsType } from "../bc/opcodes.ts";
 import { luaMod, toInt32 } from "../util/arith.ts";
@@ -84,7 +84,13 @@ function newClosure(L: LuaThread, parent: LuaClosure, base: number, child: Proto
   const upvals: Upval[] = []; // pushed: packed, not holey
   for (let i = 0; i < uvd.length; i++) {
     const v = uvd[i];
-    upvals.push(v & PROTO_UV_LOCAL ? findUpval(L, base + (v & 0xff)) : parent.upvals[v]);
+    if (v & PROTO_UV_LOCAL) {
+      const uv = findUpval(L, base + (v & 0xff));
+      uv.immutable = (v & PROTO_UV_IMMUTABLE) !== 0;
+      upvals.push(uv);
+    } else {
+      upvals.push(parent.upvals[v]);
+    }
   }
   return new LuaClosure(child, upvals, parent.env);
 }
