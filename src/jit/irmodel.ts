@@ -416,11 +416,7 @@ export class IrModel {
       this.snaps[f.snap].pc = ctx.pc === f.a && ctx.pt === this.snaps[f.snap].pt ? f.b : f.a;
       if (f.jumps !== undefined && f.a === f.b && ctx.pc === f.a) out.checks.push({ slot: null, t: "other", guard: f.guard, abc: undefined, jumps: f.jumps });
     }
-    if (this.needsnap) {
-      this.needsnap = false;
-      this.snapAdd(ctx.pt, ctx.pc);
-      this.mergesnap = true;
-    }
+    // A builtin's results are in their slots before the snapshot after it (lj_record_ret wrote them).
     const p = this.pendingResults;
     if (p !== null) {
       this.pendingResults = null;
@@ -428,6 +424,11 @@ export class IrModel {
       this.write(p.from, { ref: p.ref, t });
       // A guard on what the builtin returned fails if it returns another kind of value.
       if (p.guard !== undefined) out.checks.push({ slot: p.from - this.base0, t, guard: p.guard, abc: undefined });
+    }
+    if (this.needsnap) {
+      this.needsnap = false;
+      this.snapAdd(ctx.pt, ctx.pc);
+      this.mergesnap = true;
     }
   }
 
