@@ -863,14 +863,14 @@ export class IrModel {
     vals.forEach((v, i) => { if (v !== undefined) this.slots.set(dest + i, v); });
   }
 
-  /** The running function (SLOAD #0 R in the base frame; a known constant in inlined frames). */
+  /**
+   * The running function (getcurrf): SLOAD #0 R in the base frame, unless its
+   * function slot holds a constant (guarded, or inherited so); a known constant in inlined frames.
+   */
   private fnRef(ctx: ModelContext): number {
-    if (ctx.base !== this.base0 || this.baseFnKnown) return 0;
+    if (ctx.base !== this.base0 || this.slots.get(this.base0 - 2)?.ref === 0) return 0;
     return this.cseLoad("fn0", false, [], Mem.none);
   }
-
-  /** The base frame's closure was guarded (rec_upvalue's late specialisation): a constant from then on. */
-  private baseFnKnown = false;
 
   /**
    * rec_upvalue_constify: an immutable upvalue holding anything but a table,
@@ -888,8 +888,9 @@ export class IrModel {
     if (fn !== 0) {
       const closure = ctx.closure as LuaClosure;
       if (closure.proto.closures >= CLOSURES_POLY) return false;
-      this.specializeCallee(fn, closure, ctx.base - 2, out); // (a frame's closure is 2 slots below its base)
-      this.baseFnKnown = true;
+      // The frame's function slot (2 below its base) holds the constant from here: snapshots restore it.
+      this.specializeCallee(fn, closure, ctx.base - 2, out);
+      this.write(ctx.base - 2, this.konst("fun"));
     }
     if (t === "nil") return false;
     this.write(dest, { ref: 0, t });
