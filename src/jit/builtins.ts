@@ -19,6 +19,17 @@ const RECORDED = new Set([
   "io.write", "io.flush",
 ]);
 
+/**
+ * Recorded builtins whose recorder emits a call with side effects (CALLS: an
+ * IRCALL with the S flag, as math.random's lj_prng_u64d): CSE never merges
+ * it, and lj_ir_call asks for a snapshot after it.
+ */
+const SIDE_EFFECT_CALLS = new Set(["math.random"]);
+
+export function recordsSideEffectCall(name: string): boolean {
+  return SIDE_EFFECT_CALLS.has(name);
+}
+
 /** Builtins recff_nyi never stitches across: the trace stops with link "return" instead. */
 const NEVER_STITCHED = new Set(["error", "debug.sethook", "jit.flush"]);
 

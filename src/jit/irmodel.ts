@@ -22,6 +22,7 @@ import { PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction, isFunction, type LuaFunction } from "../vm/func.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import type { LuaValue } from "../vm/value.ts";
+import { recordsSideEffectCall } from "./builtins.ts";
 import { forEvent } from "./forloop.ts";
 import { forDirHolds, typeOfValue, type VType } from "./vtype.ts";
 import { comparisonJumps } from "./cmpjump.ts";
@@ -1131,9 +1132,8 @@ export class IrModel {
   /** A builtin the model knows nothing of: its result depends on the arguments (recomputed in the loop part when they change). */
   private opaqueCall(fn: NativeFunction, dest: number, args: number[]): void {
     this.freshTables.clear(); // it may have given them a metatable
-    // recff_math_random calls lj_prng_u64d, a call with side effects (CALLS): a new number in
-    // every iteration, and lj_ir_call asks for a snapshot after it.
-    const sideEffects = fn.name === "math.random";
+    // A call with side effects (CALLS) gives a new value in every iteration, and a snapshot follows it.
+    const sideEffects = recordsSideEffectCall(fn.name);
     const ref = this.emit(false, args, -1, sideEffects ? Mem.alloc : Mem.none);
     if (sideEffects) this.needsnap = true;
     this.pendingResults = { from: dest, ref };
