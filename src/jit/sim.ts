@@ -919,6 +919,11 @@ export class JitSim implements JitHooks {
     jitLoopLeft: (pt, pc) => this.loopLeft(pt, pc),
     continueAt: (L, ci, npc, multres) => this.continueAt(L, ci, npc, multres),
     chunkTo: (r, k) => this.chainTo(r as Running, k),
+    checkFailed: (L, r, ci, k, pc, exitno, multres) => {
+      const R = r as Running;
+      R.cursor = k;
+      return this.exitCompiled(L, R, ci, pc, R.guard, R.inLoop, exitno, multres);
+    },
     checkExit: (L, r, ci, k, pc, multres) => {
       const R = r as Running;
       R.cursor = k;

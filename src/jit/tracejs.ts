@@ -82,8 +82,10 @@ export interface TraceRuntime extends JsRuntime {
   running(): RunCursor | null;
   /** The step before `cursor` went to npc, not the path's next step: its guard (r.guard) fails. */
   branchExit(L: LuaThread, r: RunCursor, ci: CallInfo, npc: number, cursor: number, exitno: number, multres: number): number;
-  /** One of step k's checks failed (the inline test): its guard fails at pc. */
+  /** One of step k's checks failed (checksPass said so): its guard fails at pc. */
   checkExit(L: LuaThread, r: RunCursor, ci: CallInfo, k: number, pc: number, multres: number): number;
+  /** Step k's inline check of guard r.guard failed at pc, and exit number exitno is taken. */
+  checkFailed(L: LuaThread, r: RunCursor, ci: CallInfo, k: number, pc: number, exitno: number, multres: number): number;
   /** The last step of a trace linked to another trace's J-op was followed (follow()'s end of the path). */
   pathEnd(r: RunCursor, branched: boolean): void;
   /** JitHooks.loopLeft, for the linked J-op the last step runs. */
@@ -355,7 +357,7 @@ return function ${name}(L, r, entryDepth, entry) {
       if ((xe & ${AFTER_WRAP}) !== 0 && !inLoop) wrapped(r);
       return after(L, r, ci, xpc, xk, (xe & ${AFTER_JOP}) !== 0, multres, (xe & ${AFTER_SLICE}) !== 0);
     case ${Leave.exitWrapped}: if (!inLoop) wrapped(r); // falls through
-    case ${Leave.exit}: {
+    case ${Leave.exit}: case ${Leave.check}: {
       // An exit taken before goes on into its side trace's code through the stub (as sim.ts exitRun), without a call.
       const st = xe >= 0 ? ${exitStubs}[xe] : undefined;
       if (st !== undefined && st.epoch === hub.epoch && st.pc === xpc && st.pt === cl.proto && hub.run === r) {
@@ -364,6 +366,7 @@ return function ${name}(L, r, entryDepth, entry) {
         hub.run = st.runner.restart(st.step, Ts.entryFrames === 0 ? ci.base : L.frames[L.depth - Ts.entryFrames].base, st.code);
         S.stopPc = -1; hub.chainEntry = st.step; hub.chainFn = st.fn; return ${CHAIN};
       }
+      if (xh === ${Leave.check}) return checkFailed(L, r, ci, xk, xpc, xe, multres);
       return branchExit(L, r, ci, xpc, xk, xe, multres);
     }
     default:
@@ -410,6 +413,8 @@ const enum Leave {
   exit = 2,
   /** As exit, at the path's end: the loop part starts first (wrapped). */
   exitWrapped = 3,
+  /** checkFailed(): a check of step xk failed at xpc; its guard is g, its exit xe. */
+  check = 4,
 }
 const AFTER_JOP = 1;
 const AFTER_SLICE = 2;
@@ -436,6 +441,13 @@ function leaveAfter(ctx: StepContext, k: number, npc: string, slice = false): st
   return `{ xh = ${Leave.after}; xpc = ${npc}; xk = ${last ? 0 : k + 1}; xe = ${flags}; break steps; }`;
 }
 
+/** The number of guard's exit, as code (it may differ between the pre-roll and the loop part). */
+function exitNumber(ctx: StepContext, guard: number): string {
+  const { T, plan } = ctx;
+  const exitOf = (inLoop: boolean): number => (T.model !== null ? T.model.exitOf(guard, inLoop) : 0);
+  return plan.loopPart && exitOf(true) !== exitOf(false) ? `(inLoop ? ${exitOf(true)} : ${exitOf(false)})` : String(exitOf(false));
+}
+
 /** As leaveAfter, when npc is not the path's next step: the exit is taken at once. */
 function exitAfter(ctx: StepContext, k: number, npc: string): string {
   const { T, plan } = ctx;
@@ -443,8 +455,7 @@ function exitAfter(ctx: StepContext, k: number, npc: string): string {
   const last = k === n - 1;
   const branch = plan.branch[k];
   // Without a branch guard of its own, the step fails the guard passed last (known only at run time: -1).
-  const exitOf = (inLoop: boolean): number => (T.model !== null ? T.model.exitOf(branch, inLoop) : 0);
-  const exitno = branch === 0 ? "-1" : plan.loopPart && exitOf(true) !== exitOf(false) ? `(inLoop ? ${exitOf(true)} : ${exitOf(false)})` : String(exitOf(false));
+  const exitno = branch === 0 ? "-1" : exitNumber(ctx, branch);
   const how = last && plan.loopPart ? Leave.exitWrapped : Leave.exit;
   return `{ xh = ${how}; xpc = ${npc}; xk = ${last ? 0 : k + 1}; xe = ${exitno}; break steps; }`;
 }
@@ -641,6 +652,11 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
   const { pt, pc } = ctx.T.path[k];
   const ins = pt.bc[pc];
   const hand = `{ xk = ${~k}; xpc = ${pc}; break steps; }`;
+  // An inline check that fails is the step's first failing check (those before it passed): its exit is known here.
+  const failed = (i: number): string => {
+    const guard = pre.guard[i];
+    return `{ xh = ${Leave.check}; xk = ${k}; xpc = ${pc}; xe = ${exitNumber(ctx, guard)}; g = ${guard}; gl = inLoop; break steps; }`;
+  };
   const loopGuards = new Set<number>();
   if (plan.loopPart) for (let i = plan.checksLoop.start[k]; i < plan.checksLoop.start[k + 1]; i++) loopGuards.add(plan.checksLoop.guard[i]);
   const tests: string[] = [];
@@ -709,12 +725,12 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       if (t !== null) {
         if (once) {
           ctx.loaded = "lv";
-          tests.push(`let lv; ${get(v)}${t !== "" ? ` if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand}` : ""}`);
-        } else if (t !== "") tests.push(`{ let cv; ${get(v)} if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${hand} }`);
+          tests.push(`let lv; ${get(v)}${t !== "" ? ` if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${failed(i)}` : ""}`);
+        } else if (t !== "") tests.push(`{ let cv; ${get(v)} if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${failed(i)} }`);
         continue;
       }
     } else if (test !== null) {
-      tests.push(`if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${test})) ${hand}`);
+      tests.push(`if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${test})) ${failed(i)}`);
       continue;
     }
     // checksHold leaves the guard passed last in r.
