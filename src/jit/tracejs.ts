@@ -584,8 +584,9 @@ function jopRun(
   op: number, orig: number, pc: number, j: number, a: number, branched: boolean, stubTaken: (at: number, npc: number) => string,
 ): string {
   const target = pc + 1 + (bcD(orig) - BCBIAS_J);
+  // Entering is the way the step went when recorded (a link is made only then): its branch guard passed.
   const enter = (at: number, npc: number): string =>
-    `${branched ? "" : stubTaken(at, npc)} return linkEnter(L, r, ci, P${j}, ${at}, ${npc}, multres, ${branched});`;
+    `${stubTaken(at, npc)} return linkEnter(L, r, ci, P${j}, ${at}, ${npc}, multres, false);`;
   const left = (npc: number, loopLeft: boolean): string =>
     `pathEnd(r, ${branched}); ${loopLeft ? `jitLoopLeft(P${j}, ${pc}); ` : ""}return continueAt(L, ci, ${npc}, multres);`;
   switch (op) {
