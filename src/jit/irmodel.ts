@@ -26,7 +26,7 @@ import { recordsSideEffectCall } from "./builtins.ts";
 import { forEvent } from "./forloop.ts";
 import { forDirHolds, typeOfValue, type VType } from "./vtype.ts";
 import { comparisonJumps } from "./cmpjump.ts";
-import { RANGE_ARG1, RANGE_ARG2, RANGE_SAME, RANGE_SUB, rangeCase } from "./strrange.ts";
+import { RANGE_ARG1, RANGE_ARG2, RANGE_REP, RANGE_SAME, RANGE_SUB, rangeCase, repCase } from "./strrange.ts";
 
 /**
  * Which memory a load reads, for alias checks against stores of the same
@@ -1097,6 +1097,16 @@ export class IrModel {
           out.checks.push({ slot: dest + 2 - this.base0, t: "other", guard, abc: undefined, range: { flags, code } });
         }
         this.pendingResults = { from: dest, ref: this.emit(false, args) };
+        return;
+      }
+      case "string.rep": {
+        // recff_string_rep: with a separator, a guard on whether the count is above 1 (folded away for a constant count).
+        const code = args.length > 2 && vals[2] !== undefined ? repCase(vals[1]) : -1;
+        if (code >= 0 && args[1] > 0) {
+          const guard = this.emit(true, [args[1]]);
+          out.checks.push({ slot: dest + 2 - this.base0, t: "other", guard, abc: undefined, range: { flags: RANGE_REP, code } });
+        }
+        this.opaqueCall(fn, dest, args);
         return;
       }
       case "string.find": {

@@ -4,7 +4,8 @@
 // guards every one of them; all those guards share one snapshot, so the trace
 // exits through the same exit whichever fails. A call therefore stays on
 // trace exactly while its "case" — the outcome of every comparison — is the
-// one recorded.
+// one recorded. string.rep with a separator is specialised the same way, to
+// whether its count is above 1 (recff_string_rep).
 import type { LuaValue } from "../vm/value.ts";
 
 /**
@@ -15,6 +16,8 @@ export const RANGE_SUB = 1;
 export const RANGE_SAME = 2;
 export const RANGE_ARG1 = 4;
 export const RANGE_ARG2 = 8;
+/** Not a range: string.rep(s, n, sep)'s guard on n > 1 (s, n and sep in the argument slots). */
+export const RANGE_REP = 16;
 
 /** argv2int: the integer a number argument is narrowed to (NaN for anything else). */
 function toInt(v: LuaValue): number {
@@ -27,6 +30,7 @@ function toInt(v: LuaValue): number {
  * Equal numbers mean the recorded guards all hold.
  */
 export function rangeCase(flags: number, s: LuaValue, arg1: LuaValue, arg2: LuaValue): number {
+  if ((flags & RANGE_REP) !== 0) return repCase(arg1);
   if (typeof s !== "string") return -1;
   const a1 = (flags & RANGE_ARG1) !== 0 ? arg1 : undefined;
   const a2 = (flags & RANGE_ARG2) !== 0 ? arg2 : undefined;
@@ -67,4 +71,19 @@ export function rangeCase(flags: number, s: LuaValue, arg1: LuaValue, arg2: LuaV
   if (sub) return code * 2 + (start <= end ? 0 : 1);
   // string.byte: a non-empty range is specialised to its length.
   return start < end ? (code * 2 + 1) * 1024 + Math.min(end - start, 1023) : code * 2;
+}
+
+/** string.rep's count as argv2int reads it (a numeric string too), or NaN. */
+function repCount(v: LuaValue): number {
+  if (typeof v === "string") {
+    const n = v.trim() === "" ? NaN : Number(v.trim());
+    return Number.isFinite(n) ? Math.trunc(n) | 0 : NaN;
+  }
+  return toInt(v);
+}
+
+/** With a separator, string.rep guards whether its count is above 1: 1 if so, 0 if not, -1 for no number. */
+export function repCase(count: LuaValue): number {
+  const n = repCount(count);
+  return Number.isNaN(n) ? -1 : n > 1 ? 1 : 0;
 }
