@@ -124,6 +124,9 @@ export type CalleeSpec =
 /** LJ_MAX_ASIZE: integer keys below it are potential array keys. */
 export const LJ_MAX_ASIZE = (1 << 27) + 1;
 
+/** FOLD_SNEW_MAX_LEN on x64 (unaligned loads): constant strings up to this length compare by a load. */
+const SNEW_FOLD_MAX_LEN = 4;
+
 /** LuaJIT's PROTO_CLC_POLY: from this many closures of a prototype on, calls are polymorphic. */
 const CLOSURES_POLY = 3;
 
@@ -183,6 +186,10 @@ export class IrModel {
   readonly base0: number;
   /** Results of a builtin call land in these slots at the next bytecode. */
   private pendingResults: { from: number; ref: number; guard?: number } | null = null;
+  /** Integer results of adding a constant: the value added to and the sum of constants (FOLD reassociates them). */
+  private readonly intOffset = new Map<number, { of: number; k: number }>();
+  /** Strings the trace made (SNEW) whose length is a constant, by reference. */
+  private readonly snewLength = new Map<number, number>();
   constructor(base0: number) {
     this.base0 = base0;
   }
@@ -471,7 +478,7 @@ export class IrModel {
         this.snapPrep(ctx);
         const sameKind = x.t === y.t || (isNum(x.t) && isNum(y.t));
         const prim = x.t === "nil" || x.t === "false" || x.t === "true";
-        if (sameKind && !prim) out.branch = this.emit(true, [x.ref, y.ref]);
+        if (sameKind && !prim && !this.foldsAway(ctx, op, ins, x)) out.branch = this.emit(true, [x.ref, y.ref]);
         this.fixup(ctx, out.branch);
         break;
       }
@@ -515,7 +522,12 @@ export class IrModel {
         const v = slotVal(bcB(ins));
         const k = ctx.pt.knum[bcC(ins)];
         const kt: VType = Number.isInteger(k) && Math.abs(k) < 2 ** 31 ? "int" : "num";
-        this.write(base + a, this.arith(op, v, { ref: 0, t: kt }));
+        const r = this.arith(op, v, { ref: 0, t: kt });
+        if (r.t === "int" && kt === "int" && v.ref !== 0 && op !== Op.SUBNV) {
+          const from = this.intOffset.get(v.ref) ?? { of: v.ref, k: 0 };
+          this.intOffset.set(r.ref, { of: from.of, k: from.k + (op === Op.SUBVN ? -k : k) });
+        }
+        this.write(base + a, r);
         break;
       }
       case Op.ADDVV: case Op.SUBVV: case Op.MULVV: case Op.DIVVV: case Op.MODVV: case Op.POW: {
@@ -898,6 +910,37 @@ export class IrModel {
     return true;
   }
 
+  /**
+   * The length of string.sub(s, start, end)'s result when it folds to a
+   * constant (-1 if not): with 1 <= start <= end + 1 and end <= #s it is
+   * end - (start - 1), which FOLD reduces when start and end are constants,
+   * or one value plus different constants (i, i + 1).
+   */
+  private substringLength(args: number[], vals: LuaValue[]): number {
+    const s = vals[0];
+    if (args.length < 3 || typeof s !== "string" || typeof vals[1] !== "number" || typeof vals[2] !== "number") return -1;
+    const start = Math.trunc(vals[1]);
+    const end = Math.trunc(vals[2]);
+    if (!(start >= 1 && start <= end + 1 && end >= 0 && end <= s.length)) return -1;
+    const affine = (i: number): { of: number; k: number } =>
+      args[i] === 0 ? { of: 0, k: Math.trunc(vals[i] as number) } : this.intOffset.get(args[i]) ?? { of: args[i], k: 0 };
+    const a = affine(1);
+    const b = affine(2);
+    return a.of === b.of ? b.k - a.k + 1 : -1;
+  }
+
+  /**
+   * merge_eqne_snew_kgc (lj_opt_fold.c): a new string of known length that
+   * differs from a short constant string in length is unequal to it, and
+   * the comparison leaves no guard.
+   */
+  private foldsAway(ctx: ModelContext, op: number, ins: number, x: Val): boolean {
+    if (op !== Op.ISEQS && op !== Op.ISNES) return false;
+    const len = this.snewLength.get(x.ref);
+    const k = ctx.pt.kgc[bcD(ins)];
+    return len !== undefined && typeof k === "string" && k.length <= SNEW_FOLD_MAX_LEN && k.length !== len;
+  }
+
   private snapPrep(ctx: ModelContext): void {
     if (this.snaps.length === 1 && this.snaps[0].ref === this.nins + 1) this.emit(false, []);
     this.snapAdd(ctx.pt, ctx.pc);
@@ -1096,7 +1139,12 @@ export class IrModel {
           const guard = this.emit(true, args);
           out.checks.push({ slot: dest + 2 - this.base0, t: "other", guard, abc: undefined, range: { flags, code } });
         }
-        this.pendingResults = { from: dest, ref: this.emit(false, args) };
+        const ref = this.emit(false, args);
+        if (sub) {
+          const len = this.substringLength(args, vals);
+          if (len >= 0) this.snewLength.set(ref, len);
+        }
+        this.pendingResults = { from: dest, ref };
         return;
       }
       case "string.rep": {
