@@ -103,6 +103,8 @@ export interface TypeCheck {
   next?: "key" | "val";
   /** Instead of a type: the function in `slot` is the one the call was specialised to. */
   callee?: CalleeSpec;
+  /** Instead of a type: the string in `slot` is this one (recff_format specialises to its format string). */
+  equals?: string;
   /**
    * Instead of a type, rec_for_check's guards: "up"/"down" — the step in
    * `slot` has the recorded direction; "range" — a narrowed loop at `slot`
@@ -1145,6 +1147,16 @@ export class IrModel {
           if (len >= 0) this.snewLength.set(ref, len);
         }
         this.pendingResults = { from: dest, ref };
+        return;
+      }
+      case "string.format": {
+        // recff_format specialises to the format string: a guard on it, folded away for a constant.
+        const fmt = vals[0];
+        if (typeof fmt === "string" && args[0] > 0) {
+          const guard = this.emit(true, [args[0]]);
+          out.checks.push({ slot: dest + 2 - this.base0, t: "str", guard, abc: undefined, equals: fmt });
+        }
+        this.opaqueCall(fn, dest, args);
         return;
       }
       case "string.rep": {

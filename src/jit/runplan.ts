@@ -50,6 +50,8 @@ export const enum CheckKind {
   vargStop = 18,
   /** Exactly `param` varargs. */
   vargExact = 19,
+  /** The string in a stack slot is `str`. */
+  strEquals = 20,
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -64,6 +66,8 @@ export interface CheckList {
   param: Int32Array;
   /** callee: what the call was specialised to (null for other kinds). */
   callee: (CalleeSpec | null)[];
+  /** strEquals: the string (null for other kinds). */
+  str: (string | null)[];
 }
 
 export interface RunPlan {
@@ -135,7 +139,7 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
   const total = checks.reduce((s, cs) => s + cs.length, 0);
   const list: CheckList = {
     start: new Int32Array(T.path.length + 1), kind: new Uint8Array(total), slot: new Int32Array(total),
-    type: new Uint8Array(total), guard: new Int32Array(total), param: new Int32Array(total), callee: [],
+    type: new Uint8Array(total), guard: new Int32Array(total), param: new Int32Array(total), callee: [], str: [],
   };
   let i = 0;
   checks.forEach((cs, k) => {
@@ -144,7 +148,7 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
       list.kind[i] = c.varg !== undefined ? (c.varg.what === "count" ? CheckKind.vargCount : c.varg.what === "index" ? CheckKind.vargIndex
           : c.varg.what === "stop" ? CheckKind.vargStop : c.varg.what === "exact" ? CheckKind.vargExact : CheckKind.vargType)
         : c.jumps !== undefined ? CheckKind.cmpJumps : c.forl !== undefined ? (c.forl === "range" ? CheckKind.forRange : CheckKind.forDir)
-        : c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
+        : c.equals !== undefined ? CheckKind.strEquals : c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
         : c.abc === "stop" ? CheckKind.stopBounds : c.abc === "outside" ? CheckKind.keyOutside : c.abc === "hashEmpty" ? CheckKind.hashEmpty
         : c.abc === "present" ? CheckKind.keyPresent : c.abc === "absent" ? CheckKind.keyAbsent
@@ -155,6 +159,7 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
       list.param[i] = c.range !== undefined ? c.range.code : c.varg !== undefined ? c.varg.n : 0;
       list.guard[i] = c.guard;
       list.callee.push(c.callee ?? null);
+      list.str.push(c.equals ?? null);
       i++;
     }
   });
