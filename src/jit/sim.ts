@@ -72,14 +72,12 @@ class RecordError extends TraceAbort {
   }
 }
 
-
 /** Raised inside the simulation when a prefix-assert build hits a failed lua_assert. */
 export class AssertionCrash extends Error {
   constructor(readonly text: string) {
     super(text);
   }
 }
-
 
 interface Recording {
   T: Trace;
@@ -255,7 +253,6 @@ function planOf(T: Trace): RunPlan {
 
 /** A trace's path is compiled to JS on its this-many-th run. */
 const COMPILE_AFTER_ENTRIES = 4;
-
 
 export class JitSim implements JitHooks {
   readonly active = true;
@@ -591,7 +588,7 @@ export class JitSim implements JitHooks {
     try {
       this.recordIns(R, L, pt, pc);
     } catch (e) {
-      if (e instanceof TraceAbort) this.abort(e.err, e.info, e.pt ?? pt, e.pc ?? pc, e instanceof RecordError ? e.message : undefined);
+      if (e instanceof TraceAbort) this.abortOn(e, e.pt ?? pt, e.pc ?? pc);
       else throw e;
     }
   }
@@ -916,7 +913,7 @@ export class JitSim implements JitHooks {
       return this.exitCompiled(L, R, ci, npc, R.guard, R.guardInLoop, exitno, multres);
     },
     pathEnd: (r, branched) => this.pathEnd(r as Running, branched),
-    linkEnter: (L, r, ci, pt, pc, npc, multres, branched) => this.linkEnter(L, r as Running, ci, pt, pc, npc, multres, branched),
+    linkEnter: (L, r, ci, pt, pc, npc, multres) => this.linkEnter(L, r as Running, ci, pt, pc, npc, multres),
     jitLoopLeft: (pt, pc) => this.loopLeft(pt, pc),
     continueAt: (L, ci, npc, multres) => this.continueAt(L, ci, npc, multres),
     chunkTo: (r, k) => this.chainTo(r as Running, k),
@@ -970,8 +967,8 @@ export class JitSim implements JitHooks {
    * pathEnd, enter and continueAt; the usual case, one run going straight
    * into the next, without their round of checks and counting updates.
    */
-  private linkEnter(L: LuaThread, r: Running, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number, branched: boolean): number {
-    const usual = !branched && this.run === r && this.exitedAt === null && this.rec === null && !r.coasting;
+  private linkEnter(L: LuaThread, r: Running, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number): number {
+    const usual = this.run === r && this.exitedAt === null && this.rec === null && !r.coasting;
     const stub = r.T.linkStub as LinkStub | null;
     if (usual && stub !== null && stub.epoch === this.epoch && stub.pc === pc && stub.pt === pt && stub.npc === npc) {
       return this.linkRun(L, r, ci, stub, multres);
@@ -979,7 +976,7 @@ export class JitSim implements JitHooks {
     // The J-op at pc names r's link (compiled code links only through one that does).
     const T2 = this.linkedTrace(r.T);
     if (!usual || T2 === undefined || T2.pt !== pt || T2.startpc !== pc || bcOp(T2.startins) === Op.ITERN) {
-      this.pathEnd(r, branched);
+      this.pathEnd(r, false);
       this.enter(L, pt, pc);
       return this.continueAt(L, ci, npc, multres);
     }
@@ -1370,7 +1367,7 @@ export class JitSim implements JitHooks {
     const failed = aborted as { e: TraceAbort; st: PathStep } | null;
     if (failed !== null) {
       const { e, st } = failed;
-      this.abort(e.err, e.info, e.pt ?? st.pt, e.pc ?? st.pc, e instanceof RecordError ? e.message : undefined);
+      this.abortOn(e, e.pt ?? st.pt, e.pc ?? st.pc);
       return;
     }
     this.recordSlow(L, pt, pc);
@@ -1492,7 +1489,7 @@ export class JitSim implements JitHooks {
     try {
       this.recordIns(this.rec, L, pt, pc);
     } catch (e) {
-      if (e instanceof TraceAbort) this.abort(e.err, e.info, pt, pc, e instanceof RecordError ? e.message : undefined);
+      if (e instanceof TraceAbort) this.abortOn(e, pt, pc);
       else throw e;
     }
   }
@@ -1574,6 +1571,11 @@ export class JitSim implements JitHooks {
   private addRoot(T: Trace): void {
     T.nextroot = this.chains.get(T.pt) ?? 0;
     this.chains.set(T.pt, T.traceno);
+  }
+
+  /** abort() for a TraceAbort caught at (pt, pc); a Lua error raised while recording keeps its message. */
+  private abortOn(e: TraceAbort, pt: Proto, pc: number): void {
+    this.abort(e.err, e.info, pt, pc, e instanceof RecordError ? e.message : undefined);
   }
 
   /** trace_abort: penalise the start instruction, free the number, send the event. */

@@ -94,7 +94,7 @@ export interface TraceRuntime extends JsRuntime {
    * A linked J-op at (pt, pc) enters its trace and the interpreter would go
    * on at npc (pathEnd, JitHooks.enter and continueAt in one): returns as continueAt.
    */
-  linkEnter(L: LuaThread, r: RunCursor, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number, branched: boolean): number;
+  linkEnter(L: LuaThread, r: RunCursor, ci: CallInfo, pt: Proto, pc: number, npc: number, multres: number): number;
   /** The running trace's compiled code goes on at step k, in another chunk's function (returns as continueAt). */
   chunkTo(r: RunCursor, k: number): number;
   /** Go on at ci's npc as the interpreter would: in the compiled code of a trace running from there, or back in the interpreter. */
@@ -586,7 +586,7 @@ function jopRun(
   const target = pc + 1 + (bcD(orig) - BCBIAS_J);
   // Entering is the way the step went when recorded (a link is made only then): its branch guard passed.
   const enter = (at: number, npc: number): string =>
-    `${stubTaken(at, npc)} return linkEnter(L, r, ci, P${j}, ${at}, ${npc}, multres, false);`;
+    `${stubTaken(at, npc)} return linkEnter(L, r, ci, P${j}, ${at}, ${npc}, multres);`;
   const left = (npc: number, loopLeft: boolean): string =>
     `pathEnd(r, ${branched}); ${loopLeft ? `jitLoopLeft(P${j}, ${pc}); ` : ""}return continueAt(L, ci, ${npc}, multres);`;
   switch (op) {
