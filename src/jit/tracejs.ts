@@ -18,11 +18,11 @@ import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { IsType, Op, isJOp, isRetOp } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
 import { numLiteral } from "../vm/jsgen/emit.ts";
+import { isClosureCode as isClosure, isNativeCode as isNative, isTableCode as isTable } from "../vm/jsgen/typetests.ts";
 import type { JsRuntime } from "../vm/jsgen/runtime.ts";
 import { RecordResult } from "../vm/jithooks.ts";
 import type { CallInfo, LuaThread } from "../vm/thread.ts";
 import { FrameKind } from "../vm/thread.ts";
-import { NodeSlot } from "../vm/table.ts";
 import type { CalleeSpec } from "./irmodel.ts";
 import { CheckKind, type RunPlan } from "./runplan.ts";
 import type { Trace } from "./trace.ts";
@@ -240,7 +240,7 @@ function patchable(op: number): boolean {
     (op >= Op.JFORI && op <= Op.JFUNCV);
 }
 
-const NATIVE_IN_PLACE = "fn instanceof NativeFunction && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames";
+const NATIVE_IN_PLACE = `${isNative("fn")} && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames`;
 
 /** Where the path's last step goes back to step 0 (a continue of the loop around the steps). */
 const LOOP_BACK = "/*@loopback*/";
@@ -673,8 +673,8 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
         const spec = pre.callee[i] as CalleeSpec;
         const v = rd0(ctx, pre.slot[i]);
         test = spec.by === "identity" ? `${v} === ${constant(ctx, spec.fn)}`
-          : spec.by === "proto" ? `(${v} instanceof LuaClosure && ${v}.proto === ${constant(ctx, spec.proto)})`
-          : `(${v} instanceof NativeFunction && ${v}.name === ${JSON.stringify(spec.name)})`;
+          : spec.by === "proto" ? `(${isClosure(v)} && ${v}.proto === ${constant(ctx, spec.proto)})`
+          : `(${isNative(v)} && ${v}.name === ${JSON.stringify(spec.name)})`;
         break;
       }
       case CheckKind.keyBounds:
@@ -685,18 +685,18 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       case CheckKind.stopBounds: {
         const t = indexedTable(ctx, ins);
         const v = rd0(ctx, pre.slot[i]);
-        if (t !== null) test = `(${t} instanceof LuaTable && typeof ${v} === "number" && (${v} >>> 0) === ${v} && ${v} < ${t}.arr.length)`;
+        if (t !== null) test = `(${isTable(t)} && typeof ${v} === "number" && (${v} >>> 0) === ${v} && ${v} < ${t}.arr.length)`;
         break;
       }
       case CheckKind.keyOutside: {
         const t = indexedTable(ctx, ins);
         const key = indexKey(ctx, ins);
-        if (t !== null && key !== null) test = `(${t} instanceof LuaTable && typeof ${key} === "number" && Number.isInteger(${key}) && ${key} >= ${t}.arr.length)`;
+        if (t !== null && key !== null) test = `(${isTable(t)} && typeof ${key} === "number" && Number.isInteger(${key}) && ${key} >= ${t}.arr.length)`;
         break;
       }
       case CheckKind.hashEmpty: {
         const t = indexedTable(ctx, ins);
-        if (t !== null) test = `(${t} instanceof LuaTable && ${t}.hmask === 0)`;
+        if (t !== null) test = `(${isTable(t)} && ${t}.hmask === 0)`;
         break;
       }
       case CheckKind.forDir: {
@@ -713,7 +713,7 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       case CheckKind.keyPresent: case CheckKind.keyAbsent: {
         const t = indexedTable(ctx, ins);
         const key = indexKey(ctx, ins);
-        if (t !== null && key !== null) test = `(${t} instanceof LuaTable && (${t}.keyIndex(${key}) > ${t}.asize) === ${pre.kind[i] === CheckKind.keyPresent})`;
+        if (t !== null && key !== null) test = `(${isTable(t)} && (${t}.keyIndex(${key}) > ${t}.asize) === ${pre.kind[i] === CheckKind.keyPresent})`;
         break;
       }
       default: break;
@@ -771,19 +771,21 @@ function loadInto(ctx: StepContext, j: number, ins: number, inArray: boolean): (
   const slot = (i: number): string => rd(ctx, i);
   const kstr = (i: number): string => { ctx.kgcUsed.add(`${j}_${i}`); return `k${j}_${i}`; };
   switch (op) {
-    case Op.TGETV: return (out) => `${out} = ${inArray ? `${t}.arr[${slot(bcC(ins))}]` : `(${t} instanceof LuaTable ? ${t}.get(${slot(bcC(ins))}) : undefined)`};`;
-    case Op.TGETB: return (out) => `${out} = ${inArray ? `${t}.arr[${bcC(ins)}]` : `(${t} instanceof LuaTable ? ${t}.getInt(${bcC(ins)}) : undefined)`};`;
-    case Op.TGETS: return (out) => `if (${t} instanceof LuaTable) ${hashGet(t, kstr(bcC(ins)), `h${j}_${bcC(ins)}`, out)}`;
+    case Op.TGETV: return (out) => `${out} = ${inArray ? `${t}.arr[${slot(bcC(ins))}]` : `(${isTable(t)} ? ${t}.get(${slot(bcC(ins))}) : undefined)`};`;
+    case Op.TGETB: return (out) => `${out} = ${inArray ? `${t}.arr[${bcC(ins)}]` : `(${isTable(t)} ? ${t}.getInt(${bcC(ins)}) : undefined)`};`;
+    case Op.TGETS: return (out) => `if (${isTable(t)}) ${hashGet(t, kstr(bcC(ins)), `h${j}_${bcC(ins)}`, out)}`;
     case Op.GGET: return (out) => `{ const env = cl.env; ${hashGet("env", kstr(bcD(ins)), `h${j}_${bcD(ins)}`, out)} }`;
     case Op.UGET: return (out) => `{ const uv = cl.upvals[${bcD(ins)}]; ${out} = uv.stack !== null ? uv.stack[uv.idx] : uv.value; }`;
     default: return null;
   }
 }
 
-/** Code that sets "out" to string key k's value in table t (hash h), as LuaTable.getStrH, written out (V8 stops inlining in big functions). */
+/**
+ * Code that sets "out" to string key k's value in table t (hash h). A call, not the lookup
+ * loop written out: every loop costs V8's optimising compile of a long trace more than the call costs.
+ */
 function hashGet(t: string, k: string, h: string, out: string): string {
-  return `{ const node = ${t}.node; let n = (${h} & ${t}.hmask) << 2;
-    do { if (node[n] === ${k}) { ${out} = node[n + ${NodeSlot.VAL}]; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0); }`;
+  return `${out} = ${t}.getStrH(${k}, ${h});`;
 }
 
 /** A JS test that cv has the recorded type ("" if anything passes, null if not done inline). */
@@ -792,8 +794,8 @@ function typeTest(v: string, type: number): string | null {
     case TypeCode.int: return `(typeof ${v} === "number" && (${v} | 0) === ${v})`;
     case TypeCode.num: return `typeof ${v} === "number"`;
     case TypeCode.str: return `typeof ${v} === "string"`;
-    case TypeCode.tab: return `${v} instanceof LuaTable`;
-    case TypeCode.fun: return `(${v} instanceof LuaClosure || ${v} instanceof NativeFunction)`;
+    case TypeCode.tab: return `${isTable(v)}`;
+    case TypeCode.fun: return `(${isClosure(v)} || ${isNative(v)})`;
     case TypeCode.nil: return `${v} === undefined`;
     case TypeCode.false_: return `${v} === false`;
     case TypeCode.true_: return `${v} === true`;
@@ -822,9 +824,9 @@ function boundsTest(ctx: StepContext, ins: number): string | null {
   const t = rd(ctx, bcB(ins));
   // (key >>> 0) === key: an integer in [0, 2^32), which the array part's length bounds anyway.
   const arrayPart = (key: string): string =>
-    `(${t} instanceof LuaTable && typeof ${key} === "number" && (${key} >>> 0) === ${key} && ${key} < ${t}.arr.length)`;
+    `(${isTable(t)} && typeof ${key} === "number" && (${key} >>> 0) === ${key} && ${key} < ${t}.arr.length)`;
   if (op === Op.TGETV || op === Op.TSETV) return arrayPart(rd(ctx, bcC(ins)));
-  if (op === Op.TGETB || op === Op.TSETB) return `(${t} instanceof LuaTable && ${bcC(ins)} < ${t}.arr.length)`;
+  if (op === Op.TGETB || op === Op.TSETB) return `(${isTable(t)} && ${bcC(ins)} < ${t}.arr.length)`;
   return null;
 }
 
@@ -878,7 +880,7 @@ function emitOp(
     const key = op === Op.TSETV ? S_(c) : op === Op.TSETB ? String(c) : kstr(c);
     const call = op === Op.TSETS ? `meta.setIndexStr(L, t, ${kstr(c)}, ${khash(c)}, sv, ${b})` : `meta.setIndex(L, t, key, sv, ${b})`;
     return { flow: "call", code: `{ const t = ${S_(b)}, key = ${key}, sv = ${S_(a)};
-      if (!(t instanceof LuaTable) || t.metatable === undefined) ${back}
+      if (!(${isTable("t")}) || t.metatable === undefined) ${back}
       ${viaMeta(call, -1)} }` };
   };
   // A load that may call __index: if the path went into it, a load that called none leaves (follow() takes the exit).
@@ -919,7 +921,7 @@ function emitOp(
     case Op.IST: return branch(`const v = ${S_(d)}; ${condJump("v !== undefined && v !== false")}`);
     case Op.ISF: return branch(`const v = ${S_(d)}; ${condJump("v === undefined || v === false")}`);
     case Op.ISTYPE: case Op.ISNUM: {
-      const test = d === IsType.tab ? "v instanceof LuaTable" : d === IsType.num ? `typeof v === "number"`
+      const test = d === IsType.tab ? isTable("v") : d === IsType.num ? `typeof v === "number"`
         : d === IsType.str ? `typeof v === "string"` : "isFunction(v)";
       return straight(`const v = ${S_(a)}; if (!(${test})) ${back}`);
     }
@@ -931,7 +933,7 @@ function emitOp(
       return straight(`const v = ${S_(d)}; if (typeof v !== "number") ${back} ${W_(a)} = -v;`);
     case Op.LEN:
       return straight(`const v = ${S_(d)};
-        if (typeof v === "string") ${W_(a)} = v.length; else if (v instanceof LuaTable) ${W_(a)} = v.length(); else ${back}`);
+        if (typeof v === "string") ${W_(a)} = v.length; else if (${isTable("v")}) ${W_(a)} = v.length(); else ${back}`);
 
     case Op.ADDVN: return arith(S_(b), knum(c), "x + y", true, false);
     case Op.SUBVN: return arith(S_(b), knum(c), "x - y", true, false);
@@ -993,7 +995,7 @@ function emitOp(
         ci.pc = ${next}; env.setStrH(${kstr(d)}, ${khash(d)}, ${S_(a)}); }`);
     case Op.TGETV:
       return loadOp(`{ const t = ${S_(b)}, key = ${S_(c)};
-        if (!(t instanceof LuaTable)) ${back}
+        if (!(${isTable("t")})) ${back}
         let v;
         ${ctx.loaded !== null ? `v = ${ctx.loaded};` : `if (typeof key === "number") { const i = key | 0; v = i === key && i >= 0 && i < t.asize ? t.arr[i] : t.get(key); }
         else v = t.get(key);`}
@@ -1001,7 +1003,7 @@ function emitOp(
         ${W_(a)} = v; ${expectsMeta} }`);
     case Op.TGETS:
       return loadOp(`{ const t = ${S_(b)};
-        if (!(t instanceof LuaTable)) ${back}
+        if (!(${isTable("t")})) ${back}
         let v; ${ctx.loaded !== null ? `v = ${ctx.loaded};` : hashGet("t", kstr(c), khash(c), "v")}
         // An __index chain of tables runs no Lua code: looked up here (a function goes back).
         if (v === undefined && t.metatable !== undefined) {
@@ -1011,31 +1013,29 @@ function emitOp(
         ${W_(a)} = v; ${expectsMeta} }`);
     case Op.TGETB:
       return loadOp(`{ const t = ${S_(b)};
-        if (!(t instanceof LuaTable)) ${back}
+        if (!(${isTable("t")})) ${back}
         const v = ${ctx.loaded ?? `${c} < t.asize ? t.arr[${c}] : t.getInt(${c})`};
         if (v === undefined && t.metatable !== undefined) ${mret >= 0 ? `{ ${viaMeta(`meta.index(L, t, ${c}, ${b})`, a)} }` : back}
         ${W_(a)} = v; ${expectsMeta} }`);
     case Op.TSETV:
       return storeViaMeta() ?? straight(`{ const t = ${S_(b)}, key = ${S_(c)};
-        if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
+        if (!(${isTable("t")}) || t.metatable !== undefined) ${back}
         const i = key | 0;
         if (typeof key === "number" && i === key && i >= 0 && i < t.asize) t.arr[i] = ${S_(a)};
         else if ((typeof key === "number" && key === key) || typeof key === "string") { ci.pc = ${next}; t.set(key, ${S_(a)}); }
         else ${back} }`);
     case Op.TSETS:
       return storeViaMeta() ?? straight(`{ const t = ${S_(b)};
-        if (!(t instanceof LuaTable) || (t.metatable !== undefined && !meta.storesRaw(t, ${kstr(c)}, ${khash(c)}))) ${back}
-        const node = t.node, v = ${S_(a)}; let n = (${khash(c)} & t.hmask) << 2;
-        do { if (node[n] === ${kstr(c)}) { node[n + ${NodeSlot.VAL}] = v; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
-        if (n < 0) { ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, v); } }`);
+        if (!(${isTable("t")}) || (t.metatable !== undefined && !meta.storesRaw(t, ${kstr(c)}, ${khash(c)}))) ${back}
+        ci.pc = ${next}; t.setStrH(${kstr(c)}, ${khash(c)}, ${S_(a)}); }`);
     case Op.TSETB:
       return storeViaMeta() ?? straight(`{ const t = ${S_(b)};
-        if (!(t instanceof LuaTable) || t.metatable !== undefined) ${back}
+        if (!(${isTable("t")}) || t.metatable !== undefined) ${back}
         if (${c} < t.asize) t.arr[${c}] = ${S_(a)}; else { ci.pc = ${next}; t.setInt(${c}, ${S_(a)}); } }`);
 
     case Op.TSETM:
       // The values come from the stack array (a multiple-results call or VARG left them there).
-      return straight(`{ const t = ${S_(a - 1)}; if (!(t instanceof LuaTable)) ${back}
+      return straight(`{ const t = ${S_(a - 1)}; if (!(${isTable("t")})) ${back}
         ${ctx.local ? spillRange(a, 1 << 30) : ""}
         let idx = ${pt.knum[d] - 4503599627370496}; const n = multres;
         if (n > 0) { ci.pc = ${next}; if (idx + n > t.asize) t.reasize(idx + n); for (let i = 0; i < n; i++) t.setInt(idx++, stack[base + ${a} + i]); } }`);
@@ -1054,8 +1054,8 @@ function emitOp(
         return {
           flow: "call",
           code: `${tickCheck} const obj = ${iter ? S_(a - 3) : S_(a)}; let fn = obj;
-            ${iter ? "" : `if (!(fn instanceof LuaClosure)) fn = fn instanceof NativeFunction ? undefined : meta.metaLookup(L, fn, "__call", meta.H_CALL);`}
-            if (!(fn instanceof LuaClosure) || fn.proto !== P${ej}) ${back}
+            ${iter ? "" : `if (!(${isClosure("fn")})) fn = ${isNative("fn")} ? undefined : meta.metaLookup(L, fn, "__call", meta.H_CALL);`}
+            if (!(${isClosure("fn")}) || fn.proto !== P${ej}) ${back}
             ${setup} ${guard} ci.pc = ${next}; ${ticks} ${leaveFrame(ctx)}
             let nargs = ${nargs};
             ${iter ? "" : `if (fn !== obj) {
@@ -1086,7 +1086,7 @@ function emitOp(
         flow: "call",
         code: `if (S.ticks <= 1) ${back}
           const fn = ${S_(a)};
-          if (!(fn instanceof LuaClosure) || fn.proto !== P${ej} || ci.kind === ${FrameKind.NATIVE}) ${back}
+          if (!(${isClosure("fn")}) || fn.proto !== P${ej} || ci.kind === ${FrameKind.NATIVE}) ${back}
           ${guard} ci.pc = ${next}; S.ticks--; ${leaveFrame(ctx)}
           tailCall(L, ci, fn, base + ${a}, ${nargs});
           base = ci.base | 0; cl = fn; stack = L.stack;`,

@@ -53,6 +53,8 @@ export class Upval {
 
 export class LuaClosure implements LuaObject {
   readonly luaType = "function";
+  /** True on every Lua closure (a prototype mark, as LuaTable.isLuaTable). */
+  declare readonly isLuaClosure: true;
   readonly proto: Proto;
   readonly upvals: Upval[];
   /** Function environment (getfenv/setfenv); globals lookups go here. */
@@ -108,6 +110,8 @@ const LEAF_FUNCTIONS = new Set([
 
 export class NativeFunction implements LuaObject {
   readonly luaType = "function";
+  /** True on every builtin (a prototype mark, as LuaTable.isLuaTable). */
+  declare readonly isNativeFunction: true;
   /** Name as LuaJIT's fast-function table knows it, e.g. "print", "string.sub". */
   readonly name: string;
   readonly fn: NativeFn;
@@ -135,3 +139,7 @@ export type LuaFunction = LuaClosure | NativeFunction;
 export function isFunction(v: LuaValue): v is LuaFunction {
   return typeof v === "object" && (v as LuaObject).luaType === "function";
 }
+
+// Prototype marks that generated code tests instead of instanceof (see LuaTable.isLuaTable).
+Object.defineProperty(LuaClosure.prototype, "isLuaClosure", { value: true });
+Object.defineProperty(NativeFunction.prototype, "isNativeFunction", { value: true });

@@ -21,6 +21,7 @@ import { PROTO_UV_LOCAL, isProto, type Proto } from "../../bc/proto.ts";
 import { NodeSlot } from "../table.ts";
 import { FrameKind } from "../thread.ts";
 import { JsExit } from "./runtime.ts";
+import { isClosureCode, isNativeCode, isTableCode } from "./typetests.ts";
 
 /** Why the function is left through its shared exit (which spills every local first). */
 export const enum ExitCode {
@@ -178,7 +179,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
     case Op.IST: return `const v = ${S_(d)}; ${condJump("v !== undefined && v !== false")}`;
     case Op.ISF: return `const v = ${S_(d)}; ${condJump("v === undefined || v === false")}`;
     case Op.ISTYPE: case Op.ISNUM: {
-      const test = d === IsType.tab ? "v instanceof LuaTable" : d === IsType.num ? `typeof v === "number"`
+      const test = d === IsType.tab ? isTableCode("v") : d === IsType.num ? `typeof v === "number"`
         : d === IsType.str ? `typeof v === "string"` : "isFunction(v)";
       return `const v = ${S_(a)}; if (!(${test})) { ${slow(`${S_(a)} = meta.istype(L, ${a}, ${d}, v);`)} }`;
     }
@@ -190,7 +191,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
     case Op.LEN:
       return `const v = ${S_(d)};
         if (typeof v === "string") ${S_(a)} = v.length;
-        else if (v instanceof LuaTable) ${S_(a)} = v.length();
+        else if (${isTableCode("v")}) ${S_(a)} = v.length();
         else { ${slow(`${S_(a)} = meta.len(L, v, ${d});`)} }`;
 
     case Op.ADDVN: return arithVN(`x + ${knum(c)}`, 0, false);
@@ -249,7 +250,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
         ${slow(`meta.setIndexStr(L, env, ${kstr(d)}, ${khash(d)}, ${S_(a)}, -1);`)} }`;
     case Op.TGETV:
       return `L${pc}: { const t = ${S_(b)}, k = ${S_(c)};
-        if (t instanceof LuaTable) {
+        if (${isTableCode("t")}) {
           let v;
           if (typeof k === "number") { const i = k | 0; v = i === k && i >= 0 && i < t.asize ? t.arr[i] : t.get(k); }
           else v = t.get(k);
@@ -260,7 +261,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
       return `const t = ${S_(b)}, k = ${S_(c)}; ${S_(a)} = t.getInt((k | 0) === k ? k : toInt32(k));`;
     case Op.TGETS:
       return `L${pc}: { const t = ${S_(b)};
-        if (t instanceof LuaTable) {
+        if (${isTableCode("t")}) {
           const node = t.node; let n = (${khash(c)} & t.hmask) << 2; let v;
           do { if (node[n] === ${kstr(c)}) { v = node[n + ${NodeSlot.VAL}]; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
           if (v !== undefined || t.metatable === undefined) { ${S_(a)} = v; break L${pc}; }
@@ -268,7 +269,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
         ${slow(`${S_(a)} = meta.indexStr(L, t, ${kstr(c)}, ${khash(c)}, ${b});`)} }`;
     case Op.TGETB:
       return `L${pc}: { const t = ${S_(b)};
-        if (t instanceof LuaTable) {
+        if (${isTableCode("t")}) {
           const v = ${c} < t.asize ? t.arr[${c}] : t.getInt(${c});
           if (v !== undefined || t.metatable === undefined) { ${S_(a)} = v; break L${pc}; }
         }
@@ -277,7 +278,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
       return `const t = ${S_(b)}, k = ${S_(c)}; t.setInt((k | 0) === k ? k : toInt32(k), ${S_(a)});`;
     case Op.TSETV:
       return `L${pc}: { const t = ${S_(b)}, k = ${S_(c)};
-        if (t instanceof LuaTable && t.metatable === undefined) {
+        if (${isTableCode("t")} && t.metatable === undefined) {
           if (typeof k === "number") { const i = k | 0; if (i === k && i >= 0 && i < t.asize) { t.arr[i] = ${S_(a)}; break L${pc}; } }
           ci.pc = ${next};
           if (typeof k === "number" || typeof k === "string") t.set(k, ${S_(a)}); else meta.rawSet(L, t, k, ${S_(a)});
@@ -286,7 +287,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
         ${slow(`meta.setIndex(L, t, k, ${S_(a)}, ${b});`)} }`;
     case Op.TSETS:
       return `L${pc}: { const t = ${S_(b)};
-        if (t instanceof LuaTable && t.metatable === undefined) {
+        if (${isTableCode("t")} && t.metatable === undefined) {
           const node = t.node; let n = (${khash(c)} & t.hmask) << 2;
           do { if (node[n] === ${kstr(c)}) { node[n + ${NodeSlot.VAL}] = ${S_(a)}; break; } n = node[n + ${NodeSlot.NEXT}]; } while (n >= 0);
           if (n < 0) t.setStrH(${kstr(c)}, ${khash(c)}, ${S_(a)});
@@ -295,7 +296,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
         ${slow(`meta.setIndexStr(L, t, ${kstr(c)}, ${khash(c)}, ${S_(a)}, ${b});`)} }`;
     case Op.TSETB:
       return `L${pc}: { const t = ${S_(b)};
-        if (t instanceof LuaTable && t.metatable === undefined) {
+        if (${isTableCode("t")} && t.metatable === undefined) {
           if (${c} < t.asize) t.arr[${c}] = ${S_(a)}; else t.setInt(${c}, ${S_(a)});
           break L${pc};
         }
@@ -313,8 +314,8 @@ export function emitIns(ctx: EmitContext, pc: number): string {
       const nres = b - 1;
       return `${S_(a)} = ${S_(a - 3)}; ${S_(a + 2)} = ${S_(a - 2)}; ${S_(a + 3)} = ${S_(a - 1)};
         const fn = ${S_(a)};
-        if (fn instanceof LuaClosure) { callFn = fn; callA = ${a}; callNargs = 2; callNres = ${nres}; ${exit(ExitCode.iterCall, next)} }
-        if (!(fn instanceof NativeFunction) || fn.readsFrames) ${exit(ExitCode.interpret, pc)}
+        if (${isClosureCode("fn")}) { callFn = fn; callA = ${a}; callNargs = 2; callNres = ${nres}; ${exit(ExitCode.iterCall, next)} }
+        if (!(${isNativeCode("fn")}) || fn.readsFrames) ${exit(ExitCode.interpret, pc)}
         ci.pc = ${next};
         ${callNative(ctx, a, "2", a + 4, nres, next)}`;
     }
@@ -333,7 +334,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
       const target = jumpTarget(pc, ins);
       return `${guardWord(pt, pc)}
         const fn = ${S_(a - 3)};
-        if (fn === S.nextFn && ${S_(a - 2)} instanceof LuaTable && ${S_(a - 1)} === undefined) { ${S_(a - 1)} = 0; pc = ${target}; continue; }
+        if (fn === S.nextFn && ${isTableCode(S_(a - 2))} && ${S_(a - 1)} === undefined) { ${S_(a - 1)} = 0; pc = ${target}; continue; }
         despecialize(L, PT, ${pc}, ${ins}); S.jit?.despecialised?.(PT, ${pc});
         ${exit(ExitCode.stale, target)}`;
     }
@@ -415,7 +416,7 @@ function tickCheck(pc: number): string {
 }
 
 /** A native that compiled code calls in place (pcall/xpcall become frames; frame readers need the interpreter). */
-const NATIVE_IN_PLACE = "fn instanceof NativeFunction && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames";
+const NATIVE_IN_PLACE = `${isNativeCode("fn")} && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames`;
 
 /**
  * CALL/CALLM: a Lua closure gets its frame pushed (at the shared exit); a
@@ -427,7 +428,7 @@ function emitCall(ctx: EmitContext, pc: number, a: number, fixedArgs: number, mu
   const nargs = multi ? `${fixedArgs} + multres` : String(fixedArgs);
   const fn = slot(ctx, a);
   return `${tickCheck(pc)} const fn = ${fn};
-    if (fn instanceof LuaClosure) { callFn = fn; callA = ${a}; callNargs = ${nargs}; callNres = ${nres}; ${exit(ExitCode.call, pc + 1)} }
+    if (${isClosureCode("fn")}) { callFn = fn; callA = ${a}; callNargs = ${nargs}; callNres = ${nres}; ${exit(ExitCode.call, pc + 1)} }
     if (!(${NATIVE_IN_PLACE})) ${exit(ExitCode.interpret, pc)}
     ci.pc = ${pc + 1}; S.ticks--;
     ${callNative(ctx, a, nargs, a + 2 + fixedArgs, nres, pc + 1)}`;
@@ -441,7 +442,7 @@ function emitCall(ctx: EmitContext, pc: number, a: number, fixedArgs: number, mu
 function emitTailCall(ctx: EmitContext, pc: number, a: number, fixedArgs: number, multi: boolean): string {
   const nargs = multi ? `${fixedArgs} + multres` : String(fixedArgs);
   return `${tickCheck(pc)} const fn = ${slot(ctx, a)};
-    if (fn instanceof LuaClosure && ci.kind !== ${FrameKind.NATIVE}) {
+    if (${isClosureCode("fn")} && ci.kind !== ${FrameKind.NATIVE}) {
       ${spill(ctx, a, a + 2 + fixedArgs)} ci.pc = ${pc + 1}; S.ticks--;
       tailCall(L, ci, fn, base + ${a}, ${nargs}); return ${JsExit.frameChanged};
     }
