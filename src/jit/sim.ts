@@ -28,7 +28,7 @@ import { rangeCase } from "./strrange.ts";
 import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
-import { CHAIN, compileTrace, entryFn, leaveHelpers, type CompiledTrace, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
+import { CHAIN, compileTrace, entryFn, leaveHelpers, sharedExit, type CompiledTrace, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
 import { traceErrorText, type TraceError } from "./traceerr.ts";
 
 const P_MAXTRACE = jitParamIndex("maxtrace");
@@ -905,6 +905,7 @@ export class JitSim implements JitHooks {
     wrapped: (r) => this.wrapped(r as Running),
     hub: this,
     running: () => this.run,
+    leave: (L, r, ci, xh, xk, xpc, xe, inLoop, multres, stubs) => sharedExit(this.traceRuntime, L, r, ci, xh, xk, xpc, xe, inLoop, multres, stubs),
     branchExit: (L, r, ci, npc, cursor, exitno, multres) => {
       r.cursor = cursor;
       r.atJop = false;

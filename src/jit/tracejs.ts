@@ -21,6 +21,7 @@ import { numLiteral } from "../vm/jsgen/emit.ts";
 import { isClosureCode as isClosure, isNativeCode as isNative, isTableCode as isTable } from "../vm/jsgen/typetests.ts";
 import type { JsRuntime } from "../vm/jsgen/runtime.ts";
 import { RecordResult } from "../vm/jithooks.ts";
+import type { LuaClosure } from "../vm/func.ts";
 import type { CallInfo, LuaThread } from "../vm/thread.ts";
 import { FrameKind } from "../vm/thread.ts";
 import type { CalleeSpec } from "./irmodel.ts";
@@ -99,6 +100,61 @@ export interface TraceRuntime extends JsRuntime {
   chunkTo(r: RunCursor, k: number): number;
   /** Go on at ci's npc as the interpreter would: in the compiled code of a trace running from there, or back in the interpreter. */
   continueAt(L: LuaThread, ci: CallInfo, npc: number, multres: number): number;
+  /** The shared exit of compiled code: sharedExit, for the trace whose exit stubs are `stubs`. */
+  leave(L: LuaThread, r: RunCursor, ci: CallInfo, xh: number, xk: number, xpc: number, xe: number, inLoop: boolean, multres: number, stubs: readonly unknown[]): number;
+}
+
+/** What compiled code reads of an exit's stub (sim.ts ExitStub). */
+interface StubView {
+  epoch: number;
+  pt: Proto;
+  pc: number;
+  Ts: Trace;
+  code: TraceCode;
+  runner: { restart(cursor: number, base0: number, code: TraceCode): RunCursor };
+  step: number;
+  fn: CompiledTrace;
+}
+
+/**
+ * Where compiled code goes when it leaves through its shared exit, as xh
+ * says (Leave), with the locals written back; an exit into a side trace
+ * through its stub stays in the trace's code (the usual case, and the
+ * cheapest). One function for all traces rather than code in each: code
+ * that first runs after V8 optimised a trace's function throws that
+ * optimised code away, and compiling a long trace again costs a tenth of a
+ * second; this function is warm from the first trace on, and the call to
+ * it runs before, whenever a chunk goes on into the next (goOnAt).
+ */
+export function sharedExit(
+  R: TraceRuntime, L: LuaThread, r: RunCursor, ci: CallInfo, xh: number, xk: number, xpc: number, xe: number,
+  inLoop: boolean, multres: number, stubs: readonly unknown[],
+): number {
+  switch (xh) {
+    case Leave.chunk:
+      L.multres = multres;
+      return R.chunkTo(r, xk);
+    case Leave.after:
+      if ((xe & AFTER_WRAP) !== 0 && !inLoop) R.wrapped(r);
+      return leaveHelpers.after(L, r, ci, xpc, xk, (xe & AFTER_JOP) !== 0, multres, (xe & AFTER_SLICE) !== 0);
+    case Leave.exitWrapped: case Leave.exit: case Leave.check: {
+      if (xh === Leave.exitWrapped && !inLoop) R.wrapped(r);
+      // (As the trace's own code does for an exit and a check.)
+      const hub = R.hub;
+      const st = xe >= 0 ? stubs[xe] as StubView | undefined : undefined;
+      if (st !== undefined && st.epoch === hub.epoch && st.pc === xpc && st.pt === (ci.closure as LuaClosure).proto && hub.run === r) {
+        r.cursor = xk; r.atJop = false; ci.pc = xpc; L.multres = multres;
+        const Ts = st.Ts;
+        hub.run = st.runner.restart(st.step, Ts.entryFrames === 0 ? ci.base : L.frames[L.depth - Ts.entryFrames].base, st.code);
+        L.state.stopPc = -1; hub.chainEntry = st.step; hub.chainFn = st.fn; return CHAIN;
+      }
+      if (xh === Leave.check) return R.checkFailed(L, r, ci, xk, xpc, xe, multres);
+      return R.branchExit(L, r, ci, xpc, xk, xe, multres);
+    }
+    default:
+      if (xk < 0) return R.checkExit(L, r, ci, ~xk, xpc, multres);
+      return leaveHelpers.before(L, r, ci, xpc, xk, true, multres);
+  }
 }
 
 /** A compiled trace: runs from step `entry` (in the part r.inLoop says); returns a RecordResult. */
@@ -247,10 +303,10 @@ const LOOP_BACK = "/*@loopback*/";
 
 /**
  * Compiled code goes on at step m through the simulation (runCompiled calls
- * the function that runs from there): the next chunk's.
+ * the function that runs from there): the next chunk's. Through the shared
+ * exit, whose call then runs before V8 optimises the function (sharedExit).
  */
-const goOnAt = (m: number): string =>
-  `{ if (live) { ${SPILL} } r.guard = g; r.guardInLoop = gl; L.multres = multres; return chunkTo(r, ${m}); }`;
+const goOnAt = (m: number): string => `{ xh = ${Leave.chunk}; xk = ${m}; break steps; }`;
 
 const slot = (i: number): string => (i === 0 ? "stack[base]" : `stack[base + ${i}]`);
 
@@ -352,27 +408,17 @@ return function ${name}(L, r, entryDepth, entry) {
   }
   if (live) { ${SPILL} }
   r.guard = g; r.guardInLoop = gl;
-  switch (xh) {
-    case ${Leave.after}:
-      if ((xe & ${AFTER_WRAP}) !== 0 && !inLoop) wrapped(r);
-      return after(L, r, ci, xpc, xk, (xe & ${AFTER_JOP}) !== 0, multres, (xe & ${AFTER_SLICE}) !== 0);
-    case ${Leave.exitWrapped}: if (!inLoop) wrapped(r); // falls through
-    case ${Leave.exit}: case ${Leave.check}: {
-      // An exit taken before goes on into its side trace's code through the stub (as sim.ts exitRun), without a call.
-      const st = xe >= 0 ? ${exitStubs}[xe] : undefined;
-      if (st !== undefined && st.epoch === hub.epoch && st.pc === xpc && st.pt === cl.proto && hub.run === r) {
-        r.cursor = xk; r.atJop = false; ci.pc = xpc; L.multres = multres;
-        const Ts = st.Ts;
-        hub.run = st.runner.restart(st.step, Ts.entryFrames === 0 ? ci.base : L.frames[L.depth - Ts.entryFrames].base, st.code);
-        S.stopPc = -1; hub.chainEntry = st.step; hub.chainFn = st.fn; return ${CHAIN};
-      }
-      if (xh === ${Leave.check}) return checkFailed(L, r, ci, xk, xpc, xe, multres);
-      return branchExit(L, r, ci, xpc, xk, xe, multres);
+  if ((xh === ${Leave.exit} || xh === ${Leave.check}) && xe >= 0) {
+    // An exit taken before goes on into its side trace's code through the stub (as sim.ts exitRun), without a call.
+    const st = ${exitStubs}[xe];
+    if (st !== undefined && st.epoch === hub.epoch && st.pc === xpc && st.pt === cl.proto && hub.run === r) {
+      r.cursor = xk; r.atJop = false; ci.pc = xpc; L.multres = multres;
+      const Ts = st.Ts;
+      hub.run = st.runner.restart(st.step, Ts.entryFrames === 0 ? ci.base : L.frames[L.depth - Ts.entryFrames].base, st.code);
+      S.stopPc = -1; hub.chainEntry = st.step; hub.chainFn = st.fn; return ${CHAIN};
     }
-    default:
-      if (xk < 0) return checkExit(L, r, ci, ~xk, xpc, multres);
-      return before(L, r, ci, xpc, xk, true, multres);
   }
+  return leave(L, r, ci, xh, xk, xpc, xe, inLoop, multres, ${exitStubs});
 };`.replace(/\/\*@spill:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => spillCode(lo, hi))
     .replace(/\/\*@reload:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => reloadCode(lo, hi));
   const make = (name: string, entries: string): CompiledTrace =>
@@ -415,6 +461,8 @@ const enum Leave {
   exitWrapped = 3,
   /** checkFailed(): a check of step xk failed at xpc; its guard is g, its exit xe. */
   check = 4,
+  /** chunkTo(): the path goes on at step xk, in the next chunk's function. */
+  chunk = 5,
 }
 const AFTER_JOP = 1;
 const AFTER_SLICE = 2;
