@@ -842,7 +842,7 @@ function typeTest(v: string, type: number): string | null {
     case TypeCode.int: return `(typeof ${v} === "number" && (${v} | 0) === ${v})`;
     case TypeCode.num: return `typeof ${v} === "number"`;
     case TypeCode.str: return `typeof ${v} === "string"`;
-    case TypeCode.tab: return `${isTable(v)}`;
+    case TypeCode.tab: return isTable(v);
     case TypeCode.fun: return `(${isClosure(v)} || ${isNative(v)})`;
     case TypeCode.nil: return `${v} === undefined`;
     case TypeCode.false_: return `${v} === false`;
