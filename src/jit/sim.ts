@@ -905,7 +905,7 @@ export class JitSim implements JitHooks {
     wrapped: (r) => this.wrapped(r as Running),
     hub: this,
     running: () => this.run,
-    leave: (L, r, ci, xh, xk, xpc, xe, inLoop, multres, stubs) => sharedExit(this.traceRuntime, L, r, ci, xh, xk, xpc, xe, inLoop, multres, stubs),
+    leave: (L, r, ci, xh, xk, xpc, xe, inLoop, multres) => sharedExit(this.traceRuntime, L, r, ci, xh, xk, xpc, xe, inLoop, multres),
     branchExit: (L, r, ci, npc, cursor, exitno, multres) => {
       r.cursor = cursor;
       r.atJop = false;

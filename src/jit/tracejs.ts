@@ -21,7 +21,6 @@ import { numLiteral } from "../vm/jsgen/emit.ts";
 import { isClosureCode as isClosure, isNativeCode as isNative, isTableCode as isTable } from "../vm/jsgen/typetests.ts";
 import type { JsRuntime } from "../vm/jsgen/runtime.ts";
 import { RecordResult } from "../vm/jithooks.ts";
-import type { LuaClosure } from "../vm/func.ts";
 import type { CallInfo, LuaThread } from "../vm/thread.ts";
 import { FrameKind } from "../vm/thread.ts";
 import type { CalleeSpec } from "./irmodel.ts";
@@ -100,27 +99,16 @@ export interface TraceRuntime extends JsRuntime {
   chunkTo(r: RunCursor, k: number): number;
   /** Go on at ci's npc as the interpreter would: in the compiled code of a trace running from there, or back in the interpreter. */
   continueAt(L: LuaThread, ci: CallInfo, npc: number, multres: number): number;
-  /** The shared exit of compiled code: sharedExit, for the trace whose exit stubs are `stubs`. */
-  leave(L: LuaThread, r: RunCursor, ci: CallInfo, xh: number, xk: number, xpc: number, xe: number, inLoop: boolean, multres: number, stubs: readonly unknown[]): number;
-}
-
-/** What compiled code reads of an exit's stub (sim.ts ExitStub). */
-interface StubView {
-  epoch: number;
-  pt: Proto;
-  pc: number;
-  Ts: Trace;
-  code: TraceCode;
-  runner: { restart(cursor: number, base0: number, code: TraceCode): RunCursor };
-  step: number;
-  fn: CompiledTrace;
+  /** The shared exit of compiled code (sharedExit). */
+  leave(L: LuaThread, r: RunCursor, ci: CallInfo, xh: number, xk: number, xpc: number, xe: number, inLoop: boolean, multres: number): number;
 }
 
 /**
  * Where compiled code goes when it leaves through its shared exit, as xh
  * says (Leave), with the locals written back; an exit into a side trace
  * through its stub stays in the trace's code (the usual case, and the
- * cheapest). One function for all traces rather than code in each: code
+ * cheapest), any other exit goes to the simulation (branchExit, checkFailed),
+ * which takes a stub too if the exit has one. One function for all traces rather than code in each: code
  * that first runs after V8 optimised a trace's function throws that
  * optimised code away, and compiling a long trace again costs a tenth of a
  * second; this function is warm from the first trace on, and the call to
@@ -128,7 +116,7 @@ interface StubView {
  */
 export function sharedExit(
   R: TraceRuntime, L: LuaThread, r: RunCursor, ci: CallInfo, xh: number, xk: number, xpc: number, xe: number,
-  inLoop: boolean, multres: number, stubs: readonly unknown[],
+  inLoop: boolean, multres: number,
 ): number {
   switch (xh) {
     case Leave.chunk:
@@ -139,15 +127,6 @@ export function sharedExit(
       return leaveHelpers.after(L, r, ci, xpc, xk, (xe & AFTER_JOP) !== 0, multres, (xe & AFTER_SLICE) !== 0);
     case Leave.exitWrapped: case Leave.exit: case Leave.check: {
       if (xh === Leave.exitWrapped && !inLoop) R.wrapped(r);
-      // (As the trace's own code does for an exit and a check.)
-      const hub = R.hub;
-      const st = xe >= 0 ? stubs[xe] as StubView | undefined : undefined;
-      if (st !== undefined && st.epoch === hub.epoch && st.pc === xpc && st.pt === (ci.closure as LuaClosure).proto && hub.run === r) {
-        r.cursor = xk; r.atJop = false; ci.pc = xpc; L.multres = multres;
-        const Ts = st.Ts;
-        hub.run = st.runner.restart(st.step, Ts.entryFrames === 0 ? ci.base : L.frames[L.depth - Ts.entryFrames].base, st.code);
-        L.state.stopPc = -1; hub.chainEntry = st.step; hub.chainFn = st.fn; return CHAIN;
-      }
       if (xh === Leave.check) return R.checkFailed(L, r, ci, xk, xpc, xe, multres);
       return R.branchExit(L, r, ci, xpc, xk, xe, multres);
     }
@@ -418,7 +397,7 @@ return function ${name}(L, r, entryDepth, entry) {
       S.stopPc = -1; hub.chainEntry = st.step; hub.chainFn = st.fn; return ${CHAIN};
     }
   }
-  return leave(L, r, ci, xh, xk, xpc, xe, inLoop, multres, ${exitStubs});
+  return leave(L, r, ci, xh, xk, xpc, xe, inLoop, multres);
 };`.replace(/\/\*@spill:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => spillCode(lo, hi))
     .replace(/\/\*@reload:(\d+):(\d+)\*\//g, (_, lo: string, hi: string) => reloadCode(lo, hi));
   const make = (name: string, entries: string): CompiledTrace =>
