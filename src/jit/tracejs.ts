@@ -17,7 +17,7 @@
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { IsType, Op, isJOp, isRetOp } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
-import { numLiteral } from "../vm/jsgen/emit.ts";
+import { NATIVE_IN_PLACE, numLiteral } from "../vm/jsgen/emit.ts";
 import { isClosureCode as isClosure, isNativeCode as isNative, isTableCode as isTable } from "../vm/jsgen/typetests.ts";
 import type { JsRuntime } from "../vm/jsgen/runtime.ts";
 import { RecordResult } from "../vm/jithooks.ts";
@@ -274,8 +274,6 @@ function patchable(op: number): boolean {
     op === Op.FUNCF || op === Op.FUNCV || isRetOp(op) || op === Op.ISNEXT ||
     (op >= Op.JFORI && op <= Op.JFUNCV);
 }
-
-const NATIVE_IN_PLACE = `${isNative("fn")} && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames`;
 
 /** Where the path's last step goes back to step 0 (a continue of the loop around the steps). */
 const LOOP_BACK = "/*@loopback*/";

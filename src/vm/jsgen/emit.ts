@@ -416,7 +416,7 @@ function tickCheck(pc: number): string {
 }
 
 /** A native that compiled code calls in place (pcall/xpcall become frames; frame readers need the interpreter). */
-const NATIVE_IN_PLACE = `${isNativeCode("fn")} && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames`;
+export const NATIVE_IN_PLACE = `${isNativeCode("fn")} && fn !== pcallMarker && fn !== xpcallMarker && !fn.readsFrames`;
 
 /**
  * CALL/CALLM: a Lua closure gets its frame pushed (at the shared exit); a
