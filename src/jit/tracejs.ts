@@ -521,10 +521,17 @@ function emitStep(ctx: StepContext, k: number): string | null {
   } else {
     // Before the path's end the trace goes through a loop or function another trace patches
     // (passesJop in sim.ts): any version of the instruction runs it (a J-op as passed).
-    const [plain, jop, iop] = versions;
-    parts.push(`{ const w = B${j}[${pc}];
-      if (w !== ${word}) { const o = w & 0xff; if (o !== ${plain} && o !== ${jop} && o !== ${iop}) ${backOff(ctx, k)} }
-      if ((w & 0xff) === ${jop}) ${PASS_JOP} }`);
+    // The versions are adjacent opcodes (lj_bc.h), so one range test covers them. It runs
+    // whichever version stands there: when the instruction is patched or blacklisted late in
+    // a run, V8's optimised code has seen the test before and is not thrown away.
+    const [plain, jop] = versions;
+    const ops = versions.filter((o) => o >= 0);
+    const lo = Math.min(...ops);
+    const span = Math.max(...ops) - lo;
+    if (span !== ops.length - 1) throw new Error(`ljscope: versions of op ${plain} are not adjacent`);
+    parts.push(`{ const o = B${j}[${pc}] & 0xff;
+      if (((o - ${lo}) >>> 0) > ${span}) ${backOff(ctx, k)}
+      if (o === ${jop}) ${PASS_JOP} }`);
   }
   if (bcOp(ins) === Op.ITERN) {
     const w = pt.bc[pc + 1];
