@@ -49,6 +49,18 @@ interface IrIns {
   loopSnap: number;
 }
 
+/** A table the trace made (TNEW, TDUP): what is known of its keys while it is not changed behind the trace's back. */
+interface FreshTable {
+  /** TDUP's template (null: TNEW, all keys nil). */
+  template: LuaTable | null;
+  /** String keys the trace stored. */
+  stored: Set<string>;
+  /** No NEWREF since: the array part keeps its allocated size. */
+  arrayKnown: boolean;
+  /** Values the trace stored under constant array keys. */
+  slots: Map<number, Val>;
+}
+
 /** A value in a slot: the instruction that produced it (0 = a constant) and its type. */
 interface Val {
   ref: number;
@@ -277,6 +289,8 @@ export class IrModel {
 
   private invalidateLoads(mem: Mem): void {
     this.stores |= 1 << mem;
+    // A NEWREF may rehash a table: the array sizes of fresh tables are no longer known (lj_opt_fwd_tptr).
+    if (mem === Mem.layout) for (const fresh of this.freshTables.values()) fresh.arrayKnown = false;
     for (const [k, ref] of this.cse) if (this.ir[ref].mem === mem) this.cse.delete(k);
   }
 
@@ -300,7 +314,7 @@ export class IrModel {
   }
 
   /** Tables the trace made (TNEW/TDUP refs): the template's keys, and the string keys the trace stored. */
-  private readonly freshTables = new Map<number, { template: LuaTable | null; stored: Set<string> }>();
+  private readonly freshTables = new Map<number, FreshTable>();
 
   /** Guards emitted by start() before any step: checked with the first one. */
   private entryChecks: TypeCheck[] = [];
@@ -603,7 +617,7 @@ export class IrModel {
         // A guarded allocation, whose keys are known: none, or its template's until the trace changes them.
         const ref = this.emit(true, [], -1, Mem.alloc);
         const template = op === Op.TDUP ? LuaTable.fromTemplate(ctx.pt.kgc[bcD(ins)] as TemplateTable) : null;
-        this.freshTables.set(ref, { template, stored: new Set() });
+        this.freshTables.set(ref, { template, stored: new Set(), arrayKnown: true, slots: new Map() });
         this.write(base + a, { ref, t: "tab" });
         break;
       }
@@ -1007,6 +1021,39 @@ export class IrModel {
     return true;
   }
 
+  /**
+   * A constant key inside the array part of a table this trace made, which
+   * no NEWREF may have resized since: its size and its missing metatable
+   * fold to constants (fload_tab_tnew_asize, lj_opt_fwd_fload), so neither
+   * the bounds nor the metatable is guarded. A load is forwarded from the
+   * trace's store to that key, or is the allocation's value: nil (TNEW) or
+   * the template's constant (TDUP) (fwd_ahload); it has no type guard.
+   * False: not such an access (the general path models it).
+   */
+  private freshArrayAccess(ctx: ModelContext, tab: number, fresh: FreshTable, t: LuaValue, kv: LuaValue, store: Val | null, a: number): boolean {
+    if (!fresh.arrayKnown || !(t instanceof LuaTable) || typeof kv !== "number" || !Number.isInteger(kv) || kv < 0 || kv >= t.arr.length) {
+      return false;
+    }
+    const stored = fresh.slots.get(kv);
+    let value: Val | undefined = stored;
+    if (store === null && value === undefined) {
+      const initial = fresh.template === null ? undefined : fresh.template.arr[kv];
+      if (initial !== undefined && typeof initial !== "number" && typeof initial !== "string" && typeof initial !== "boolean") return false;
+      value = this.konst(typeOfValue(initial));
+    }
+    const arr = this.cseLoad(`array:${tab}`, false, [tab], Mem.layout);
+    const aref = this.cseLoad(`aref:${arr}:k${kv}`, false, [arr], Mem.none);
+    if (store === null) {
+      this.write(ctx.base + a, value as Val);
+      return true;
+    }
+    this.emit(false, [aref, store.ref]); // ASTORE
+    this.invalidateLoads(Mem.array);
+    fresh.slots.set(kv, store);
+    this.needsnap = true;
+    return true;
+  }
+
   /** A string-keyed access of a table's hash part (HREFK with its hmask check). */
   private hashAccess(ctx: ModelContext, out: StepIr, tab: number, key: string, store: Val | null, a: number, peek: LuaValue): void {
     const hmask = this.cseLoad(`hmask:${tab}`, false, [tab], Mem.layout);
@@ -1030,6 +1077,8 @@ export class IrModel {
   private indexAccess(
     ctx: ModelContext, out: StepIr, t: Val, key: Val, tab: LuaValue, kv: LuaValue, store: Val | null, a: number, raw = false,
   ): void {
+    const fresh = this.freshTables.get(t.ref);
+    if (fresh !== undefined && key.ref === 0 && this.freshArrayAccess(ctx, t.ref, fresh, tab, kv, store, a)) return;
     if (store !== null) this.freshTables.delete(t.ref); // its keys are no longer known by name
     // No metatable check for a raw access (idxchain 0: table.insert's store).
     const metaCheck = (): void => { if (!raw) this.cseLoad(`meta:${t.ref}`, true, [t.ref], Mem.none); };
