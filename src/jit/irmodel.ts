@@ -1034,8 +1034,7 @@ export class IrModel {
     if (!fresh.arrayKnown || !(t instanceof LuaTable) || typeof kv !== "number" || !Number.isInteger(kv) || kv < 0 || kv >= t.arr.length) {
       return false;
     }
-    const stored = fresh.slots.get(kv);
-    let value: Val | undefined = stored;
+    let value = fresh.slots.get(kv);
     if (store === null && value === undefined) {
       const initial = fresh.template === null ? undefined : fresh.template.arr[kv];
       if (initial !== undefined && typeof initial !== "number" && typeof initial !== "string" && typeof initial !== "boolean") return false;
