@@ -1030,8 +1030,8 @@ export class IrModel {
    * the template's constant (TDUP) (fwd_ahload); it has no type guard.
    * False: not such an access (the general path models it).
    */
-  private freshArrayAccess(ctx: ModelContext, tab: number, fresh: FreshTable, t: LuaValue, kv: LuaValue, store: Val | null, a: number): boolean {
-    if (!fresh.arrayKnown || !(t instanceof LuaTable) || typeof kv !== "number" || !Number.isInteger(kv) || kv < 0 || kv >= t.arr.length) {
+  private freshArrayAccess(ctx: ModelContext, ref: number, fresh: FreshTable, tab: LuaValue, kv: LuaValue, store: Val | null, a: number): boolean {
+    if (!fresh.arrayKnown || !(tab instanceof LuaTable) || typeof kv !== "number" || !Number.isInteger(kv) || kv < 0 || kv >= tab.arr.length) {
       return false;
     }
     let value = fresh.slots.get(kv);
@@ -1040,7 +1040,7 @@ export class IrModel {
       if (initial !== undefined && typeof initial !== "number" && typeof initial !== "string" && typeof initial !== "boolean") return false;
       value = this.konst(typeOfValue(initial));
     }
-    const arr = this.cseLoad(`array:${tab}`, false, [tab], Mem.layout);
+    const arr = this.cseLoad(`array:${ref}`, false, [ref], Mem.layout);
     const aref = this.cseLoad(`aref:${arr}:k${kv}`, false, [arr], Mem.none);
     if (store === null) {
       this.write(ctx.base + a, value as Val);
