@@ -115,13 +115,22 @@ class Running implements RunCursor {
   base0: number;
   /** Compiled code handed step `cursor` back: its next report is followed, not run compiled. */
   skipJs = false;
-  /** plan.nextPre / checksPre or plan.nextLoop / checksLoop, for the part being run. */
-  next: Int32Array;
-  checks: CheckList;
   /** Next path step expected. */
   cursor: number;
   /** In the loop part (after LOOP) rather than the pre-roll. */
   inLoop = false;
+
+  /**
+   * plan.nextPre / checksPre or plan.nextLoop / checksLoop, for the part being run.
+   * (Read from inLoop, not stored: a root trace entered by a link wraps on each run.)
+   */
+  get next(): Int32Array {
+    return this.inLoop ? this.plan.nextLoop : this.plan.nextPre;
+  }
+
+  get checks(): CheckList {
+    return this.inLoop ? this.plan.checksLoop : this.plan.checksPre;
+  }
   /** The guard a divergence right now would fail, and whether it was the loop copy. */
   guard = 0;
   guardInLoop = false;
@@ -142,8 +151,6 @@ class Running implements RunCursor {
     this.plan = planOf(T);
     this.code = code;
     this.base0 = base0;
-    this.next = this.plan.nextPre;
-    this.checks = this.plan.checksPre;
     this.cursor = cursor;
   }
 
@@ -155,12 +162,7 @@ class Running implements RunCursor {
     if (this.code !== code) this.code = code;
     this.base0 = base0;
     this.skipJs = false;
-    if (this.inLoop) {
-      // (next and checks change only with inLoop: wrapped())
-      this.inLoop = false;
-      this.next = this.plan.nextPre;
-      this.checks = this.plan.checksPre;
-    }
+    this.inLoop = false;
     this.cursor = cursor;
     this.guard = 0;
     this.guardInLoop = false;
@@ -871,8 +873,6 @@ export class JitSim implements JitHooks {
   /** The cursor and check lists of a path that starts again. */
   private wrapped(r: Running): void {
     r.inLoop = r.plan.loopPart;
-    r.next = r.inLoop ? r.plan.nextLoop : r.plan.nextPre;
-    r.checks = r.inLoop ? r.plan.checksLoop : r.plan.checksPre;
     r.cursor = 0;
   }
 

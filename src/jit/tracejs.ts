@@ -561,7 +561,8 @@ function emitStep(ctx: StepContext, k: number): string | null {
     if (!ctx.local && ctx.root[0] === 1) parts.push(`if (base !== base0) ${leaveAfter(ctx, k, String(expect.pc))} ${RELOAD} live = true;`);
     // Up-recursion goes round in the frame it called: its checks count from there.
     if (T.linktype === "up-recursion") parts.push("r.base0 = base; base0 = base;");
-    if (plan.loopPart) parts.push(`if (!inLoop) { wrapped(r); inLoop = true; } ${LOOP_BACK}`);
+    // (as the simulation's wrapped(): the loop part's reported steps and checks follow from inLoop)
+    if (plan.loopPart) parts.push(`if (!inLoop) { r.inLoop = inLoop = true; r.cursor = 0; } ${LOOP_BACK}`);
     else parts.push(LOOP_BACK);
   }
   return parts.join("\n");
