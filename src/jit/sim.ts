@@ -870,7 +870,7 @@ export class JitSim implements JitHooks {
     }
   }
 
-  /** The cursor and check lists of a path that starts again. */
+  /** A path that starts again: at step 0, in the loop part if it has one (whose check lists follow from inLoop). */
   private wrapped(r: Running): void {
     r.inLoop = r.plan.loopPart;
     r.cursor = 0;
