@@ -6,6 +6,7 @@
 // trace exactly while its "case" — the outcome of every comparison — is the
 // one recorded. string.rep with a separator is specialised the same way, to
 // whether its count is above 1 (recff_string_rep).
+import { scanNumber } from "../lang/strscan.ts";
 import type { LuaValue } from "../vm/value.ts";
 
 /**
@@ -73,13 +74,9 @@ export function rangeCase(flags: number, s: LuaValue, arg1: LuaValue, arg2: LuaV
   return start < end ? (code * 2 + 1) * 1024 + Math.min(end - start, 1023) : code * 2;
 }
 
-/** string.rep's count as argv2int reads it (a numeric string too), or NaN. */
+/** string.rep's count as argv2int reads it (a numeric string too, by Lua's own scan), or NaN. */
 function repCount(v: LuaValue): number {
-  if (typeof v === "string") {
-    const n = v.trim() === "" ? NaN : Number(v.trim());
-    return Number.isFinite(n) ? Math.trunc(n) | 0 : NaN;
-  }
-  return toInt(v);
+  return toInt(typeof v === "string" ? scanNumber(v, false) : v);
 }
 
 /** With a separator, string.rep guards whether its count is above 1: 1 if so, 0 if not, -1 for no number. */

@@ -76,7 +76,7 @@ export interface TraceRuntime extends JsRuntime {
   hub: ChainState;
   /** Step k's checks, without taking an exit (false: hand the step back, follow() takes it). */
   checksPass(r: RunCursor, k: number, L: LuaThread, pt: Proto, pc: number): boolean;
-  /** The path starts again: the cursor and check lists of the loop part (wrap without coasting). */
+  /** The path starts again: at step 0, in the loop part if it has one (wrap without coasting). */
   wrapped(r: RunCursor): void;
   /** The trace being run now (null: none). */
   running(): RunCursor | null;
