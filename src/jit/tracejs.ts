@@ -317,7 +317,7 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
   // Any entry to steps [lo, hi): a switch on k; after the last, `tail`.
   const switchOver = (lo: number, hi: number, tail: string): string => `steps: for (;;) {
       switch (k) {
-${bodies.slice(lo, hi).map((b, i) => `case ${lo + i}: ${b}`).join("\n").replaceAll(LOOP_BACK, loopBack)}
+${goOnIn(bodies.slice(lo, hi).map((b, i) => `case ${lo + i}: ${b}`).join("\n"), lo, hi).replaceAll(LOOP_BACK, loopBack)}
 ${tail}
         default: throw new Error("ljscope: compiled trace has no step " + k);
       }
@@ -325,10 +325,10 @@ ${tail}
   const parts: { name: string; entries: string; from: number; to: number }[] = [];
   if (!chunked) {
     // Any entry: a switch on k. The main entry: the path from there, then the loop part as a loop.
-    const head = straightFrom(bodies, ok, main, n);
+    const head = goOnIn(straightFrom(bodies, ok, main, n), 0, 0);
     const mainEntry = main === 0 || !head.includes(LOOP_BACK)
       ? `steps: for (;;) {\n${head.replaceAll(LOOP_BACK, "continue;")}\n    }`
-      : `steps: {\n${head.replaceAll(LOOP_BACK, "")}\nfor (;;) {\n${straightFrom(bodies, ok, 0, n).replaceAll(LOOP_BACK, "continue;")}\n}\n    }`;
+      : `steps: {\n${head.replaceAll(LOOP_BACK, "")}\nfor (;;) {\n${goOnIn(straightFrom(bodies, ok, 0, n), 0, 0).replaceAll(LOOP_BACK, "continue;")}\n}\n    }`;
     parts.push({ name: `trace_${T.traceno}`, entries: switchOver(0, n, ""), from: 0, to: n });
     // A path handed back on the way is entered again in the middle: only the switch is worth V8's compile then.
     if (ok.indexOf(0, main) < 0) parts.push({ name: `trace_${T.traceno}_from${main}`, entries: mainEntry, from: main, to: main + 1 });
@@ -1312,7 +1312,28 @@ function metaCall(ctx: StepContext, k: number, m: number, guard: string, call: s
     if (running() !== r || r.gen !== gen || r.cursor !== ${m} || S.recording !== true${npc !== null ? ` || npc !== ${ctx.T.path[m].pc}` : ""}) {
       ci.pc = ${goesOn}; return ${RecordResult.resume};
     }
-    return chunkTo(r, ${m});`;
+    ${goOnAfterCall(m, ctx.local)}`;
+}
+
+/**
+ * Where compiled code goes on at step m after a call whose steps the
+ * simulation followed (in a nested run of this or another function):
+ * filled in per function by goOnIn.
+ */
+const goOnAfterCall = (m: number, local: boolean): string => `/*@goon:${m}:${local ? 1 : 0}*/`;
+
+/**
+ * The code of goOnAfterCall's placeholders in a function that runs steps
+ * [lo, hi) by a switch on k: a step of its own is dispatched to at once,
+ * with the locals and the guard passed last read again (the nested run
+ * moved them on); any other step through the simulation (chunkTo).
+ */
+function goOnIn(code: string, lo: number, hi: number): string {
+  return code.replace(/\/\*@goon:(\d+):([01])\*\//g, (_, at: string, local: string) => {
+    const m = Number(at);
+    if (m < lo || m >= hi) return `return chunkTo(r, ${m});`;
+    return `${local === "1" ? `${RELOAD} live = true; ` : ""}g = r.guard; gl = r.guardInLoop; k = ${m}; continue steps;`;
+  });
 }
 
 /** The step after k (0 after the last): where the run record stands while step k's builtin runs. */
