@@ -1,5 +1,6 @@
 // Final fixups of a function and construction of its Proto: the implicit
 // return, upvalue descriptors, line and variable info (fs_finish in lj_parse.c).
+import { markMutable } from "../util/shapes.ts";
 import { BCBIAS_J, BCMAX_D, bcOp, insAD, insAJ } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
 import {
@@ -106,6 +107,8 @@ export function finishFunction(fs: FuncState, line: number, chunkname: string): 
     hotcount: undefined,
     closures: 0,
   };
+  // A blacklisting is the first to rewrite a prototype's flags, late in a run.
+  markMutable(pt, "flags", ~pt.flags);
   ps.vtop = fs.vbase;
   ps.fs = fs.prev;
   return pt;

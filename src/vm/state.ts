@@ -1,6 +1,7 @@
 // The global state of one Lua universe (global_State in lj_obj.h): globals,
 // the string metatable, output, and the limits that keep a run bounded.
 import { LuaTable } from "./table.ts";
+import { markMutable } from "../util/shapes.ts";
 import { LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 import { GCModel, meter } from "./gc.ts";
@@ -131,6 +132,8 @@ export class LuaState {
     this.stderr = options.stderr ?? (() => {});
     this.globals = new LuaTable(0, 6);
     this.registry = new LuaTable();
+    // The first heap walk (heapsize.ts) is the first to rewrite a table's mark, late in a run.
+    markMutable(this.registry, "marked", 1);
     this.main = new LuaThread(this, 1024);
     this.main.status = "running";
     // luajit.c's own frames (pmain, the traceback handler) sit below the main
