@@ -275,6 +275,16 @@ function patchable(op: number): boolean {
     (op >= Op.JFORI && op <= Op.JFUNCV);
 }
 
+/**
+ * The call to a function on which it only goes through its shared exit and
+ * back in (as a chunk going on into itself), changing nothing: V8 has then
+ * seen the exit's code run before it optimises the function. Otherwise a
+ * trace that links back far more often than it exits has its optimised code
+ * thrown away at its first exit, and V8 compiles it again. Not the first
+ * call: V8 keeps no type feedback for the first few calls of a function.
+ */
+const PROBE_CALL = 64;
+
 /** Where the path's last step goes back to step 0 (a continue of the loop around the steps). */
 const LOOP_BACK = "/*@loopback*/";
 
@@ -365,6 +375,7 @@ const { ${Object.keys(R).join(", ")} } = R;
 ${protos.map((_, j) => `const B${j} = PTS[${j}].bc, P${j} = PTS[${j}];`).join("\n")}
 ${consts.join("\n")}
 ${ctx.extra.map((_, i) => `const X${i} = EXTRA[${i}];`).join("\n")}
+let calls = 0;
 return function ${name}(L, r, entryDepth, entry) {
   const S = L.state;
   let base0 = r.base0 | 0;
@@ -375,9 +386,14 @@ return function ${name}(L, r, entryDepth, entry) {
   // live: the first frame's slots are in the locals s<i> (steps marked in ${rootAt} run in that frame).
   let live = ${rootAt}[entry] === 1, below = 0;
   if (live && base !== base0) return before(L, r, ci, r.plan.pcs[entry], entry, true, multres);
+  // probe: this call only goes through the shared exit and back in (PROBE_CALL).
+  let probe = false;
+  if (calls < ${PROBE_CALL} && ++calls === ${PROBE_CALL}) { probe = true; xh = ${Leave.chunk}; xk = entry; xe = 0; }
   ${declare}
   try {
+    if (!probe) {
     ${entries}
+    }
   } catch (e) {
     if (live) { ${SPILL} } else if (below > 0) { ${spillBelow} }
     r.guard = g; r.guardInLoop = gl;
@@ -385,7 +401,7 @@ return function ${name}(L, r, entryDepth, entry) {
   }
   if (live) { ${SPILL} }
   r.guard = g; r.guardInLoop = gl;
-  if ((xh === ${Leave.exit} || xh === ${Leave.check}) && xe >= 0) {
+  if (xe >= 0 && (xh === ${Leave.exit} || xh === ${Leave.check})) {
     // An exit taken before goes on into its side trace's code through the stub (as sim.ts exitRun), without a call.
     const st = ${exitStubs}[xe];
     if (st !== undefined && st.epoch === hub.epoch && st.pc === xpc && st.pt === cl.proto && hub.run === r) {
