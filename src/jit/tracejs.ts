@@ -186,6 +186,12 @@ interface StepContext {
   local: boolean;
   /** The step's checks loaded the value its load reads, into the const lv (null: they did not). */
   loaded: string | null;
+  /**
+   * And a check that runs in both parts found it is not nil: the load is that
+   * value, with no __index to look through (a raw value that is not nil is
+   * the result, whatever the metatable).
+   */
+  loadedSure: boolean;
   /** Locals read and written anywhere (declared, reloaded) and written (spilled). */
   reads: Set<number>;
   writes: Set<number>;
@@ -308,7 +314,7 @@ export function compileTrace(T: Trace, plan: RunPlan, R: TraceRuntime, startIns:
   const root = firstFrameSteps(T, startIns, plan.wraps);
   const ctx: StepContext = {
     T, plan, protoIndex, kgcUsed: new Set(), extra: [], startIns,
-    root, rootSize: T.path[0].pt.framesize, local: false, loaded: null, reads: new Set(), writes: new Set(),
+    root, rootSize: T.path[0].pt.framesize, local: false, loaded: null, loadedSure: false, reads: new Set(), writes: new Set(),
   };
   const ok = new Uint8Array(n);
   const bodies: string[] = [];
@@ -554,6 +560,7 @@ function emitStep(ctx: StepContext, k: number): string | null {
     parts.push(`if (B${j}[${pc + 1}] !== ${w}) ${backOff(ctx, k)}`);
   }
   ctx.loaded = null;
+  ctx.loadedSure = false;
   const chk = emitChecks(ctx, k, j);
   if (chk === null) return null;
   parts.push(chk);
@@ -775,6 +782,7 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       if (t !== null) {
         if (once) {
           ctx.loaded = "lv";
+          ctx.loadedSure = t !== "" && pre.type[i] !== TypeCode.nil && onlyPre(plan, loopGuards, pre.guard[i]) === "";
           tests.push(`let lv; ${get(v)}${t !== "" ? ` if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${failed(i)}` : ""}`);
         } else if (t !== "") tests.push(`{ let cv; ${get(v)} if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${failed(i)} }`);
         continue;
@@ -1037,12 +1045,14 @@ function emitOp(
     case Op.TNEW: return straight(`${W_(a)} = LuaTable.fromTNEW(${d});`);
     case Op.TDUP: return straight(`${W_(a)} = LuaTable.fromTemplate(${kstr(d)});`);
     case Op.GGET:
+      if (ctx.loadedSure) return straight(`${W_(a)} = lv;`);
       return straight(`{ const env = cl.env; let v; ${ctx.loaded !== null ? `v = ${ctx.loaded};` : hashGet("env", kstr(d), khash(d), "v")}
         if (v === undefined && env.metatable !== undefined) ${back} ${W_(a)} = v; }`);
     case Op.GSET:
       return straight(`{ const env = cl.env; if (env.metatable !== undefined) ${back}
         ci.pc = ${next}; env.setStrH(${kstr(d)}, ${khash(d)}, ${S_(a)}); }`);
     case Op.TGETV:
+      if (ctx.loadedSure && mret < 0) return straight(`${W_(a)} = lv;`);
       return loadOp(`{ const t = ${S_(b)}, key = ${S_(c)};
         if (!(${isTable("t")})) ${back}
         let v;
@@ -1051,6 +1061,7 @@ function emitOp(
         if (v === undefined && t.metatable !== undefined) ${mret >= 0 ? `{ ${viaMeta(`meta.index(L, t, key, ${b})`, a)} }` : back}
         ${W_(a)} = v; ${expectsMeta} }`);
     case Op.TGETS:
+      if (ctx.loadedSure && mret < 0) return straight(`${W_(a)} = lv;`);
       return loadOp(`{ const t = ${S_(b)};
         if (!(${isTable("t")})) ${back}
         let v; ${ctx.loaded !== null ? `v = ${ctx.loaded};` : hashGet("t", kstr(c), khash(c), "v")}
@@ -1061,6 +1072,7 @@ function emitOp(
         }
         ${W_(a)} = v; ${expectsMeta} }`);
     case Op.TGETB:
+      if (ctx.loadedSure && mret < 0) return straight(`${W_(a)} = lv;`);
       return loadOp(`{ const t = ${S_(b)};
         if (!(${isTable("t")})) ${back}
         const v = ${ctx.loaded ?? `${c} < t.asize ? t.arr[${c}] : t.getInt(${c})`};
