@@ -407,8 +407,9 @@ return function ${name}(L, r, entryDepth, entry) {
   }
   if (live) { ${SPILL} }
   r.guard = g; r.guardInLoop = gl;
-  if (xe >= 0 && (xh === ${Leave.exit} || xh === ${Leave.check})) {
+  if (xe >= 0 && (xh === ${Leave.exit} || xh === ${Leave.check} || xh === ${Leave.exitWrapped})) {
     // An exit taken before goes on into its side trace's code through the stub (as sim.ts exitRun), without a call.
+    // (At the path's end too: the run left, it does not matter that its loop part never started.)
     const st = ${exitStubs}[xe];
     if (st !== undefined && st.epoch === hub.epoch && st.pc === xpc && st.pt === cl.proto && hub.run === r) {
       r.cursor = xk; r.atJop = false; ci.pc = xpc; L.multres = multres;
