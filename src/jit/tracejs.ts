@@ -1112,12 +1112,15 @@ function emitOp(
       const tickCheck = iter ? "" : `if (S.ticks <= 1) ${back}`;
       if (expect.pc === 0) {
         // A Lua function the trace went into: its frame is pushed here. A call of an object
-        // goes to its __call (resolveCall): the object becomes the first argument.
+        // goes to its __call (resolveCall): the object becomes the first argument. Another
+        // Lua function is called all the same, and its header, not the path's, takes the
+        // exit of the guard passed last (as follow() would when the interpreter reports it).
         return {
           flow: "call",
           code: `${tickCheck} const obj = ${iter ? S_(a - 3) : S_(a)}; let fn = obj;
             ${iter ? "" : `if (!(${isClosure("fn")})) fn = ${isNative("fn")} ? undefined : meta.metaLookup(L, fn, "__call", meta.H_CALL);`}
-            if (!(${isClosure("fn")}) || fn.proto !== P${ej}) ${back}
+            if (!(${isClosure("fn")})) ${back}
+            const other = fn.proto !== P${ej};
             ${setup} ${guard} ci.pc = ${next}; ${ticks} ${leaveFrame(ctx)}
             let nargs = ${nargs};
             ${iter ? "" : `if (fn !== obj) {
@@ -1126,7 +1129,8 @@ function emitOp(
               stack[fidx + 2] = obj; stack[fidx] = fn; nargs++;
             }`}
             ci = pushLuaFrame(L, fn, base + ${a}, nargs, ${nres}, ${FrameKind.LUA});
-            base = ci.base | 0; cl = fn; stack = L.stack;`,
+            base = ci.base | 0; cl = fn; stack = L.stack;
+            if (other) ${exitAfter(ctx, k, "0")}`,
         };
       }
       if (!(expect.pt === pt && expect.pc === next)) return null;
