@@ -282,12 +282,12 @@ function patchable(op: number): boolean {
 }
 
 /**
- * The call to a function on which it only goes through its shared exit and
- * back in (as a chunk going on into itself), changing nothing: V8 has then
- * seen the exit's code run before it optimises the function. Otherwise a
- * trace that links back far more often than it exits has its optimised code
- * thrown away at its first exit, and V8 compiles it again. Not the first
- * call: V8 keeps no type feedback for the first few calls of a function.
+ * Which call of a compiled function is its probe: that call does nothing but
+ * go through the shared exit and back in (as a chunk going on into itself),
+ * so V8 has seen the exit's code run before it optimises the function.
+ * Otherwise a trace that links back far more often than it exits has its
+ * optimised code thrown away at its first exit, and V8 compiles it again.
+ * Not the first call: V8 keeps no type feedback for a function's first few.
  */
 const PROBE_CALL = 64;
 
@@ -1359,7 +1359,8 @@ const goOnAfterCall = (m: number, local: boolean): string => `/*@goon:${m}:${loc
  * The code of goOnAfterCall's placeholders in a function that runs steps
  * [lo, hi) by a switch on k: a step of its own is dispatched to at once,
  * with the locals and the guard passed last read again (the nested run
- * moved them on); any other step through the simulation (chunkTo).
+ * moved them on); any other step through the simulation (chunkTo). The
+ * straight-line functions have no switch: [0, 0).
  */
 function goOnIn(code: string, lo: number, hi: number): string {
   return code.replace(/\/\*@goon:(\d+):([01])\*\//g, (_, at: string, local: string) => {

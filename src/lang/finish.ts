@@ -1,6 +1,5 @@
 // Final fixups of a function and construction of its Proto: the implicit
 // return, upvalue descriptors, line and variable info (fs_finish in lj_parse.c).
-import { markMutable } from "../util/shapes.ts";
 import { BCBIAS_J, BCMAX_D, bcOp, insAD, insAJ } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
 import {
@@ -13,6 +12,7 @@ import {
 import { VSTACK_GOTO, VSTACK_LABEL, VSTACK_VAR_RW } from "./parsestate.ts";
 import { scopeEnd } from "./scope.ts";
 import { ERRMSG } from "./errmsg.ts";
+import { markMutable } from "../util/shapes.ts";
 
 function isReturnOp(op: number): boolean {
   return op === Op.CALLMT || op === Op.CALLT || op === Op.RETM || op === Op.RET ||
