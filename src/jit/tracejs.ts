@@ -781,11 +781,12 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
       const v = once ? "lv" : "cv";
       const t = typeTest(v, pre.type[i]);
       if (t !== null) {
+        const when = onlyPre(plan, loopGuards, pre.guard[i]);
         if (once) {
           ctx.loaded = "lv";
-          ctx.loadedSure = t !== "" && pre.type[i] !== TypeCode.nil && onlyPre(plan, loopGuards, pre.guard[i]) === "";
-          tests.push(`let lv; ${get(v)}${t !== "" ? ` if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${failed(i)}` : ""}`);
-        } else if (t !== "") tests.push(`{ let cv; ${get(v)} if (${onlyPre(plan, loopGuards, pre.guard[i])}!(${t})) ${failed(i)} }`);
+          ctx.loadedSure = t !== "" && pre.type[i] !== TypeCode.nil && when === "";
+          tests.push(`let lv; ${get(v)}${t !== "" ? ` if (${when}!(${t})) ${failed(i)}` : ""}`);
+        } else if (t !== "") tests.push(`{ let cv; ${get(v)} if (${when}!(${t})) ${failed(i)} }`);
         continue;
       }
     } else if (test !== null) {
