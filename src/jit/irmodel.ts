@@ -21,6 +21,7 @@ import { Op } from "../bc/opcodes.ts";
 import { PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction, isFunction, type LuaFunction } from "../vm/func.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
+import { LuaUserdata } from "../vm/userdata.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { recordsSideEffectCall } from "./builtins.ts";
 import { forEvent } from "./forloop.ts";
@@ -117,6 +118,8 @@ export interface TypeCheck {
   callee?: CalleeSpec;
   /** Instead of a type: the string in `slot` is this one (recff_format specialises to its format string). */
   equals?: string;
+  /** Instead of a type: the object in `slot` is the one in slot `other` (identical) or not, as recorded (lj_record_objcmp). */
+  same?: { other: number; identical: boolean };
   /**
    * Instead of a type, rec_for_check's guards: "up"/"down" — the step in
    * `slot` has the recorded direction; "range" — a narrowed loop at `slot`
@@ -492,6 +495,7 @@ export class IrModel {
         else y = this.konst(op === Op.ISEQS || op === Op.ISNES ? "str" : op === Op.ISEQN || op === Op.ISNEN ? "num" : "nil");
         if (x.ref === 0 && y.ref === 0 && x.t !== "tab") break;
         this.snapPrep(ctx);
+        if ((op === Op.ISEQV || op === Op.ISNEV) && this.objectCompare(ctx, out, a, bcD(ins), x, y)) break;
         const sameKind = x.t === y.t || (isNum(x.t) && isNum(y.t));
         const prim = x.t === "nil" || x.t === "false" || x.t === "true";
         if (sameKind && !prim && !this.foldsAway(ctx, op, ins, x)) out.branch = this.emit(true, [x.ref, y.ref]);
@@ -955,6 +959,24 @@ export class IrModel {
     const len = this.snewLength.get(x.ref);
     const k = ctx.pt.kgc[bcD(ins)];
     return len !== undefined && typeof k === "string" && k.length <= SNEW_FOLD_MAX_LEN && k.length !== len;
+  }
+
+  /**
+   * ISEQV/ISNEV of two tables or two userdata (lj_record_objcmp, then
+   * rec_mm_equal if they differ): the guard is on their identity, before
+   * the instruction, so it is a check at this step and the snapshot keeps
+   * its pc (no rec_comp_fixup: its exit runs the comparison again). The
+   * guard of one value against itself folds away. False: not such operands.
+   */
+  private objectCompare(ctx: ModelContext, out: StepIr, ra: number, rd: number, x: Val, y: Val): boolean {
+    const u = ctx.stack[ctx.base + ra];
+    const v = ctx.stack[ctx.base + rd];
+    const objects = (u instanceof LuaTable && v instanceof LuaTable) || (u instanceof LuaUserdata && v instanceof LuaUserdata);
+    if (!objects) return false;
+    if (x.ref === y.ref) return true;
+    const guard = this.emit(true, [x.ref, y.ref]);
+    out.checks.push({ slot: ctx.base + ra - this.base0, t: "other", guard, abc: undefined, same: { other: ctx.base + rd - this.base0, identical: u === v } });
+    return true;
   }
 
   private snapPrep(ctx: ModelContext): void {

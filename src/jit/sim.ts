@@ -548,6 +548,7 @@ export class JitSim implements JitHooks {
         }
         case CheckKind.callee: ok = calleeHolds(stack[r.base0 + chk.slot[i]], chk.callee[i] as CalleeSpec); break;
         case CheckKind.strEquals: ok = stack[r.base0 + chk.slot[i]] === chk.str[i]; break;
+        case CheckKind.sameObject: ok = (stack[r.base0 + chk.slot[i]] === stack[r.base0 + chk.param[i]]) === (chk.type[i] === 1); break;
         case CheckKind.forDir: ok = forDirHolds(stack[r.base0 + chk.slot[i]], chk.type[i] === 1); break;
         case CheckKind.forRange: ok = forRangeHolds(stack[r.base0 + chk.slot[i] + 1], stack[r.base0 + chk.slot[i] + 2]); break;
         case CheckKind.cmpJumps: ok = comparisonJumps(pt.bc[pc - 2], pt, stack, base) !== (chk.type[i] === 0); break;

@@ -756,6 +756,9 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
         if (t !== null) test = `(${isTable(t)} && ${t}.hmask === 0)`;
         break;
       }
+      case CheckKind.sameObject:
+        test = `((${rd0(ctx, pre.slot[i])} === ${rd0(ctx, pre.param[i])}) === ${pre.type[i] === 1})`;
+        break;
       case CheckKind.forDir: {
         const v = rd0(ctx, pre.slot[i]);
         test = `(typeof ${v} === "number" && (${v} > 0 || Object.is(${v}, 0)) === ${pre.type[i] === 1})`;
