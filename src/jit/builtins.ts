@@ -24,7 +24,7 @@ const RECORDED = new Set([
  * IRCALL with the S flag, as math.random's lj_prng_u64d): CSE never merges
  * it, and lj_ir_call asks for a snapshot after it.
  */
-const SIDE_EFFECT_CALLS = new Set(["math.random"]);
+const SIDE_EFFECT_CALLS = new Set(["math.random", "table.clear"]);
 
 export function recordsSideEffectCall(name: string): boolean {
   return SIDE_EFFECT_CALLS.has(name);

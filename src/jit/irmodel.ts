@@ -712,10 +712,11 @@ export class IrModel {
         // Arguments get references now (lj_record_call's rec_call_setup).
         const nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : op === Op.ITERC ? 2
           : (op === Op.CALLM ? bcC(ins) : bcD(ins)) + ctx.multres;
-        const args: number[] = [];
-        for (let i = 0; i < nargs; i++) args.push(slotVal(fslot + 2 + i).ref);
+        const argVals: Val[] = [];
+        for (let i = 0; i < nargs; i++) argVals.push(slotVal(fslot + 2 + i));
+        const args = argVals.map((v) => v.ref);
         const first = op === Op.ITERC ? base + a - 2 : base + fslot + 2; // ITERC's copies are not made yet
-        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args, stack.slice(first, first + args.length), out, ctx);
+        if (fv instanceof NativeFunction) this.builtin(fv, base + fslot, args, stack.slice(first, first + args.length), out, ctx, argVals);
         else if (op === Op.CALLT && fv instanceof LuaClosure && !(fv.proto.flags & PROTO_VARARG)) this.tailCallFrame(base, fslot, nargs);
         break;
       }
@@ -1184,8 +1185,21 @@ export class IrModel {
    * A call of a builtin the recorder compiles (lj_ffrecord.c): its results are
    * new values. args: the arguments' references; vals: the first arguments' values.
    */
-  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr, ctx: ModelContext): void {
+  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr, ctx: ModelContext, argVals: Val[] = []): void {
     switch (fn.name) {
+      case "table.new": {
+        // recff_table_new: both sizes narrowed to int (a guarded CONV for a number), constant
+        // sizes (an array part below 0x7fff) make a TNEW, any other a call of lj_tab_new_ah.
+        const sizes = [0, 1].map((i) => (args[i] ?? 0) !== 0 && argVals[i]?.t !== "int" ? this.emit(true, [args[i]]) : args[i] ?? 0);
+        if (sizes[0] === 0 && sizes[1] === 0 && typeof vals[0] === "number" && vals[0] < 0x7fff) {
+          const ref = this.emit(true, [], -1, Mem.alloc);
+          this.freshTables.set(ref, { template: null, stored: new Set(), arrayKnown: true, slots: new Map() });
+          this.pendingResults = { from: dest, ref };
+        } else {
+          this.pendingResults = { from: dest, ref: this.emit(false, sizes, -1, Mem.alloc) };
+        }
+        return;
+      }
       case "pcall": case "xpcall":
         this.protectedCall(fn, dest, args, vals, out, ctx);
         return;

@@ -99,7 +99,7 @@ const ASM_FUNCTIONS = new Set([
 const LEAF_FUNCTIONS = new Set([
   "type", "next", "ipairs_aux", "rawget", "rawset", "rawequal", "tonumber", "select", "unpack",
   "string.byte", "string.char", "string.sub", "string.reverse", "string.lower", "string.upper", "string.rep",
-  "table.insert", "table.concat",
+  "table.insert", "table.concat", "table.new", "table.clear",
   "math.abs", "math.floor", "math.ceil", "math.sqrt", "math.log10", "math.exp", "math.sin", "math.cos",
   "math.tan", "math.asin", "math.acos", "math.atan", "math.sinh", "math.cosh", "math.tanh", "math.frexp",
   "math.modf", "math.log", "math.atan2", "math.pow", "math.fmod", "math.ldexp", "math.min", "math.max",

@@ -8,10 +8,12 @@ import { LuaError, argTypeError, runtimeError } from "../errors.ts";
 import { MemSize, charge } from "../gc.ts";
 import { lessThan, metaLookup } from "../meta.ts";
 import type { LuaState } from "../state.ts";
+import { NativeFunction, type NativeFn } from "../func.ts";
 import { LuaTable } from "../table.ts";
 import type { LuaThread } from "../thread.ts";
 import { isTruthy, luaTypeOf, type LuaValue } from "../value.ts";
 import { arg, checkFunction, checkInt, checkTable, optInt, register, ret1 } from "./api.ts";
+import { preloadTable } from "./package.ts";
 
 function insert(L: LuaThread, base: number, nargs: number): number {
   const t = checkTable(L, base, nargs, 1);
@@ -132,8 +134,35 @@ function sort(L: LuaThread, base: number, nargs: number): number {
   return 0;
 }
 
+/** table.new(narray, nhash) (lua_createtable): a table with room for narray items and nhash keys. */
+function tnew(L: LuaThread, base: number, nargs: number): number {
+  const a = checkInt(L, base, nargs, 1);
+  const h = checkInt(L, base, nargs, 2);
+  return ret1(L, base, LuaTable.newAH(a, h));
+}
+
+/** table.clear(t) (lj_tab_clear): every key gone, the sizes kept. */
+function clear(L: LuaThread, base: number, nargs: number): number {
+  checkTable(L, base, nargs, 1).clear();
+  return 0;
+}
+
+/**
+ * require "table.new" / "table.clear" (lj_lib_prereg): the loader makes the
+ * function, stores it into the table library too (lj_lib_postreg) and returns it.
+ */
+function preloadPostreg(S: LuaState, lib: LuaTable, name: string, fn: NativeFn): void {
+  preloadTable(S).setStr(`table.${name}`, new NativeFunction(`luaopen_table_${name}`, (L, base) => {
+    const f = new NativeFunction(`table.${name}`, fn);
+    lib.setStr(name, f);
+    return ret1(L, base, f);
+  }));
+}
+
 export function openTable(S: LuaState): void {
   const lib = new LuaTable();
   register(lib, "table", { maxn, insert, concat, sort });
   S.globals.setStr("table", lib);
+  preloadPostreg(S, lib, "new", tnew);
+  preloadPostreg(S, lib, "clear", clear);
 }
