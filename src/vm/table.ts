@@ -146,10 +146,10 @@ export class LuaTable implements LuaObject {
 
   /** lj_tab_new: array slots 0..asize-1 and 2^hbits hash nodes (none if hbits is 0). */
   constructor(asize = 0, hbits = 0) {
+    if (asize > MAX_ASIZE || hbits > MAX_HBITS) throw new TableError("TABOV");
     // Charged without a check (the next resize or tick slice checks).
     meter.total += MemSize.TABLE + asize * MemSize.SLOT + (hbits ? (1 << hbits) * MemSize.NODE : 0);
     if (asize > 0) {
-      if (asize > MAX_ASIZE) throw new TableError("TABOV");
       this.arr = nilArray(asize);
       this.asize = asize;
     }

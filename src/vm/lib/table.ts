@@ -9,7 +9,7 @@ import { MemSize, charge } from "../gc.ts";
 import { lessThan, metaLookup } from "../meta.ts";
 import type { LuaState } from "../state.ts";
 import { NativeFunction, type NativeFn } from "../func.ts";
-import { LuaTable } from "../table.ts";
+import { LuaTable, TableError } from "../table.ts";
 import type { LuaThread } from "../thread.ts";
 import { isTruthy, luaTypeOf, type LuaValue } from "../value.ts";
 import { arg, checkFunction, checkInt, checkTable, optInt, register, ret1 } from "./api.ts";
@@ -138,7 +138,13 @@ function sort(L: LuaThread, base: number, nargs: number): number {
 function tnew(L: LuaThread, base: number, nargs: number): number {
   const a = checkInt(L, base, nargs, 1);
   const h = checkInt(L, base, nargs, 2);
-  return ret1(L, base, LuaTable.newAH(a, h));
+  try {
+    return ret1(L, base, LuaTable.newAH(a, h));
+  } catch (e) {
+    // lj_err_msg in a C function: the message has no position.
+    if (e instanceof TableError) throw new LuaError(e.message);
+    throw e;
+  }
 }
 
 /** table.clear(t) (lj_tab_clear): every key gone, the sizes kept. */
