@@ -1183,14 +1183,17 @@ export class IrModel {
 
   /**
    * A call of a builtin the recorder compiles (lj_ffrecord.c): its results are
-   * new values. args: the arguments' references; vals: the first arguments' values.
+   * new values. args: the arguments' references (argVals: with their types); vals: the first arguments' values.
    */
-  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr, ctx: ModelContext, argVals: Val[] = []): void {
+  private builtin(fn: NativeFunction, dest: number, args: number[], vals: LuaValue[], out: StepIr, ctx: ModelContext, argVals: Val[]): void {
     switch (fn.name) {
       case "table.new": {
         // recff_table_new: both sizes narrowed to int (a guarded CONV for a number), constant
         // sizes (an array part below 0x7fff) make a TNEW, any other a call of lj_tab_new_ah.
-        const sizes = [0, 1].map((i) => (args[i] ?? 0) !== 0 && argVals[i]?.t !== "int" ? this.emit(true, [args[i]]) : args[i] ?? 0);
+        const sizes = [0, 1].map((i) => {
+          const ref = args[i] ?? 0;
+          return ref !== 0 && argVals[i].t !== "int" ? this.emit(true, [ref]) : ref;
+        });
         if (sizes[0] === 0 && sizes[1] === 0 && typeof vals[0] === "number" && vals[0] < 0x7fff) {
           const ref = this.emit(true, [], -1, Mem.alloc);
           this.freshTables.set(ref, { template: null, stored: new Set(), arrayKnown: true, slots: new Map() });
