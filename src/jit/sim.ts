@@ -11,7 +11,7 @@ import { ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { forNumbers, frameResultIdx, jsRuntime } from "../vm/interp.ts";
 import { RecordResult, type JitHooks, type JitTarget, type TraceInfo } from "../vm/jithooks.ts";
-import { jitParamIndex, JIT_F_ON } from "../vm/jitparams.ts";
+import { jitParamIndex, JIT_F_ON, MAX_JSLOTS } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import { FrameKind, type CallInfo, type LuaThread } from "../vm/thread.ts";
@@ -24,7 +24,7 @@ import type { LuaValue } from "../vm/value.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { replayPrefix } from "./prefixvals.ts";
 import { comparisonJumps } from "./cmpjump.ts";
-import { rangeCase } from "./strrange.ts";
+import { byteResults, rangeCase } from "./strrange.ts";
 import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
@@ -661,6 +661,7 @@ export class JitSim implements JitHooks {
       }
       case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
         const fn = stack[base + a - (op === Op.ITERC ? 3 : 0)];
+        if (op !== Op.CALLT && op !== Op.CALLMT) this.checkCallSlots(R, base + a, this.callArgs(op, ins, fn, L.multres));
         // lj_record_tailcall: tail calls can form a loop, so they count towards loopunroll.
         if ((op === Op.CALLT || op === Op.CALLMT) && ++R.tailcalled > R.loopunroll) throw new TraceAbort("LUNROLL", undefined);
         if (fn instanceof NativeFunction) this.callBuiltin(R, L, pt, pc, fn);
@@ -1385,10 +1386,39 @@ export class JitSim implements JitHooks {
     return false;
   }
 
+  /**
+   * J->baseslot of a frame whose slot 0 is stack[base]: slots counted from
+   * below the trace's first frame, whose own base is slot 2 (LJ_FR2).
+   */
+  private baseSlot(R: Recording, base: number): number {
+    return base - R.L.frames[R.depth0].base + 2;
+  }
+
+  /** Arguments a call passes (a __call metamethod gets the called object as one more). */
+  private callArgs(op: number, ins: number, fn: LuaValue, multres: number): number {
+    const nargs = op === Op.ITERC ? 2 : op === Op.CALL ? bcC(ins) - 1 : bcC(ins) + multres;
+    return fn instanceof LuaClosure || fn instanceof NativeFunction ? nargs : nargs + 1;
+  }
+
+  /** lj_record_call: the callee's frame (at fidx + 2) and its arguments must fit the trace's slots. */
+  private checkCallSlots(R: Recording, fidx: number, nargs: number): void {
+    if (this.baseSlot(R, fidx + 2) + nargs >= MAX_JSLOTS) throw new TraceAbort("STACKOV", undefined);
+  }
+
+  /** recff_string_range: string.byte's results must fit above the builtin's frame. */
+  private checkByteSlots(R: Recording, L: LuaThread, ins: number): void {
+    const fidx = L.ci.base + bcA(ins);
+    const nargs = this.callArgs(bcOp(ins), ins, L.stack[fidx], L.multres) - 1;
+    const len = byteResults(L.stack[fidx + 2], L.stack[fidx + 3], L.stack[fidx + 4], nargs);
+    if (this.baseSlot(R, fidx + 2) + len > MAX_JSLOTS) throw new TraceAbort("STACKOV", undefined);
+  }
+
   /** rec_func_setup + check_call_unroll for an inlined call. */
   private enterFunc(R: Recording, L: LuaThread, pt: Proto, pc: number, framedepth: number, lnk: number): void {
     const T = R.T;
     if (pt.flags & PROTO_NOJIT) throw new TraceAbort("CJITOFF", undefined);
+    // The frame must fit (a vararg function's base is above its arguments' copy already, as LuaJIT's vframe).
+    if (lnk === 0 && this.baseSlot(R, L.ci.base) + pt.framesize >= MAX_JSLOTS) throw new TraceAbort("STACKOV", undefined);
     let count = 0;
     for (let d = R.depth0; d < L.depth; d++) {
       const c = L.frames[d].closure;
@@ -1410,6 +1440,7 @@ export class JitSim implements JitHooks {
     let policy = builtinPolicy(fn.name);
     if (policy === "record" && this.unrecordedCall(R, L, pt, pc, fn)) policy = "stitch";
     const op = bcOp(pt.bc[pc]);
+    if (policy === "record" && fn.name === "string.byte") this.checkByteSlots(R, L, pt.bc[pc]);
     if (policy === "record" && (op === Op.CALLT || op === Op.CALLMT) && L.depth <= R.depth0) this.tailReturn(R, L, pt);
     if (policy === "record") {
       // pcall(f) runs f from a builtin's frame (through any pcalls nested in it):

@@ -74,6 +74,16 @@ export function rangeCase(flags: number, s: LuaValue, arg1: LuaValue, arg2: LuaV
   return start < end ? (code * 2 + 1) * 1024 + Math.min(end - start, 1023) : code * 2;
 }
 
+/**
+ * The results a recorded string.byte(s, arg1, arg2) returns beyond none or
+ * one (nargs: the arguments passed after s): the length of a range longer
+ * than one character (from 1023 on, 1023), else 0.
+ */
+export function byteResults(s: LuaValue, arg1: LuaValue, arg2: LuaValue, nargs: number): number {
+  const code = rangeCase((nargs > 0 ? RANGE_ARG1 : 0) | (nargs > 1 ? RANGE_ARG2 : 0), s, arg1, arg2);
+  return code >= 1024 ? code & 1023 : 0;
+}
+
 /** string.rep's count as argv2int reads it (a numeric string too, by Lua's own scan), or NaN. */
 function repCount(v: LuaValue): number {
   return toInt(typeof v === "string" ? scanNumber(v, false) : v);

@@ -52,6 +52,9 @@ export const JIT_PARAMDEF = [
   ["maxmcode", 512],    // max. total size of all machine code areas in KB
 ] as const;
 
+/** LJ_MAX_JSLOTS: the stack slots a trace's frames may span, counted from below its first frame (lj_def.h). */
+export const MAX_JSLOTS = 250;
+
 export type JitParamName = (typeof JIT_PARAMDEF)[number][0];
 
 export const JIT_PARAM_DEFAULTS: readonly number[] = JIT_PARAMDEF.map(([, v]) => v);
