@@ -1388,7 +1388,7 @@ function nativeCall(ctx: StepContext, k: number, a: number, nargs: string, nres:
   return `r.cursor = ${stepAfter(ctx, k)}; const gen = r.gen; r.guard = g; r.guardInLoop = gl; ${around.before}
     const fidx = base + ${a}, nargs = ${nargs};
     L.top = fidx + 2 + nargs;
-    if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
+    if (L.top + fn.minStack > L.stackLimit) nativeStack(L, fn);
     L.nativeFromJs = false;
     const nr = fn.fn(L, fidx + 2, nargs);
     ${around.after}

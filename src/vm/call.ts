@@ -3,7 +3,7 @@
 import { ERRMSG } from "../lang/errmsg.ts";
 import { opTypeError, runtimeError } from "./errors.ts";
 import { LuaClosure, NativeFunction } from "./func.ts";
-import { execute, pushLuaFrame, stackOverflow } from "./interp.ts";
+import { execute, nativeStack, pushLuaFrame } from "./interp.ts";
 import { H_CALL, metaLookup } from "./meta.ts";
 import { FrameKind, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
@@ -51,7 +51,7 @@ export function callAtIdx(L: LuaThread, fidx: number, nargs: number): number {
       return L.top - fidx;
     }
     L.top = fidx + 2 + nargs;
-    if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
+    if (L.top + fn.minStack > L.stackLimit) nativeStack(L, fn);
     L.nativeFromJs = true;
     const n = fn.fn(L, fidx + 2, nargs);
     const stack = L.stack;

@@ -15,6 +15,7 @@ import { strHash } from "./hash.ts";
 import { FrameKind, LJ_STACK_ERRMAX, LJ_STACK_MAX, LUA_MINSTACK, type CallInfo, type LuaThread } from "./thread.ts";
 import type { LuaValue } from "./value.ts";
 import { budgetExhausted } from "./budget.ts";
+import { growStackFor } from "./stacksize.ts";
 import { RecordResult, type JitHooks } from "./jithooks.ts";
 import { compileProto } from "./jsgen/compile.ts";
 import { JsExit, type CompiledProto, type JsRuntime } from "./jsgen/runtime.ts";
@@ -108,17 +109,18 @@ export function pushLuaFrame(
   const nparams = pt.numparams;
   let base = fidx + 2;
   let nvarargs = 0;
+  let regrows = 0;
   if (pt.flags & PROTO_VARARG) {
     nvarargs = nargs > nparams ? nargs - nparams : 0;
     const newbase = base + nargs + 2;
-    if (newbase + pt.framesize > L.maxstack) frameOverflow(L, cl, fidx, nresults, kind, handler);
+    if (newbase + pt.framesize > L.stackLimit) growForFrame(L, cl, fidx, newbase + pt.framesize, nresults, kind, handler);
     L.ensureStack(newbase + pt.framesize + 4);
     const stack = L.stack;
     stack[newbase - 2] = cl;
     for (let i = 0; i < nparams; i++) stack[newbase + i] = i < nargs ? stack[base + i] : undefined;
     base = newbase;
   } else {
-    if (base + pt.framesize > L.maxstack) frameOverflow(L, cl, fidx, nresults, kind, handler);
+    if (base + pt.framesize > L.stackLimit) regrows = growForFrame(L, cl, fidx, base + pt.framesize, nresults, kind, handler);
     L.ensureStack(base + pt.framesize + 4);
     const stack = L.stack;
     for (let i = nargs; i < nparams; i++) stack[base + i] = undefined;
@@ -135,8 +137,25 @@ export function pushLuaFrame(
   ci.nresults = nresults;
   ci.nvarargs = nvarargs;
   ci.handler = handler;
+  ci.regrows = regrows;
   L.top = base + pt.framesize;
   return ci;
+}
+
+/**
+ * A frame reaching `top` does not fit the stack LuaJIT has grown so far:
+ * grow it (the count of growths is returned), or raise "stack overflow".
+ */
+function growForFrame(L: LuaThread, cl: LuaClosure, fidx: number, top: number, nresults: number, kind: FrameKind, handler: LuaValue): number {
+  const grown = growStackFor(L, top, cl.proto.framesize);
+  if (top > L.maxstack) frameOverflow(L, cl, fidx, nresults, kind, handler);
+  return grown;
+}
+
+/** A C function gets LUA_MINSTACK free slots above its arguments (vm_growstack_c), or "stack overflow". */
+export function nativeStack(L: LuaThread, fn: NativeFunction): void {
+  growStackFor(L, L.top + fn.minStack, LUA_MINSTACK);
+  if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
 }
 
 /** A tail call of cl at fidx reuses frame ci: the callee returns straight to ci's caller. */
@@ -946,7 +965,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             finishNative(L, fidx, fidx, L.top - fidx, isTail ? -1 : nresults);
           } else {
             L.top = fidx + 2 + nargs;
-            if (L.top + (fn as NativeFunction).minStack > L.maxstack) stackOverflow(L, L.top, false);
+            if (L.top + (fn as NativeFunction).minStack > L.stackLimit) nativeStack(L, fn as NativeFunction);
             L.nativeFromJs = false;
             const n = (fn as NativeFunction).fn(L, fidx + 2, nargs);
             if (n < 0) {
@@ -987,7 +1006,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
             continue outer;
           }
           L.top = fidx + 2 + nargs;
-          if (L.top + (fn as NativeFunction).minStack > L.maxstack) stackOverflow(L, L.top, false);
+          if (L.top + (fn as NativeFunction).minStack > L.stackLimit) nativeStack(L, fn as NativeFunction);
           L.nativeFromJs = false;
           const n = (fn as NativeFunction).fn(L, fidx + 2, nargs);
           if (n < 0) {
@@ -1171,7 +1190,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
 
         // -- Function headers ----------------------------------------------------------------------
         case BC.FUNCF:
-          if (counting === true) { ci.pc = pc; countHot(L, pt, 0, 1); break; }
+          if (counting === true) { ci.pc = pc; countHot(L, pt, 0, 1 + ci.regrows); break; }
           continue;
         case BC.JFUNCF:
           (S.jit as JitHooks).enter(L, pt, pc - 1);
@@ -1476,7 +1495,7 @@ function runHandler(L: LuaThread, handler: LuaValue, value: LuaValue): LuaValue 
 /** The helpers compiled code calls (src/vm/jsgen/runtime.ts). */
 export const jsRuntime: JsRuntime = {
   LuaTable, LuaClosure, NativeFunction, meta, iterOut, pcallMarker, xpcallMarker, luaMod, toInt32, isFunction,
-  pushLuaFrame, tailCall, returnFrom, finishNative, stackOverflow, closeUpvals, newClosure, compareSlow, forEnters,
+  pushLuaFrame, tailCall, returnFrom, finishNative, stackOverflow, nativeStack, closeUpvals, newClosure, compareSlow, forEnters,
   despecialize, compiledFor,
 };
 

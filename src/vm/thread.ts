@@ -15,6 +15,11 @@ export const LUA_MINSTACK = 20;
  * room for lj_err_run's check for the handler).
  */
 export const LJ_STACK_ERRMAX = LJ_STACK_MAX + 1 + 2 * LUA_MINSTACK;
+/** LJ_STACK_EXTRA (GC64): slots kept above L->maxstack for metamethod calls. */
+export const LJ_STACK_EXTRA = 5 + 3;
+/** A new thread's L->stacksize (LJ_STACK_START + LJ_STACK_EXTRA) and the slot its L->maxstack points at (stack_init). */
+const STACK_INIT_SIZE = 2 * LUA_MINSTACK + LJ_STACK_EXTRA;
+const STACK_INIT_LIMIT = STACK_INIT_SIZE - LJ_STACK_EXTRA - 1;
 
 export const enum FrameKind {
   /** A Lua function. */
@@ -33,6 +38,8 @@ export class CallInfo {
   func: LuaFunction | null = null;
   /** For Lua frames, the closure (func) with its proto. */
   closure: LuaClosure | null = null;
+  /** Times entering this frame grew LuaJIT's stack: its FUNCF ran that many more times (stacksize.ts). */
+  regrows = 0;
   /** Stack index of the called function; results are copied here. */
   funcIdx = 0;
   /** Stack index of slot 0. */
@@ -89,6 +96,9 @@ export class LuaThread implements LuaObject {
    * or LJ_STACK_ERRMAX from a stack overflow until a pcall catches the error.
    */
   maxstack = LJ_STACK_MAX;
+  /** The size LuaJIT's stack has grown to (L->stacksize) and the last slot a frame may use in it (L->maxstack): stacksize.ts. */
+  stackSize = STACK_INIT_SIZE;
+  stackLimit = STACK_INIT_LIMIT;
 
   constructor(state: LuaState, size = 256) {
     this.state = state;

@@ -104,7 +104,7 @@ const afterCallOut = (pc: number | string): string =>
  * Hot counting at a loop or function header: when the counter would run out,
  * the interpreter runs this instruction (it counts again and calls the simulator).
  */
-function countHot(pc: number, dec: number): string {
+function countHot(pc: number, dec: number | string): string {
   return `if (S.counting === true) { const hc = PT.hotcount ?? S.initHotcount(PT); const v = hc[${pc}] - ${dec};
     if (v < 0) ${exit(ExitCode.interpret, pc)} hc[${pc}] = v; }`;
 }
@@ -396,7 +396,8 @@ export function emitIns(ctx: EmitContext, pc: number): string {
         if (--S.ticks <= 0) ${exit(ExitCode.slice, next)}`;
     case Op.JMP: return `pc = ${jumpTarget(pc, ins)}; continue;`;
 
-    case Op.FUNCF: return `${guardWord(pt, pc)} ${countHot(pc, 1)}`;
+    // One count more for each time entering the frame grew the stack (the header ran again).
+    case Op.FUNCF: return `${guardWord(pt, pc)} ${countHot(pc, "(1 + ci.regrows)")}`;
     case Op.FUNCV: return guardWord(pt, pc);
     case Op.IFUNCF: case Op.IFUNCV: return "";
 
@@ -464,7 +465,7 @@ function callNative(ctx: EmitContext, a: number, nargs: string, argsEnd: number,
   return `${spill(ctx, a, argsEnd)}
     const fidx = base + ${a}, nargs = ${nargs};
     L.top = fidx + 2 + nargs;
-    if (L.top + fn.minStack > L.maxstack) stackOverflow(L, L.top, false);
+    if (L.top + fn.minStack > L.stackLimit) nativeStack(L, fn);
     L.nativeFromJs = false;
     const n = fn.fn(L, fidx + 2, nargs);
     if (n < 0) { L.pendingCall = fidx; L.pendingResults = ${nres}; ${exit(ExitCode.done, next)} }

@@ -24,6 +24,7 @@ export interface JsRuntime {
   returnFrom(L: LuaThread, ci: CallInfo, src: number, n: number, entryDepth: number): boolean;
   finishNative(L: LuaThread, fidx: number, src: number, n: number, nresults: number): void;
   stackOverflow(L: LuaThread, top: number, located: boolean): never;
+  nativeStack(L: LuaThread, fn: NativeFunction): void;
   closeUpvals(L: LuaThread, level: number): void;
   newClosure(L: LuaThread, parent: LuaClosure, base: number, child: Proto): LuaClosure;
   compareSlow(L: LuaThread, ci: CallInfo, pc: number, x: LuaValue, y: LuaValue, op: number): boolean;

@@ -7,10 +7,25 @@ import { getMetatable } from "../meta.ts";
 import { LuaTable } from "../table.ts";
 import type { LuaThread } from "../thread.ts";
 import { LuaUserdata } from "../userdata.ts";
+import { shrinkStack, usedSlots } from "../stacksize.ts";
 import { arg, checkOption, optInt, register, ret1 } from "./api.ts";
 
 /** collectgarbage's options in LUA_GC* order; "\xff" fills unnamed slots (LUA_GCCOUNTB and 8). */
 const GC_OPTIONS = ["stop", "restart", "collect", "count", "\xff", "step", "setpause", "setstepmul", "\xff", "isrunning"];
+
+/**
+ * A cycle traversed the running thread, the threads that resumed it and the
+ * main thread, shrinking their stacks (gc_traverse_thread). DIVERGENCE: not
+ * suspended coroutines, which the model does not keep a list of.
+ */
+function shrinkStacks(L: LuaThread): void {
+  let th: LuaThread | null = L;
+  for (; th !== null; th = th.resumer) {
+    shrinkStack(th, usedSlots(th));
+    if (th === L.state.main) return;
+  }
+  shrinkStack(L.state.main, usedSlots(L.state.main));
+}
 
 function collectgarbage(L: LuaThread, base: number, nargs: number): number {
   const S = L.state;
@@ -25,11 +40,13 @@ function collectgarbage(L: LuaThread, base: number, nargs: number): number {
     case "collect":
       gc.fullGC();
       gc.running = true;
+      shrinkStacks(L);
       S.onGC?.("full");
       return ret1(L, base, 0);
     case "step": {
       const done = gc.step(data);
       gc.running = true;
+      if (done) shrinkStacks(L);
       if (done) S.onGC?.("step");
       return ret1(L, base, done);
     }
