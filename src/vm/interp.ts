@@ -998,7 +998,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           let nargs = 2;
           if (!(fn instanceof LuaClosure) && !(fn instanceof NativeFunction)) {
             L.top = fidx + 4;
-            fn = resolveCall(L, fidx, 2, a - 3);
+            fn = resolveCall(L, fidx, 2, a); // a temporary: no name (not the generator local)
             nargs = 3;
           }
           if (fn instanceof LuaClosure) {

@@ -327,7 +327,7 @@ export function concat(L: LuaThread, from: number, to: number): LuaValue {
         if (mo === undefined) {
           // Blame the operand that is not a string or number.
           const bad = isStrOrNum(left) ? top : top - 1;
-          return opTypeError(L, bad, bad === top ? acc : left, ERRMSG.OPCAT);
+          return opTypeError(L, bad - L.ci.base, bad === top ? acc : left, ERRMSG.OPCAT);
         }
       }
       acc = callValue1(L, mo, left, acc);

@@ -1,5 +1,6 @@
 // The global state of one Lua universe (global_State in lj_obj.h): globals,
 // the string metatable, output, and the limits that keep a run bounded.
+import { ffid } from "./lib/ffid.ts";
 import { LuaTable } from "./table.ts";
 import { markMutable } from "../util/shapes.ts";
 import { LuaThread } from "./thread.ts";
@@ -73,6 +74,9 @@ export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
  * FR2 slot, pmain's argument, and the traceback handler docall inserts.
  */
 const MAIN_STACK_BASE = 6;
+
+/** Numbers for the natives that are no LuaJIT fast function, above LuaJIT's last id. */
+const FF_UNKNOWN_FROM = 200;
 
 export class LuaState {
   readonly globals: LuaTable;
@@ -220,9 +224,12 @@ export class LuaState {
 
   /** The number tostring shows for a builtin function (LuaJIT prints its fast-function id). */
   builtinId(fn: object): number {
+    const name = (fn as { name?: unknown }).name;
+    const known = typeof name === "string" ? ffid(name) : 0;
+    if (known > 0) return known;
     let id = this.builtinIds.get(fn);
     if (id === undefined) {
-      id = this.builtinIds.size + 1;
+      id = FF_UNKNOWN_FROM + this.builtinIds.size; // DIVERGENCE: not a LuaJIT fast function
       this.builtinIds.set(fn, id);
     }
     return id;

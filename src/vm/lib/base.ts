@@ -10,6 +10,7 @@ import { pcallMarker, xpcallMarker } from "../interp.ts";
 import { equals, getMetatable, index, rawSet } from "../meta.ts";
 import type { LuaState } from "../state.ts";
 import { LuaTable, TableError, iterOut } from "../table.ts";
+import { ffid } from "./ffid.ts";
 import type { LuaThread } from "../thread.ts";
 import { luaTypeOf, type LuaValue } from "../value.ts";
 import { threadEnv } from "./fenv.ts";
@@ -27,7 +28,7 @@ export function tostringRaw(S: LuaState, v: LuaValue): string {
     case "string": return v;
     default: {
       const o = v as { luaType: string };
-      if (o instanceof NativeFunction) return `function: builtin#${S.builtinId(o)}`;
+      if (o instanceof NativeFunction && ffid(o.name) > 0) return `function: builtin#${ffid(o.name)}`;
       return `${o.luaType}: ${S.addressOf(o)}`;
     }
   }
@@ -45,43 +46,57 @@ export function tostring(L: LuaThread, v: LuaValue): LuaValue {
 
 function tonumber(L: LuaThread, base: number, nargs: number): number {
   const b = arg(L, base, nargs, 2);
-  if (b === undefined) {
+  const radix = b === undefined ? 10 : checkInt(L, base, nargs, 2);
+  if (radix === 10) {
     const v = checkAny(L, base, nargs, 1);
     if (typeof v === "number") return ret1(L, base, v);
     if (typeof v === "string") return ret1(L, base, scanNumber(v, false));
     return ret1(L, base, undefined);
   }
-  const radix = checkInt(L, base, nargs, 2);
-  if (radix < 2 || radix > 36) argError(L, 2, ERRMSG.BASERNG);
   const v = arg(L, base, nargs, 1);
   const s = typeof v === "number" ? formatNumber(v) : typeof v === "string" ? v : argError(L, 1, formatMessage(ERRMSG.BADTYPE, "string", luaTypeOf(v)));
+  if (radix < 2 || radix > 36) argError(L, 2, ERRMSG.BASERNG);
   return ret1(L, base, parseRadix(s, radix));
 }
 
-/** tonumber(s, base) for base != 10 as LuaJIT's lj_strscan-free loop does (leading/trailing space, optional '-'). */
+/** ULONG_MAX: what strtoul gives for a number too large. */
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/** A digit's value in bases up to 36, or 99. */
+function digitValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 90) return c - 55;
+  if (c >= 97 && c <= 122) return c - 87;
+  return 99;
+}
+
+/**
+ * tonumber(s, base) for a base other than 10 (lib_base.c): spaces, an
+ * optional sign, then strtoul's digits (with its optional 0x for base 16),
+ * then only spaces.
+ */
 function parseRadix(s: string, radix: number): number | undefined {
   let i = 0;
   const n = s.length;
   const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
   while (i < n && isSpace(s.charCodeAt(i))) i++;
   let neg = false;
-  if (s.charCodeAt(i) === 45) { neg = true; i++; }
-  let val = 0;
-  let digits = 0;
+  if (s.charCodeAt(i) === 45) { neg = true; i++; } else if (s.charCodeAt(i) === 43) i++;
+  if (i >= n || digitValue(s.charCodeAt(i)) === 99) return undefined; // not alphanumeric
+  if (radix === 16 && s[i] === "0" && (s[i + 1] === "x" || s[i + 1] === "X") && digitValue(s.charCodeAt(i + 2)) < 16) i += 2;
+  let val = 0n;
+  const start = i;
   for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    let d: number;
-    if (c >= 48 && c <= 57) d = c - 48;
-    else if (c >= 65 && c <= 90) d = c - 55;
-    else if (c >= 97 && c <= 122) d = c - 87;
-    else break;
-    if (d >= radix) return undefined;
-    val = val * radix + d;
-    digits++;
+    const d = digitValue(s.charCodeAt(i));
+    if (d >= radix) break;
+    val = val * BigInt(radix) + BigInt(d);
+    if (val > ULONG_MAX) val = ULONG_MAX + 1n; // saturates (strtoul's ERANGE)
   }
+  if (i === start) return undefined;
   while (i < n && isSpace(s.charCodeAt(i))) i++;
-  if (digits === 0 || i < n) return undefined;
-  return neg ? -val : val;
+  if (i < n) return undefined;
+  const num = Number(val > ULONG_MAX ? ULONG_MAX : val);
+  return neg ? -num : num;
 }
 
 function print(L: LuaThread, base: number, nargs: number): number {
