@@ -1,5 +1,6 @@
 // Functions and upvalues (GCfunc, GCupval in lj_obj.h): Lua closures over a
 // Proto, and native functions standing in for LuaJIT's C library functions.
+import { ffRange } from "./lib/ffid.ts";
 import type { Proto } from "../bc/proto.ts";
 import type { LuaTable } from "./table.ts";
 import { MemSize, meter } from "./gc.ts";
@@ -84,11 +85,7 @@ const ASM_FUNCTIONS = new Set([
   "assert", "type", "next", "pairs", "ipairs_aux", "ipairs", "getmetatable", "setmetatable", "rawget",
   "tonumber", "tostring", "pcall", "xpcall", "coroutine.yield", "coroutine.resume", "coroutine.wrap_aux",
   "string.byte", "string.char", "string.sub", "string.reverse", "string.lower", "string.upper",
-  "math.abs", "math.floor", "math.ceil", "math.sqrt", "math.log10", "math.exp", "math.sin", "math.cos",
-  "math.tan", "math.asin", "math.acos", "math.atan", "math.sinh", "math.cosh", "math.tanh", "math.frexp",
-  "math.modf", "math.log", "math.atan2", "math.pow", "math.fmod", "math.ldexp", "math.min", "math.max",
-  "bit.tobit", "bit.bnot", "bit.bswap", "bit.lshift", "bit.rshift", "bit.arshift", "bit.rol", "bit.ror",
-  "bit.band", "bit.bor", "bit.bxor",
+  ...ffRange("math.abs", "math.max"), ...ffRange("bit.tobit", "bit.bxor"),
 ]);
 
 /**
@@ -100,12 +97,7 @@ const LEAF_FUNCTIONS = new Set([
   "type", "next", "ipairs_aux", "rawget", "rawset", "rawequal", "tonumber", "select", "unpack",
   "string.byte", "string.char", "string.sub", "string.reverse", "string.lower", "string.upper", "string.rep",
   "table.insert", "table.concat", "table.new", "table.clear",
-  "math.abs", "math.floor", "math.ceil", "math.sqrt", "math.log10", "math.exp", "math.sin", "math.cos",
-  "math.tan", "math.asin", "math.acos", "math.atan", "math.sinh", "math.cosh", "math.tanh", "math.frexp",
-  "math.modf", "math.log", "math.atan2", "math.pow", "math.fmod", "math.ldexp", "math.min", "math.max",
-  "math.random", "math.randomseed",
-  "bit.tobit", "bit.bnot", "bit.bswap", "bit.lshift", "bit.rshift", "bit.arshift", "bit.rol", "bit.ror",
-  "bit.band", "bit.bor", "bit.bxor", "bit.tohex",
+  ...ffRange("math.abs", "math.randomseed"), ...ffRange("bit.tobit", "bit.tohex"),
 ]);
 
 export class NativeFunction implements LuaObject {

@@ -49,3 +49,8 @@ const FFIDS = new Map<string, number>(FF_ORDER.map((name, i) => [name, i + 2]));
 export function ffid(name: string): number {
   return FFIDS.get(name) ?? 0;
 }
+
+/** The builtins from `first` to `last` in fast-function order (the library tables name them in that order). */
+export function ffRange(first: (typeof FF_ORDER)[number], last: (typeof FF_ORDER)[number]): string[] {
+  return FF_ORDER.slice(FF_ORDER.indexOf(first), FF_ORDER.indexOf(last) + 1);
+}
