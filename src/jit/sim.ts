@@ -1396,7 +1396,8 @@ export class JitSim implements JitHooks {
 
   /** Arguments a call passes (a __call metamethod gets the called object as one more). */
   private callArgs(op: number, ins: number, fn: LuaValue, multres: number): number {
-    const nargs = op === Op.ITERC ? 2 : op === Op.CALL ? bcC(ins) - 1 : bcC(ins) + multres;
+    const nargs = op === Op.ITERC ? 2 : op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLM ? bcC(ins) + multres
+      : op === Op.CALLT ? bcD(ins) - 1 : bcD(ins) + multres;
     return fn instanceof LuaClosure || fn instanceof NativeFunction ? nargs : nargs + 1;
   }
 
@@ -1405,12 +1406,20 @@ export class JitSim implements JitHooks {
     if (this.baseSlot(R, fidx + 2) + nargs >= MAX_JSLOTS) throw new TraceAbort("STACKOV", undefined);
   }
 
-  /** recff_string_range: string.byte's results must fit above the builtin's frame. */
+  /**
+   * recff_string_range: string.byte's results must fit above the builtin's
+   * frame. A tail call runs it in the caller's place (lj_record_tailcall),
+   * and an abort there names the caller's call (as tailReturn's).
+   */
   private checkByteSlots(R: Recording, L: LuaThread, ins: number): void {
+    const op = bcOp(ins);
     const fidx = L.ci.base + bcA(ins);
-    const nargs = this.callArgs(bcOp(ins), ins, L.stack[fidx], L.multres) - 1;
+    const nargs = this.callArgs(op, ins, L.stack[fidx], L.multres) - 1;
     const len = byteResults(L.stack[fidx + 2], L.stack[fidx + 3], L.stack[fidx + 4], nargs);
-    if (this.baseSlot(R, fidx + 2) + len > MAX_JSLOTS) throw new TraceAbort("STACKOV", undefined);
+    const tail = (op === Op.CALLT || op === Op.CALLMT) && L.depth > 0;
+    if (this.baseSlot(R, tail ? L.ci.base : fidx + 2) + len <= MAX_JSLOTS) return;
+    const caller = L.frames[L.depth - 1];
+    throw tail ? new TraceAbort("STACKOV", undefined, caller.pc - 1, caller.closure?.proto) : new TraceAbort("STACKOV", undefined);
   }
 
   /** rec_func_setup + check_call_unroll for an inlined call. */

@@ -28,7 +28,8 @@ export function tostringRaw(S: LuaState, v: LuaValue): string {
     case "string": return v;
     default: {
       const o = v as { luaType: string };
-      if (o instanceof NativeFunction && ffid(o.name) > 0) return `function: builtin#${ffid(o.name)}`;
+      const id = o instanceof NativeFunction ? ffid(o.name) : 0;
+      if (id > 0) return `function: builtin#${id}`;
       return `${o.luaType}: ${S.addressOf(o)}`;
     }
   }

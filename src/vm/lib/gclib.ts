@@ -19,8 +19,7 @@ const GC_OPTIONS = ["stop", "restart", "collect", "count", "\xff", "step", "setp
  * suspended coroutines, which the model does not keep a list of.
  */
 function shrinkStacks(L: LuaThread): void {
-  let th: LuaThread | null = L;
-  for (; th !== null; th = th.resumer) {
+  for (let th: LuaThread | null = L; th !== null; th = th.resumer) {
     shrinkStack(th, usedSlots(th));
     if (th === L.state.main) return;
   }
@@ -46,8 +45,10 @@ function collectgarbage(L: LuaThread, base: number, nargs: number): number {
     case "step": {
       const done = gc.step(data);
       gc.running = true;
-      if (done) shrinkStacks(L);
-      if (done) S.onGC?.("step");
+      if (done) {
+        shrinkStacks(L);
+        S.onGC?.("step");
+      }
       return ret1(L, base, done);
     }
     case "setpause": {
