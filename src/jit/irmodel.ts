@@ -1353,6 +1353,11 @@ export class IrModel {
     }
   }
 
+  /** The loop optimisation copied the body into a loop part (unrollLoop ran). */
+  get hasLoopPart(): boolean {
+    return this.loopBody > 0;
+  }
+
   /** Exit taken when guard `ref` fails: in the pre-roll, or in the loop part (after unrollLoop). */
   exitOf(ref: number, inLoop: boolean): number {
     const I = this.ir[ref];

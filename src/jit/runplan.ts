@@ -109,21 +109,21 @@ export interface RunPlan {
 
 export function runPlan(T: Trace): RunPlan {
   const n = T.path.length;
-  const wraps = T.linktype === "loop" || T.linktype === "tail-recursion" || T.linktype === "up-recursion";
+  const wraps = T.wraps;
   const plan: RunPlan = {
     pcs: new Int32Array(n), pts: new Array<Proto>(n), branch: new Int32Array(n),
     fast: new Uint8Array(n), isJop: new Uint8Array(n),
     checksPre: checkList(T, false), checksLoop: checkList(T, true),
     nextPre: new Int32Array(n), nextLoop: new Int32Array(n),
-    // lj_record_stop runs the loop optimisation for loops and tail-recursion (back at depth 0).
-    wraps, loopPart: T.linktype === "loop" || T.linktype === "tail-recursion", coast: false,
+    // The loop optimisation ran for loops and tail-recursion back at depth 0 (unless it was off).
+    wraps, loopPart: wraps && T.linktype !== "up-recursion" && (T.model?.hasLoopPart ?? true), coast: false,
   };
   T.path.forEach((st, k) => {
     plan.pcs[k] = st.pc;
     plan.pts[k] = st.pt;
     plan.branch[k] = st.ir.branch;
     // Only a root trace patches its start: a side trace starting at its root's J-op links through it.
-    plan.isJop[k] = (T.kind === "root" && st.pt === T.pt && st.pc === T.startpc) || (k === n - 1 && T.linktype === "loop") ? 1 : 0;
+    plan.isJop[k] = (T.kind === "root" && st.pt === T.pt && st.pc === T.startpc) || (k === n - 1 && T.linktype === "loop" && wraps) ? 1 : 0;
     // The last step of a trace that does not wrap is left to the slow path (linking, stitching, return).
     plan.fast[k] = k === n - 1 && !wraps ? 0 : 1;
   });

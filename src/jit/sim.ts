@@ -11,7 +11,7 @@ import { ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { forNumbers, frameResultIdx, jsRuntime } from "../vm/interp.ts";
 import { RecordResult, type JitHooks, type JitTarget, type TraceInfo } from "../vm/jithooks.ts";
-import { jitParamIndex, JIT_F_ON, MAX_JSLOTS } from "../vm/jitparams.ts";
+import { jitParamIndex, JIT_F_ON, JIT_F_OPT_LOOP, MAX_JSLOTS } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import { FrameKind, type CallInfo, type LuaThread } from "../vm/thread.ts";
@@ -1162,8 +1162,8 @@ export class JitSim implements JitHooks {
       return;
     }
     r.cursor++;
-    switch (T.linktype) {
-      case "loop": case "tail-recursion": case "up-recursion":
+    switch (T.wraps ? "wraps" : T.linksOn ? "root" : T.linktype) {
+      case "wraps":
         this.wrap(r, L.ci.base);
         break;
       case "stitch":
@@ -1191,7 +1191,7 @@ export class JitSim implements JitHooks {
 
   /** The root trace T links to (lj_record_stop's LJ_TRLINK_ROOT), if any. */
   private linkedTrace(T: Trace): Trace | undefined {
-    if (T.linktype !== "root") return undefined;
+    if (!T.linksOn) return undefined;
     const T2 = this.traces[T.link];
     return T2 !== undefined && T2.path.length > 0 ? T2 : undefined;
   }
@@ -1551,7 +1551,10 @@ export class JitSim implements JitHooks {
     if (link === T.traceno) {
       const last = R.path[R.path.length - 1];
       if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
-      if (linktype !== "up-recursion") R.model.unrollLoop(); // only back at the same stack level
+      if (linktype !== "up-recursion") { // back at the same stack level
+        if ((this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0) R.model.unrollLoop();
+        else if (T.kind === "side") T.link = T.root; // a side trace's machine code cannot loop to its own start
+      }
     }
     if (T.kind === "side") this.attachSide(T);
     const pt = T.pt;
@@ -1580,7 +1583,7 @@ export class JitSim implements JitHooks {
       default:
         break;
     }
-    this.emit({ type: "trace-stop", ...this.origin(T), linktype, link, stopfunc });
+    this.emit({ type: "trace-stop", ...this.origin(T), linktype, link: T.link, stopfunc });
     this.checkInvariants();
   }
 

@@ -75,6 +75,21 @@ export class Trace {
    */
   snap0Empty = true;
 
+  /**
+   * The trace goes on in another trace's start at its end: a "-> N" link,
+   * or a side trace's loop back to itself re-linked to its root because
+   * the loop optimisation is off (lj_record_stop): it runs like the former.
+   */
+  get linksOn(): boolean {
+    return this.linktype === "root" || (this.linktype === "loop" && this.link !== this.traceno);
+  }
+
+  /** The path starts again at its end (a loop, tail- or up-recursion back into this trace). */
+  get wraps(): boolean {
+    const back = this.linktype === "loop" || this.linktype === "tail-recursion" || this.linktype === "up-recursion";
+    return back && this.link === this.traceno;
+  }
+
   constructor(traceno: number, kind: TraceKind, pt: Proto, startpc: number, parent = 0, exitno = 0, root = 0) {
     this.traceno = traceno;
     this.kind = kind;

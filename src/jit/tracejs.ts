@@ -517,7 +517,7 @@ const PASS_JOP = "hub.exitedAt = null;";
 function emitStep(ctx: StepContext, k: number): string | null {
   const { T, plan } = ctx;
   const n = T.path.length;
-  if (k === n - 1 && T.linktype === "root") return emitLink(ctx, k);
+  if (k === n - 1 && T.linksOn) return emitLink(ctx, k);
   const ending = k === n - 1 && T.linktype === "return";
   if (plan.fast[k] !== 1 && !ending) return null;
   const { pt, pc } = T.path[k];

@@ -32,6 +32,8 @@ export const JIT_F_OPT_LEVELS = [
   optBits("fold", "cse", "dce", "narrow", "loop", "fwd", "dse", "abc", "sink", "fuse"),
 ] as const;
 export const JIT_F_OPT_DEFAULT = JIT_F_OPT_LEVELS[3];
+/** The loop optimisation (lj_opt_loop): a loop's body copied after the loop's first round. */
+export const JIT_F_OPT_LOOP = optBit("loop");
 
 /** JIT_PARAMDEF: name and default value, in LuaJIT's order (the index is JIT_P_name). */
 export const JIT_PARAMDEF = [
