@@ -40,6 +40,7 @@ const P_RECUNROLL = jitParamIndex("recunroll");
 const P_MAXSIDE = jitParamIndex("maxside");
 const P_HOTEXIT = jitParamIndex("hotexit");
 const P_TRYSIDE = jitParamIndex("tryside");
+const P_MINSTITCH = jitParamIndex("minstitch");
 
 /** Penalty cache (lj_jit.h PENALTY_*). */
 const PENALTY_SLOTS = 64;
@@ -1166,9 +1167,15 @@ export class JitSim implements JitHooks {
       case "wraps":
         this.wrap(r, L.ci.base);
         break;
-      case "stitch":
-        r.stitch = { pt, pc: pc + 1, depth: L.depth };
+      case "stitch": {
+        // The builtin returns to this frame, or if tail-called to the frame below (lj_cont_stitch's frame_pc).
+        const op = bcOp(pt.bc[pc]);
+        const caller = L.frames[L.depth - 1];
+        if ((op === Op.CALLT || op === Op.CALLMT) && caller.closure !== null) {
+          r.stitch = { pt: caller.closure.proto, pc: caller.pc, depth: L.depth - 1 };
+        } else r.stitch = { pt, pc: pc + 1, depth: L.depth };
         break;
+      }
       case "root": {
         // Linked at a loop op: if the loop is left instead of entering the linked trace,
         // that loop test is this trace's exit (the next bytecode will not match).
@@ -1468,8 +1475,18 @@ export class JitSim implements JitHooks {
       }
       return;
     }
-    // recff_nyi: a stitched trace cannot start with an op taking a variable number of values.
-    const after = bcOp(pt.bc[pc + 1]);
+    // recff_nyi: too short a trace is not worth stitching (minstitch).
+    if (R.model.nins + 1 < this.param(P_MINSTITCH)) throw new TraceAbort("TRACEUV", undefined);
+    // It stitches only into the Lua frame the builtin returns to (a tail call returns to the
+    // frame below, which is Lua only if Lua code called this frame; none in the first frame),
+    // and a stitched trace cannot start with an op taking a variable number of values.
+    let after = bcOp(pt.bc[pc + 1]);
+    if (op === Op.CALLT || op === Op.CALLMT) {
+      const caller = L.frames[L.depth - 1];
+      const toLua = L.depth > R.depth0 && this.returnsToLua(L) && L.ci.kind === FrameKind.LUA && caller.closure !== null;
+      after = toLua ? bcOp((caller.closure as LuaClosure).proto.bc[caller.pc]) : -1;
+      if (!toLua) policy = "return";
+    }
     if (policy === "stitch" && after !== Op.CALLM && after !== Op.CALLMT && after !== Op.RETM && after !== Op.TSETM) {
       // The trace calls the builtin with a continuation frame (lj_cont_stitch): the next
       // trace is recorded when the compiled trace runs and the builtin returns (follow).
