@@ -102,3 +102,50 @@ function formatNyi(fmt: string, args: readonly (LuaValue | typeof UNKNOWN_ARG)[]
   }
   return false;
 }
+
+/**
+ * How recorders convert their arguments, position by position (lj_ir_tostr,
+ * lj_ir_tonum and lj_opt_narrow_*, argv2int): "s" a string or number, "n" a
+ * number or string, "i" a number or a string that reads as one; "?" before
+ * one: only when the argument is not nil; "*" after one: every argument from
+ * there on. Any other value aborts the trace with "bad argument type"
+ * (LJ_TRERR_BADTYPE) before the builtin runs.
+ */
+const ARG_CONVERSIONS: Readonly<Record<string, string>> = {
+  "string.byte": "s ?i ?i", "string.sub": "s i ?i", "string.rep": "s n ?s", "string.reverse": "s",
+  "string.lower": "s", "string.upper": "s", "string.find": "s s ?i", "string.char": "n*", "string.format": "s",
+  "math.abs": "n", "math.floor": "n", "math.ceil": "n", "math.sqrt": "n", "math.log10": "n", "math.exp": "n",
+  "math.sin": "n", "math.cos": "n", "math.tan": "n", "math.asin": "n", "math.acos": "n", "math.atan": "n",
+  "math.sinh": "n", "math.cosh": "n", "math.tanh": "n", "math.log": "n ?n", "math.atan2": "n n",
+  "math.pow": "n n", "math.ldexp": "n n", "math.min": "n*", "math.max": "n*", "math.random": "?n ?n",
+  "bit.tobit": "n", "bit.bnot": "n", "bit.bswap": "n", "bit.lshift": "n n", "bit.rshift": "n n",
+  "bit.arshift": "n n", "bit.rol": "n n", "bit.ror": "n n", "bit.band": "n*", "bit.bor": "n*", "bit.bxor": "n*",
+  "bit.tohex": "n ?n", "io.write": "s*",
+};
+
+/** Would the recorder of builtin `name` reject one of these arguments (nargs of them; -1: not known)? */
+export function badArgType(name: string, args: readonly (LuaValue | typeof UNKNOWN_ARG)[], nargs: number): boolean {
+  const spec = ARG_CONVERSIONS[name];
+  if (spec === undefined) return false;
+  const kinds = spec.split(" ");
+  const count = nargs >= 0 ? nargs : args.length;
+  for (let i = 0; i < Math.max(kinds.length, count); i++) {
+    const last = kinds[kinds.length - 1];
+    let kind = i < kinds.length ? kinds[i] : last.endsWith("*") ? last : "";
+    if (kind === "") break;
+    const v = args[i];
+    if (v === UNKNOWN_ARG) continue;
+    if (kind.startsWith("?")) {
+      if (v === undefined) continue;
+      kind = kind.slice(1);
+    }
+    if (kind.endsWith("*")) {
+      if (i >= count) break;
+      kind = kind.slice(0, -1);
+    }
+    const ok = kind === "i" ? typeof v === "number" || (typeof v === "string" && scanNumber(v, false) !== undefined)
+      : typeof v === "number" || typeof v === "string";
+    if (!ok) return true;
+  }
+  return false;
+}

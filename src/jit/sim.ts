@@ -15,12 +15,13 @@ import { jitParamIndex, JIT_F_ON, JIT_F_OPT_LOOP, MAX_JSLOTS } from "../vm/jitpa
 import type { LuaState } from "../vm/state.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import { FrameKind, type CallInfo, type LuaThread } from "../vm/thread.ts";
-import { builtinPolicy, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
+import { badArgType, builtinPolicy, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
 import { IrModel, LJ_MAX_ASIZE, calleeHolds, nextInto, type CalleeSpec, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
+import { missingMetamethod } from "./metacheck.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { replayPrefix } from "./prefixvals.ts";
 import { comparisonJumps } from "./cmpjump.ts";
@@ -98,6 +99,8 @@ interface Recording {
   startpc: number;
   /** A side trace starting at a JLOOP the exit restored to its original instruction (lj_snap_restore): that pc. */
   restoredPc?: number;
+  /** A Lua error was thrown while recording (lj_err_throw's lj_trace_abort): the next instruction aborts. */
+  errored?: boolean;
 }
 
 /**
@@ -379,6 +382,11 @@ export class JitSim implements JitHooks {
     this.epoch++;
   }
 
+  /** lj_err_throw aborts a recording (lj_trace_abort); the recorder reports it at its next instruction. */
+  errorThrown(): void {
+    if (this.rec !== null) this.rec.errored = true;
+  }
+
   private setIns(pt: Proto, pc: number, ins: number, why: "patch" | "unpatch" | "blacklist" | "jit-off", by: string): void {
     const from = pt.bc[pc];
     if (from === ins) return;
@@ -620,7 +628,9 @@ export class JitSim implements JitHooks {
       this.stop("loop", T.traceno, this.key(pt), pc);
       return;
     }
+    if (R.errored) throw new TraceAbort("RECERR", undefined); // an error was thrown since the last instruction
     this.checkValues(R, pt, pc, ins, stack, base, framedepth);
+    if (missingMetamethod(L, ins, base)) throw new TraceAbort("NOMM", undefined);
     // The model reads a JFORL's loop jump, which its D no longer holds: give it the FORL.
     const stepIr = R.model.step(this.modelContext(L, pt, pc, framedepth), op === Op.JFORL ? setOp(this.startIns(pt, pc), Op.JFORL) : ins);
     R.path.push({ pt, pc, ir: stepIr });
@@ -1456,12 +1466,20 @@ export class JitSim implements JitHooks {
     let policy = builtinPolicy(fn.name);
     if (policy === "record" && this.unrecordedCall(R, L, pt, pc, fn)) policy = "stitch";
     const op = bcOp(pt.bc[pc]);
+    if (policy === "record" && this.badArguments(L, pt.bc[pc], fn)) {
+      // Reported from the builtin's frame: a tail-called one's is not Lua, so the call out is named.
+      const caller = L.frames[L.depth - 1];
+      const tail = (op === Op.CALLT || op === Op.CALLMT) && caller.closure !== null;
+      throw new TraceAbort("BADTYPE", undefined, tail ? caller.pc - 1 : undefined, tail ? caller.closure?.proto : undefined);
+    }
     if (policy === "record" && fn.name === "string.byte") this.checkByteSlots(R, L, pt.bc[pc]);
     if (policy === "record" && (op === Op.CALLT || op === Op.CALLMT) && L.depth <= R.depth0) this.tailReturn(R, L, pt);
     if (policy === "record") {
       // pcall(f) runs f from a builtin's frame (through any pcalls nested in it):
       // an unrecorded builtin there cannot be stitched.
       let at = L.ci.base + bcA(pt.bc[pc]) + 2;
+      const ins = pt.bc[pc];
+      let nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : -1;
       let caller = fn;
       while (caller.name === "pcall" || caller.name === "xpcall") {
         const inner = L.stack[at];
@@ -1470,7 +1488,11 @@ export class JitSim implements JitHooks {
           this.stop("return", 0, inner.name);
           break;
         }
-        at += caller.name === "xpcall" ? 2 : 1; // the inner call's function (after xpcall's handler)
+        const skip = caller.name === "xpcall" ? 2 : 1; // the inner call's function (after xpcall's handler)
+        at += skip;
+        nargs = nargs < 0 ? -1 : Math.max(0, nargs - skip);
+        const args = Array.from({ length: Math.max(4, nargs + 1) }, (_, i) => (nargs < 0 ? UNKNOWN_ARG : i < nargs ? L.stack[at + i] : undefined));
+        if (badArgType(inner.name, args, nargs)) throw new TraceAbort("BADTYPE", undefined);
         caller = inner;
       }
       return;
@@ -1512,6 +1534,17 @@ export class JitSim implements JitHooks {
     if (R.T.kind === "root" && !isRetOp(bcOp(R.T.startins))) {
       throw new TraceAbort("LLEAVE", undefined, callPc, caller.closure?.proto); // would leave the loop in a root trace
     }
+  }
+
+  /** Would the builtin's recorder reject the type of one of this call's arguments (badArgType)? */
+  private badArguments(L: LuaThread, ins: number, fn: NativeFunction): boolean {
+    const op = bcOp(ins);
+    const first = L.ci.base + bcA(ins) + 2;
+    const nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : -1;
+    // CALLM passes C fixed arguments and then the multiple results of the call before (not known here).
+    const known = nargs >= 0 ? nargs : op === Op.CALLM ? bcC(ins) : 0;
+    const args = Array.from({ length: Math.max(4, known + 1) }, (_, i) => (i < known ? L.stack[first + i] : nargs < 0 ? UNKNOWN_ARG : undefined));
+    return badArgType(fn.name, args, nargs);
   }
 
   /** Is this call of a recorded builtin one of the variants its recorder leaves to the interpreter (recff_nyiu)? */

@@ -266,6 +266,7 @@ export function toLuaError(L: LuaThread, e: unknown): LuaError | undefined {
   else if (isMemoryRangeError(e)) err = memoryError();
   else return undefined;
   if (err.top < 0) err.top = L.top;
+  L.state.jit?.errorThrown?.();
   return err;
 }
 

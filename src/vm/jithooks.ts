@@ -60,6 +60,11 @@ export interface JitHooks {
   loopLeft(pt: Proto, pc: number): void;
   /** The original instruction a trace patched at pt.bc[pc] (the trace's startins), for running a J-op. */
   startIns(pt: Proto, pc: number): number;
+  /**
+   * A Lua error is being thrown (lj_err_throw): a trace being recorded is
+   * aborted, which the recorder reports at the next instruction it sees.
+   */
+  errorThrown?(): void;
   /** ISNEXT found no next(): pt.bc[pc] became JMP and its ITERN an ITERC. */
   despecialised?(pt: Proto, pc: number): void;
 }

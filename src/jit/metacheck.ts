@@ -1,0 +1,66 @@
+// The recorder's own "missing metamethod" check (LJ_TRERR_NOMM): before an
+// arithmetic, length, concatenation, indexing or call bytecode runs on a
+// value that needs a metamethod, LuaJIT's recorder looks that metamethod up
+// (lj_record_mm_lookup) and aborts the trace when there is none, before the
+// interpreter raises its error (rec_mm_arith, rec_mm_len, rec_cat,
+// lj_record_idx, rec_call_setup). Comparisons are not checked here: their
+// recorder lets the interpreter throw (the trace then ends with RECERR).
+import { bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
+import { Op, metamethodOf } from "../bc/opcodes.ts";
+import { LuaClosure, NativeFunction } from "../vm/func.ts";
+import { metaLookup } from "../vm/meta.ts";
+import { LuaTable } from "../vm/table.ts";
+import type { LuaThread } from "../vm/thread.ts";
+import type { LuaValue } from "../vm/value.ts";
+
+const numOrStr = (v: LuaValue): boolean => typeof v === "number" || typeof v === "string";
+const isFunction = (v: LuaValue): boolean => v instanceof LuaClosure || v instanceof NativeFunction;
+
+/** Would the recorder abort instruction `ins` (frame at `base`) for want of a metamethod? */
+export function missingMetamethod(L: LuaThread, ins: number, base: number): boolean {
+  const op = bcOp(ins);
+  const stack = L.stack;
+  const mm = `__${metamethodOf[op]}`;
+  const has = (v: LuaValue): boolean => metaLookup(L, v, mm) !== undefined;
+  if (op >= Op.ADDVN && op <= Op.POW) {
+    // A constant operand (VN, NV) is a number: the slot operands decide.
+    const b = stack[base + bcB(ins)];
+    const c = op >= Op.ADDVV ? stack[base + bcC(ins)] : 0;
+    return !(numOrStr(b) && numOrStr(c)) && !has(b) && !has(c);
+  }
+  switch (op) {
+    case Op.UNM: {
+      const v = stack[base + bcD(ins)];
+      return !numOrStr(v) && !has(v);
+    }
+    case Op.LEN: {
+      const v = stack[base + bcD(ins)];
+      return typeof v !== "string" && !(v instanceof LuaTable) && !has(v);
+    }
+    case Op.CAT: {
+      // The strings and numbers at the top are joined first; __concat is looked up for the
+      // value below them and their (string) result, or for the top two values.
+      const lo = base + bcB(ins);
+      let top = base + bcC(ins);
+      let right: LuaValue = stack[top];
+      if (numOrStr(stack[top]) && numOrStr(stack[top - 1])) {
+        while (top >= lo && numOrStr(stack[top])) top--;
+        if (top < lo) return false;
+        right = "";
+      } else top--;
+      const left = stack[top];
+      return !has(left) && !has(right);
+    }
+    case Op.TGETV: case Op.TGETS: case Op.TGETB: case Op.TGETR:
+    case Op.TSETV: case Op.TSETS: case Op.TSETB: case Op.TSETR: {
+      const t = stack[base + bcB(ins)];
+      return !(t instanceof LuaTable) && !has(t);
+    }
+    case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
+      const f = stack[base + bcA(ins) - (op === Op.ITERC ? 3 : 0)];
+      return !isFunction(f) && !isFunction(metaLookup(L, f, "__call"));
+    }
+    default:
+      return false;
+  }
+}
