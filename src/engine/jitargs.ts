@@ -1,7 +1,7 @@
 // JIT options as people write them: the `-- luajit-args: -Ohotloop=1` first
 // line of the oracle's programs and our examples, and the -O field of the
 // explorer. Both become jit.opt.start arguments (luajit.c's -O handling).
-import { applyJitOpt, JIT_F_ON, JIT_PARAM_DEFAULTS, JIT_PARAMDEF, type JitParamName } from "../vm/jitparams.ts";
+import { applyJitOpt, JIT_F_ON, JIT_OPT_FLAGS, JIT_PARAM_DEFAULTS, JIT_PARAMDEF, type JitParamName } from "../vm/jitparams.ts";
 
 const ARGS_LINE = /^--\s*luajit-args:(.*)$/;
 
@@ -22,10 +22,13 @@ export function optArgs(text: string): string[] {
   for (const word of text.split(/\s+/)) {
     if (word === "") continue;
     if (word.startsWith("-O")) out.push(...word.slice(2).split(","));
-    else if (!word.startsWith("-")) out.push(...word.split(","));
+    else if (!word.startsWith("-") || isOptFlag(word.slice(1).split(",")[0])) out.push(...word.split(","));
   }
   return out.filter((a) => a !== "");
 }
+
+/** An optimisation flag's name: "-loop" in the option field turns it off (as -O-loop does). */
+const isOptFlag = (name: string): boolean => (JIT_OPT_FLAGS as readonly string[]).includes(name);
 
 /** Arguments jit.opt.start would reject ("unknown or malformed optimization flag"). */
 export function invalidOptArgs(args: readonly string[]): string[] {

@@ -102,6 +102,7 @@ describe("JIT arguments", () => {
     expect(argsLine("print(1)")).toBe(null);
     expect(optArgs("-Ohotloop=1,maxtrace=4 -jv -O3")).toEqual(["hotloop=1", "maxtrace=4", "3"]);
     expect(optArgs("hotexit=2, tryside=1")).toEqual(["hotexit=2", "tryside=1"]);
+    expect(optArgs("-loop, hotloop=1 -jv -lfoo")).toEqual(["-loop", "hotloop=1"]); // the field shows -O-loop as -loop
     expect(invalidOptArgs(["hotloop=1", "bogus", "maxtrace=x"])).toEqual(["bogus", "maxtrace=x"]);
     expect(paramAfter(["hotloop=1", "hotloop=5"], "hotloop")).toBe(5);
     expect(paramAfter([], "maxtrace")).toBe(1000);

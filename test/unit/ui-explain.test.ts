@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { explain, linkText, sourceUrl, summarize } from "../../src/ui/model/explain.ts";
 import { Timeline } from "../../src/ui/model/timeline.ts";
+import type { EngineEvent } from "../../src/engine/events.ts";
 import { eventLine, eventSlot } from "../../src/ui/model/where.ts";
 import { importLog, readFixture } from "../support/events.ts";
 
@@ -46,7 +47,19 @@ describe("explanations", () => {
     expect(sourceUrl(xv.source!, "prefix-assert")).toBe("https://github.com/LuaJIT/LuaJIT/blob/eee16efa/src/lj_trace.c");
   });
 
+  it("say where a side trace's loop goes when the loop optimisation was off (-> root loop)", () => {
+    const t = timeline("fixed");
+    const i = t.events.findIndex((e) => e.type === "trace-stop");
+    const stop = t.events[i] as Extract<EngineEvent, { type: "trace-stop" }>;
+    const side = { ...stop, tr: 9, kind: "side" as const, parent: stop.tr, exit: 0, linktype: "loop" as const, link: stop.tr };
+    const text = explain(side, t.stateAt(i - 1), t.stateAt(i), "fixed").body.join(" ");
+    expect(text).toContain(`linked to its root trace ${stop.tr}`);
+    expect(text).not.toContain("its own start: the whole loop body");
+    expect(explain(stop, t.stateAt(i - 1), t.stateAt(i), "fixed").body.join(" ")).not.toContain("linked to its root trace");
+  });
+
   it("name links as jit.v does and find an event's slot and line", () => {
+    expect(linkText("loop", 1, 2)).toBe("-> 1 loop");
     expect(linkText("loop", 3, 3)).toBe("loop");
     expect(linkText("root", 1, 2)).toBe("-> 1");
     expect(linkText("return", 0, 2)).toBe("return");

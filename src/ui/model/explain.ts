@@ -89,6 +89,10 @@ const LINK_MEANING: Record<LinkType, string> = {
   "stitch": "It ends at a call to a builtin that cannot be recorded; a stitched trace continues after the call.",
 };
 
+/** A side trace's loop back to its own start, without the loop optimisation (lj_record_stop). */
+const LOOP_TO_ROOT = (root: number): string =>
+  `It loops back to where it started, but with the loop optimisation off a side trace cannot jump to its own start: it is linked to its root trace ${root}, which runs next.`;
+
 /** The card for the event at the cursor. `before` is the state just before it. */
 export function explain(e: EngineEvent, before: ExplorerState, after: ExplorerState, build: BuildName | null): Explanation {
   switch (e.type) {
@@ -125,7 +129,8 @@ export function explain(e: EngineEvent, before: ExplorerState, after: ExplorerSt
       } else {
         body.push(`Trace ${e.parent}'s link now points to this stitched trace; no bytecode changes.`);
       }
-      body.push(LINK_MEANING[e.linktype] + (e.stopfunc && !e.stopfunc.includes(":") ? ` Recording stopped at \`${e.stopfunc}\`.` : ""));
+      const meaning = e.linktype === "loop" && e.link !== e.tr && e.link !== 0 ? LOOP_TO_ROOT(e.link) : LINK_MEANING[e.linktype];
+      body.push(meaning + (e.stopfunc && !e.stopfunc.includes(":") ? ` Recording stopped at \`${e.stopfunc}\`.` : ""));
       return { title: summarize(e), tone: "ok", body, source: { file: "lj_trace.c", symbol: "trace_stop" } };
     }
     case "trace-abort":
