@@ -128,20 +128,15 @@ export function badArgType(name: string, args: readonly (LuaValue | typeof UNKNO
   const spec = ARG_CONVERSIONS[name];
   if (spec === undefined) return false;
   const kinds = spec.split(" ");
-  const count = nargs >= 0 ? nargs : args.length;
-  for (let i = 0; i < Math.max(kinds.length, count); i++) {
-    const last = kinds[kinds.length - 1];
-    let kind = i < kinds.length ? kinds[i] : last.endsWith("*") ? last : "";
-    if (kind === "") break;
+  const rest = kinds[kinds.length - 1].endsWith("*") ? (kinds.pop() as string).slice(0, -1) : "";
+  const count = rest !== "" ? Math.max(kinds.length, nargs >= 0 ? nargs : args.length) : kinds.length;
+  for (let i = 0; i < count; i++) {
+    let kind = i < kinds.length ? kinds[i] : rest;
     const v = args[i];
     if (v === UNKNOWN_ARG) continue;
     if (kind.startsWith("?")) {
       if (v === undefined) continue;
       kind = kind.slice(1);
-    }
-    if (kind.endsWith("*")) {
-      if (i >= count) break;
-      kind = kind.slice(0, -1);
     }
     const ok = kind === "i" ? typeof v === "number" || (typeof v === "string" && scanNumber(v, false) !== undefined)
       : typeof v === "number" || typeof v === "string";

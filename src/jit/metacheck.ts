@@ -16,26 +16,32 @@ import type { LuaValue } from "../vm/value.ts";
 const numOrStr = (v: LuaValue): boolean => typeof v === "number" || typeof v === "string";
 const isFunction = (v: LuaValue): boolean => v instanceof LuaClosure || v instanceof NativeFunction;
 
+/** Each opcode's metamethod name ("__add", ...), built once rather than per recorded instruction. */
+const MM_NAMES: readonly string[] = metamethodOf.map((name) => `__${name}`);
+
+/** Does v have the metamethod opcode op would call? */
+function hasMetamethod(L: LuaThread, v: LuaValue, op: number): boolean {
+  return metaLookup(L, v, MM_NAMES[op]) !== undefined;
+}
+
 /** Would the recorder abort instruction `ins` (frame at `base`) for want of a metamethod? */
 export function missingMetamethod(L: LuaThread, ins: number, base: number): boolean {
   const op = bcOp(ins);
   const stack = L.stack;
-  const mm = `__${metamethodOf[op]}`;
-  const has = (v: LuaValue): boolean => metaLookup(L, v, mm) !== undefined;
   if (op >= Op.ADDVN && op <= Op.POW) {
     // A constant operand (VN, NV) is a number: the slot operands decide.
     const b = stack[base + bcB(ins)];
     const c = op >= Op.ADDVV ? stack[base + bcC(ins)] : 0;
-    return !(numOrStr(b) && numOrStr(c)) && !has(b) && !has(c);
+    return !(numOrStr(b) && numOrStr(c)) && !hasMetamethod(L, b, op) && !hasMetamethod(L, c, op);
   }
   switch (op) {
     case Op.UNM: {
       const v = stack[base + bcD(ins)];
-      return !numOrStr(v) && !has(v);
+      return !numOrStr(v) && !hasMetamethod(L, v, op);
     }
     case Op.LEN: {
       const v = stack[base + bcD(ins)];
-      return typeof v !== "string" && !(v instanceof LuaTable) && !has(v);
+      return typeof v !== "string" && !(v instanceof LuaTable) && !hasMetamethod(L, v, op);
     }
     case Op.CAT: {
       // The strings and numbers at the top are joined first; __concat is looked up for the
@@ -49,12 +55,12 @@ export function missingMetamethod(L: LuaThread, ins: number, base: number): bool
         right = "";
       } else top--;
       const left = stack[top];
-      return !has(left) && !has(right);
+      return !hasMetamethod(L, left, op) && !hasMetamethod(L, right, op);
     }
     case Op.TGETV: case Op.TGETS: case Op.TGETB: case Op.TGETR:
     case Op.TSETV: case Op.TSETS: case Op.TSETB: case Op.TSETR: {
       const t = stack[base + bcB(ins)];
-      return !(t instanceof LuaTable) && !has(t);
+      return !(t instanceof LuaTable) && !hasMetamethod(L, t, op);
     }
     case Op.CALL: case Op.CALLM: case Op.CALLT: case Op.CALLMT: case Op.ITERC: {
       const f = stack[base + bcA(ins) - (op === Op.ITERC ? 3 : 0)];

@@ -115,8 +115,8 @@ export function runPlan(T: Trace): RunPlan {
     fast: new Uint8Array(n), isJop: new Uint8Array(n),
     checksPre: checkList(T, false), checksLoop: checkList(T, true),
     nextPre: new Int32Array(n), nextLoop: new Int32Array(n),
-    // The loop optimisation ran for loops and tail-recursion back at depth 0 (unless it was off).
-    wraps, loopPart: wraps && T.linktype !== "up-recursion" && (T.model?.hasLoopPart ?? true), coast: false,
+    // lj_record_stop ran the loop optimisation (loops and tail-recursion back at depth 0, when it is on).
+    wraps, loopPart: T.model?.hasLoopPart === true, coast: false,
   };
   T.path.forEach((st, k) => {
     plan.pcs[k] = st.pc;

@@ -67,6 +67,17 @@ function vargHolds(kind: number, type: number, param: number, ci: CallInfo, stac
   return typeHolds(n >= 1 && n <= nvar ? stack[ci.funcIdx + 2 + pt.numparams + n - 1] : undefined, type);
 }
 
+type BuiltinArg = LuaValue | typeof UNKNOWN_ARG;
+
+/**
+ * A builtin call's arguments from stack[first] as its recorder sees them: the
+ * first `known` values, then nil if there are nargs of them, else UNKNOWN_ARG
+ * (nargs -1: a CALLM's multiple results), at least four entries.
+ */
+function argValues(stack: readonly LuaValue[], first: number, nargs: number, known: number): BuiltinArg[] {
+  return Array.from({ length: Math.max(4, known + 1) }, (_, i) => (i < known ? stack[first + i] : nargs < 0 ? UNKNOWN_ARG : undefined));
+}
+
 /** A Lua error raised while recording: the trace aborts with its message (trace_abort, LJ_TRERR_RECERR). */
 class RecordError extends TraceAbort {
   constructor(readonly message: string) {
@@ -1173,7 +1184,7 @@ export class JitSim implements JitHooks {
       return;
     }
     r.cursor++;
-    switch (T.wraps ? "wraps" : T.linksOn ? "root" : T.linktype) {
+    switch (r.plan.wraps ? "wraps" : T.linksOn ? "root" : T.linktype) {
       case "wraps":
         this.wrap(r, L.ci.base);
         break;
@@ -1463,23 +1474,28 @@ export class JitSim implements JitHooks {
 
   /** A call of a builtin while recording (lj_ffrecord_func / recff_nyi). */
   private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction): void {
+    const ins = pt.bc[pc];
+    const op = bcOp(ins);
+    const tail = op === Op.CALLT || op === Op.CALLMT;
+    // A tail-called builtin runs in its caller's place and returns to the frame below.
+    const below = L.frames[L.depth - 1];
+    const first = builtinArgs(ins, L.ci.base);
+    let nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : -1;
+    // CALLM passes C fixed arguments and then the multiple results of the call before (not known here).
+    const args = argValues(L.stack, first, nargs, nargs >= 0 ? nargs : op === Op.CALLM ? bcC(ins) : 0);
     let policy = builtinPolicy(fn.name);
-    if (policy === "record" && this.unrecordedCall(R, L, pt, pc, fn)) policy = "stitch";
-    const op = bcOp(pt.bc[pc]);
-    if (policy === "record" && this.badArguments(L, pt.bc[pc], fn)) {
+    if (policy === "record" && op !== Op.ITERC && this.unrecordedCall(R, fn, first, args, nargs)) policy = "stitch";
+    if (policy === "record" && badArgType(fn.name, args, nargs)) {
       // Reported from the builtin's frame: a tail-called one's is not Lua, so the call out is named.
-      const caller = L.frames[L.depth - 1];
-      const tail = (op === Op.CALLT || op === Op.CALLMT) && caller.closure !== null;
-      throw new TraceAbort("BADTYPE", undefined, tail ? caller.pc - 1 : undefined, tail ? caller.closure?.proto : undefined);
+      const out = tail && below.closure !== null;
+      throw new TraceAbort("BADTYPE", undefined, out ? below.pc - 1 : undefined, out ? below.closure?.proto : undefined);
     }
-    if (policy === "record" && fn.name === "string.byte") this.checkByteSlots(R, L, pt.bc[pc]);
-    if (policy === "record" && (op === Op.CALLT || op === Op.CALLMT) && L.depth <= R.depth0) this.tailReturn(R, L, pt);
+    if (policy === "record" && fn.name === "string.byte") this.checkByteSlots(R, L, ins);
+    if (policy === "record" && tail && L.depth <= R.depth0) this.tailReturn(R, L, pt);
     if (policy === "record") {
       // pcall(f) runs f from a builtin's frame (through any pcalls nested in it):
       // an unrecorded builtin there cannot be stitched.
-      let at = L.ci.base + bcA(pt.bc[pc]) + 2;
-      const ins = pt.bc[pc];
-      let nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : -1;
+      let at = first;
       let caller = fn;
       while (caller.name === "pcall" || caller.name === "xpcall") {
         const inner = L.stack[at];
@@ -1491,8 +1507,7 @@ export class JitSim implements JitHooks {
         const skip = caller.name === "xpcall" ? 2 : 1; // the inner call's function (after xpcall's handler)
         at += skip;
         nargs = nargs < 0 ? -1 : Math.max(0, nargs - skip);
-        const args = Array.from({ length: Math.max(4, nargs + 1) }, (_, i) => (nargs < 0 ? UNKNOWN_ARG : i < nargs ? L.stack[at + i] : undefined));
-        if (badArgType(inner.name, args, nargs)) throw new TraceAbort("BADTYPE", undefined);
+        if (badArgType(inner.name, argValues(L.stack, at, nargs, Math.max(nargs, 0)), nargs)) throw new TraceAbort("BADTYPE", undefined);
         caller = inner;
       }
       return;
@@ -1503,10 +1518,9 @@ export class JitSim implements JitHooks {
     // frame below, which is Lua only if Lua code called this frame; none in the first frame),
     // and a stitched trace cannot start with an op taking a variable number of values.
     let after = bcOp(pt.bc[pc + 1]);
-    if (op === Op.CALLT || op === Op.CALLMT) {
-      const caller = L.frames[L.depth - 1];
-      const toLua = L.depth > R.depth0 && this.returnsToLua(L) && L.ci.kind === FrameKind.LUA && caller.closure !== null;
-      after = toLua ? bcOp((caller.closure as LuaClosure).proto.bc[caller.pc]) : -1;
+    if (tail) {
+      const toLua = L.depth > R.depth0 && this.returnsToLua(L) && L.ci.kind === FrameKind.LUA && below.closure !== null;
+      after = toLua ? bcOp((below.closure as LuaClosure).proto.bc[below.pc]) : -1;
       if (!toLua) policy = "return";
     }
     if (policy === "stitch" && after !== Op.CALLM && after !== Op.CALLMT && after !== Op.RETM && after !== Op.TSETM) {
@@ -1536,27 +1550,8 @@ export class JitSim implements JitHooks {
     }
   }
 
-  /** Would the builtin's recorder reject the type of one of this call's arguments (badArgType)? */
-  private badArguments(L: LuaThread, ins: number, fn: NativeFunction): boolean {
-    const op = bcOp(ins);
-    const first = L.ci.base + bcA(ins) + 2;
-    const nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : -1;
-    // CALLM passes C fixed arguments and then the multiple results of the call before (not known here).
-    const known = nargs >= 0 ? nargs : op === Op.CALLM ? bcC(ins) : 0;
-    const args = Array.from({ length: Math.max(4, known + 1) }, (_, i) => (i < known ? L.stack[first + i] : nargs < 0 ? UNKNOWN_ARG : undefined));
-    return badArgType(fn.name, args, nargs);
-  }
-
-  /** Is this call of a recorded builtin one of the variants its recorder leaves to the interpreter (recff_nyiu)? */
-  private unrecordedCall(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction): boolean {
-    const ins = pt.bc[pc];
-    const op = bcOp(ins);
-    if (op === Op.ITERC) return false;
-    const first = L.ci.base + bcA(ins) + 2;
-    const nargs = op === Op.CALL ? bcC(ins) - 1 : op === Op.CALLT ? bcD(ins) - 1 : -1;
-    // CALLM passes C fixed arguments and then the multiple results of the call before (not known here).
-    const known = nargs >= 0 ? nargs : op === Op.CALLM ? bcC(ins) : 0;
-    const args = Array.from({ length: Math.max(4, known + 1) }, (_, i) => (i < known ? L.stack[first + i] : nargs < 0 ? UNKNOWN_ARG : undefined));
+  /** Is this call of a recorded builtin (arguments from stack[first]) one of the variants its recorder leaves to the interpreter (recff_nyiu)? */
+  private unrecordedCall(R: Recording, fn: NativeFunction, first: number, args: readonly BuiltinArg[], nargs: number): boolean {
     // select(n, ...) is compiled for a constant n only (select(n, ...) of a vararg function is rec_varg's).
     if (fn.name === "select") return nargs >= 0 && args[0] !== "#" && !R.model.isConstant(first);
     const mt = args[0] instanceof LuaTable ? args[0].metatable : undefined;
