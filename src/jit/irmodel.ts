@@ -66,6 +66,18 @@ interface FreshTable {
 interface Val {
   ref: number;
   t: VType;
+  /** A constant number or string loaded by KSHORT, KNUM or KSTR: its value (FOLD compares such constants). */
+  k?: number | string;
+}
+
+/** A comparison's guard: what it compared and how it went when recorded (for the loop optimisation's FOLD). */
+interface CmpGuard {
+  ins: number;
+  pt: Proto;
+  x: Val;
+  /** The second operand, when a slot (ISEQV, ISLT...) rather than the instruction's constant. */
+  y: Val | null;
+  jumps: boolean;
 }
 
 interface Snap {
@@ -265,10 +277,14 @@ export class IrModel {
     for (const e of ents) {
       const slot = base + e.off;
       const v = e.konst ? { ref: 0, t: e.t } : { ref: this.emit(false, [], slot), t: e.t };
+      if (!e.konst) this.loadTypes.set(v.ref, e.t);
       this.slots.set(slot, v);
       this.inherited.add(v);
     }
   }
+
+  /** Types of the slot loads made by read() and inherit() (the others load numbers). */
+  private readonly loadTypes = new Map<number, VType>();
 
   /** Values a side trace started with (a loop's FORL still sets up its stop and step, rec_for_loop). */
   private readonly inherited = new Set<Val>();
@@ -305,6 +321,7 @@ export class IrModel {
     if (have !== undefined) return have;
     const t = typeOfValue(v);
     const ref = this.emit(true, [], slot);
+    this.loadTypes.set(ref, t);
     checks.push({ slot: slot - this.base0, t, guard: ref, abc: undefined });
     const val = loaded(ref, t);
     this.slots.set(slot, val);
@@ -485,6 +502,7 @@ export class IrModel {
         if (x.ref === 0 && y.ref === 0) break;
         if ((x.t === "str") !== (y.t === "str")) break; // the interpreter throws
         this.compare(ctx, out, [x.ref, y.ref]);
+        this.noteCompare(ctx, ins, out.branch, x, y);
         break;
       }
       case Op.ISEQV: case Op.ISNEV: case Op.ISEQS: case Op.ISNES: case Op.ISEQN: case Op.ISNEN:
@@ -498,7 +516,10 @@ export class IrModel {
         if ((op === Op.ISEQV || op === Op.ISNEV) && this.objectCompare(ctx, out, a, bcD(ins), x, y)) break;
         const sameKind = x.t === y.t || (isNum(x.t) && isNum(y.t));
         const prim = x.t === "nil" || x.t === "false" || x.t === "true";
-        if (sameKind && !prim && !this.foldsAway(ctx, op, ins, x)) out.branch = this.emit(true, [x.ref, y.ref]);
+        if (sameKind && !prim && !this.foldsAway(ctx, op, ins, x)) {
+          out.branch = this.emit(true, [x.ref, y.ref]);
+          this.noteCompare(ctx, ins, out.branch, x, op === Op.ISEQV || op === Op.ISNEV ? y : null);
+        }
         this.fixup(ctx, out.branch);
         break;
       }
@@ -517,10 +538,12 @@ export class IrModel {
       case Op.MOV:
         this.write(base + a, slotVal(bcD(ins)));
         break;
-      case Op.NOT:
-        slotVal(bcD(ins));
-        this.write(base + a, this.konst("true"));
+      case Op.NOT: {
+        // The operand's type decides: the result is a constant.
+        const t = slotVal(bcD(ins)).t;
+        this.write(base + a, this.konst(t === "nil" || t === "false" ? "true" : "false"));
         break;
+      }
       case Op.UNM: case Op.LEN: {
         const v = slotVal(bcD(ins));
         if (v.ref === 0) {
@@ -563,9 +586,9 @@ export class IrModel {
         this.write(base + a, { ref: this.emit(false, [r1]), t: "str" });
         break;
       }
-      case Op.KSTR: this.write(base + a, this.konst("str")); break;
-      case Op.KSHORT: this.write(base + a, this.konst("int")); break;
-      case Op.KNUM: this.write(base + a, this.konst("num")); break;
+      case Op.KSTR: this.write(base + a, { ref: 0, t: "str", k: ctx.pt.kgc[bcD(ins)] as string }); break;
+      case Op.KSHORT: this.write(base + a, { ref: 0, t: "int", k: (bcD(ins) << 16) >> 16 }); break;
+      case Op.KNUM: this.write(base + a, { ref: 0, t: "num", k: ctx.pt.knum[bcD(ins)] }); break;
       case Op.KPRI: this.write(base + a, this.konst(bcD(ins) === 0 ? "nil" : bcD(ins) === 1 ? "false" : "true")); break;
       case Op.KNIL:
         for (let r = a; r <= bcD(ins); r++) this.write(base + r, this.konst("nil"));
@@ -985,6 +1008,14 @@ export class IrModel {
     this.snapAdd(ctx.pt, ctx.pc);
   }
 
+  /** Comparison guards, by reference (loopFailure folds them again with the loop's end values). */
+  private readonly cmpGuards = new Map<number, CmpGuard>();
+
+  private noteCompare(ctx: ModelContext, ins: number, guard: number, x: Val, y: Val | null): void {
+    const jumps = comparisonJumps(ins, ctx.pt, ctx.stack, ctx.base);
+    if (jumps !== undefined) this.cmpGuards.set(guard, { ins, pt: ctx.pt, x, y, jumps });
+  }
+
   private compare(ctx: ModelContext, out: StepIr, deps: number[]): void {
     this.snapPrep(ctx);
     out.branch = this.emit(true, deps);
@@ -1351,6 +1382,47 @@ export class IrModel {
         if (I.guard) guard = true;
       }
     }
+  }
+
+  /**
+   * Would the loop optimisation fail, and why? Its copy of the body reads
+   * each loaded slot as what the slot holds at the loop's end (fwd_sload).
+   * A value of another type there than the load had (int and number aside,
+   * they convert) is "persistent type instability" (LJ_TRERR_TYPEINS); a
+   * comparison whose operands both become constants that compare the other
+   * way than recorded folds to a guard that always fails (LJ_TRERR_GFAIL).
+   * Either way the recorder goes on recording the next iteration (lj_opt_loop).
+   */
+  loopFailure(stack: readonly LuaValue[]): "TYPEINS" | "GFAIL" | null {
+    // What a loaded slot holds at the end, as the model knows it; the stack says its type
+    // (the recorder specialises every value to its type) and checks a constant's value.
+    const atEnd = (v: Val): Val | undefined => {
+      if (v.ref === 0) return v;
+      const slot = this.ir[v.ref].sload;
+      const now = slot >= 0 ? this.slots.get(slot) : undefined;
+      return now !== undefined && now.ref === 0 && now.k === stack[slot] ? now : undefined;
+    };
+    for (let ref = 1; ref < this.ir.length; ref++) {
+      const t = this.loadTypes.get(ref);
+      if (t !== undefined) {
+        const slot = this.ir[ref].sload;
+        const now = this.slots.get(slot);
+        const tEnd = typeOfValue(stack[slot]);
+        if (now !== undefined && now.ref !== ref && tEnd !== t && !(isNum(tEnd) && isNum(t))) return "TYPEINS";
+      }
+      const cmp = this.cmpGuards.get(ref);
+      if (cmp !== undefined) {
+        const x = atEnd(cmp.x);
+        const y = cmp.y === null ? null : atEnd(cmp.y);
+        if (x?.k === undefined || (y !== null && y?.k === undefined)) continue;
+        // The same comparison of the two constants (x at slot A, y at slot D for a slot operand).
+        const vals: LuaValue[] = [];
+        vals[bcA(cmp.ins)] = x.k;
+        if (y !== null) vals[bcD(cmp.ins)] = y.k;
+        if (comparisonJumps(cmp.ins, cmp.pt, vals, 0) !== cmp.jumps) return "GFAIL";
+      }
+    }
+    return null;
   }
 
   /** The loop optimisation copied the body into a loop part (unrollLoop ran). */

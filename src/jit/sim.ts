@@ -36,6 +36,7 @@ const P_MAXTRACE = jitParamIndex("maxtrace");
 const P_MAXRECORD = jitParamIndex("maxrecord");
 const P_HOTLOOP = jitParamIndex("hotloop");
 const P_LOOPUNROLL = jitParamIndex("loopunroll");
+const P_INSTUNROLL = jitParamIndex("instunroll");
 const P_CALLUNROLL = jitParamIndex("callunroll");
 const P_RECUNROLL = jitParamIndex("recunroll");
 const P_MAXSIDE = jitParamIndex("maxside");
@@ -101,6 +102,8 @@ interface Recording {
   bcMin: number;
   bcExtent: number;
   loopunroll: number;
+  /** Loop optimisations that may still fail and go on recording (J->instunroll). */
+  instunroll: number;
   /** Tail calls recorded so far (J->tailcalled): they count towards the loop unroll limit. */
   tailcalled: number;
   loopref: number;
@@ -466,7 +469,7 @@ export class JitSim implements JitHooks {
     this.setTrace(traceno, T);
     const model = new IrModel(L.ci.base);
     const R: Recording = {
-      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: pc,
+      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), instunroll: this.param(P_INSTUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: pc,
     };
     this.rec = R;
     this.updateCounting();
@@ -635,7 +638,9 @@ export class JitSim implements JitHooks {
     const base = ci.base;
     const a = bcA(ins);
     if (op === Op.ITERN && T.kind === "root" && pt === T.pt && pc === T.startpc && framedepth === 0 && R.path.length > 0) {
-      // rec_itern: back at the starting ITERN, the loop is closed before it is recorded again.
+      // rec_itern: back at the starting ITERN, the loop is closed before it is recorded again
+      // (and a failed loop optimisation cannot go on recording across it).
+      R.instunroll = 0;
       this.stop("loop", T.traceno, this.key(pt), pc);
       return;
     }
@@ -784,7 +789,10 @@ export class JitSim implements JitHooks {
       if (pt === T.pt && pc === T.startpc && framedepth === 0) {
         if (bcOp(T.startins) === Op.ITERN) {
           // rec_itern: the first ITERN is the start; meeting it again closes the loop.
-          if (T.nins > 0) this.stop("loop", T.traceno, this.key(pt));
+          if (T.nins > 0) {
+            R.instunroll = 0;
+            this.stop("loop", T.traceno, this.key(pt));
+          }
           return;
         }
         if (ev === "leave") throw new TraceAbort("LLEAVE", undefined, next);
@@ -1348,7 +1356,7 @@ export class JitSim implements JitHooks {
     this.setTrace(traceno, T);
     const model = new IrModel(startCi.base);
     const R: Recording = {
-      T, L, depth0: L.depth - T.entryFrames - T.inheritedFrames, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
+      T, L, depth0: L.depth - T.entryFrames - T.inheritedFrames, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), instunroll: this.param(P_INSTUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
       // Only a side trace of exit 0 whose snapshot restores nothing may loop back to its own start (lj_record_setup).
       startpc: exitno === 0 && parent.snap0Empty ? at.pc : -1,
       restoredPc: this.exitedAt !== null && this.exitedAt.pt === pt && this.exitedAt.pc === pc ? pc : undefined,
@@ -1569,7 +1577,7 @@ export class JitSim implements JitHooks {
     const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
     this.setTrace(traceno, T);
     const model = new IrModel(L.ci.base);
-    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: w.pc };
+    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), instunroll: this.param(P_INSTUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: w.pc };
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
     model.start(this.modelContext(L, pt, pc), Op.CALL, 0, pc);
@@ -1587,19 +1595,31 @@ export class JitSim implements JitHooks {
   private stop(linktype: LinkType, link: number, stopfunc: string, nextPc?: number): void {
     const R = this.rec as Recording;
     const T = R.T;
+    const loops = link === T.traceno && linktype !== "up-recursion"; // back at the same stack level
+    if (loops) {
+      const last = R.path[R.path.length - 1];
+      if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
+      const failure = (this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0 ? R.model.loopFailure(R.L.stack) : null;
+      if (failure !== null) {
+        // lj_opt_loop failed: recording goes on into the next iteration, a few times at most.
+        if (--R.instunroll < 0) throw new TraceAbort(failure, undefined, nextPc ?? last?.pc, last?.pt);
+        R.loopref = R.model.nins;
+        return;
+      }
+    }
     this.rec = null;
     this.updateCounting();
     T.linktype = linktype;
     T.link = link;
     T.path = R.path;
     T.model = R.model;
-    if (link === T.traceno) {
+    if (link === T.traceno && !loops) {
       const last = R.path[R.path.length - 1];
       if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
-      if (linktype !== "up-recursion") { // back at the same stack level
-        if ((this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0) R.model.unrollLoop();
-        else if (T.kind === "side") T.link = T.root; // a side trace's machine code cannot loop to its own start
-      }
+    }
+    if (loops) {
+      if ((this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0) R.model.unrollLoop();
+      else if (T.kind === "side") T.link = T.root; // a side trace's machine code cannot loop to its own start
     }
     if (T.kind === "side") this.attachSide(T);
     const pt = T.pt;
