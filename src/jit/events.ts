@@ -59,6 +59,8 @@ export interface TraceStopEvent extends Base, TraceOrigin {
   link: number;
   /** Function being recorded when the trace stopped: a proto key or a builtin name ("print", "jit.flush"). */
   stopfunc: string;
+  /** Ours: why the loop optimisation failed before, each time recording went on into another iteration (lj_opt_loop). */
+  loopRetries?: string[];
 }
 
 export interface TraceAbortEvent extends Base, TraceOrigin {

@@ -104,6 +104,8 @@ interface Recording {
   loopunroll: number;
   /** Loop optimisations that may still fail and go on recording (J->instunroll). */
   instunroll: number;
+  /** Why the loop optimisation failed so far (each time recording went on). */
+  loopRetries?: string[];
   /** Tail calls recorded so far (J->tailcalled): they count towards the loop unroll limit. */
   tailcalled: number;
   loopref: number;
@@ -1604,6 +1606,7 @@ export class JitSim implements JitHooks {
         // lj_opt_loop failed: recording goes on into the next iteration, a few times at most.
         if (--R.instunroll < 0) throw new TraceAbort(failure, undefined, nextPc ?? last?.pc, last?.pt);
         R.loopref = R.model.nins;
+        (R.loopRetries ??= []).push(traceErrorText(failure));
         return;
       }
     }
@@ -1648,7 +1651,7 @@ export class JitSim implements JitHooks {
       default:
         break;
     }
-    this.emit({ type: "trace-stop", ...this.origin(T), linktype, link: T.link, stopfunc });
+    this.emit({ type: "trace-stop", ...this.origin(T), linktype, link: T.link, stopfunc, ...(R.loopRetries ? { loopRetries: R.loopRetries } : {}) });
     this.checkInvariants();
   }
 

@@ -6,6 +6,8 @@ import { Timeline } from "../../src/ui/model/timeline.ts";
 import type { EngineEvent } from "../../src/engine/events.ts";
 import { eventLine, eventSlot } from "../../src/ui/model/where.ts";
 import { importLog, readFixture } from "../support/events.ts";
+import { runProgram } from "../../src/engine/runner.ts";
+import { DEFAULT_MAX_OUTPUT } from "../../src/engine/protocol.ts";
 
 const source = readFixture("seed_flush_twice.lua");
 
@@ -56,6 +58,21 @@ describe("explanations", () => {
     expect(text).toContain(`linked to its root trace ${stop.tr}`);
     expect(text).not.toContain("its own start: the whole loop body");
     expect(explain(stop, t.stateAt(i - 1), t.stateAt(i), "fixed").body.join(" ")).not.toContain("linked to its root trace");
+  });
+
+  it("say why a trace holds more than one iteration of its loop (the loop optimisation failed)", () => {
+    const source = "local flip, n = false, 0\nfor i = 1, 300 do\n  if flip then n = n + 1 else n = n + 2 end\n  flip = not flip\nend\n";
+    const events: EngineEvent[] = [];
+    runProgram(1, source, "main.lua", { build: "fixed", jitOpts: [], budget: 5_000_000, maxEvents: 10_000, maxOutput: DEFAULT_MAX_OUTPUT },
+      (r) => { if (r.kind === "events") events.push(...r.events); });
+    const t = new Timeline();
+    t.reset({ source: "run", build: "fixed" });
+    t.append(events);
+    const i = t.events.findIndex((e) => e.type === "trace-stop");
+    expect(t.events[i]).toMatchObject({ tr: 1, linktype: "loop", loopRetries: ["persistent type instability"] });
+    const text = explain(t.events[i], t.stateAt(i - 1), t.stateAt(i), "fixed").body.join(" ");
+    expect(text).toContain("failed once (persistent type instability)");
+    expect(text).toContain("holds 2 iterations");
   });
 
   it("name links as jit.v does and find an event's slot and line", () => {

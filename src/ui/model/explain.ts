@@ -129,6 +129,10 @@ export function explain(e: EngineEvent, before: ExplorerState, after: ExplorerSt
       } else {
         body.push(`Trace ${e.parent}'s link now points to this stitched trace; no bytecode changes.`);
       }
+      if (e.loopRetries) {
+        const n = e.loopRetries.length;
+        body.splice(1, 0, `The loop optimisation failed ${n === 1 ? "once" : `${n} times`} (${[...new Set(e.loopRetries)].join("; ")}): \`lj_opt_loop\` then lets the recorder go on into the next iteration (at most \`instunroll\` times), so this trace holds ${n + 1} iterations of the loop, each with its own guards, instead of leaving the other one to a side trace.`);
+      }
       const meaning = e.linktype === "loop" && e.link !== e.tr && e.link !== 0 ? LOOP_TO_ROOT(e.link) : LINK_MEANING[e.linktype];
       body.push(meaning + (e.stopfunc && !e.stopfunc.includes(":") ? ` Recording stopped at \`${e.stopfunc}\`.` : ""));
       return { title: summarize(e), tone: "ok", body, source: { file: "lj_trace.c", symbol: "trace_stop" } };
