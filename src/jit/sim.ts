@@ -119,6 +119,14 @@ interface Recording {
   errored?: boolean;
 }
 
+/** Where a stitching trace's builtin returns to (its continuation frame, lj_cont_stitch). */
+interface StitchReturn {
+  L: LuaThread;
+  pt: Proto;
+  pc: number;
+  depth: number;
+}
+
 /**
  * A compiled trace being run (the machine code LuaJIT would execute), followed
  * along its path. A class, so that every instance has one shape: the fast path
@@ -158,8 +166,8 @@ class Running implements RunCursor {
   atJop = false;
   /** In a straight-line loop part: bytecodes are not reported until the loop is left (RunPlan.coast). */
   coasting = false;
-  /** The trace called a builtin at (pt, pc - 1) in frame `depth`; what follows is stitched. */
-  stitch: { pt: Proto; pc: number; depth: number } | undefined = undefined;
+  /** The trace called a builtin at (pt, pc - 1) in frame `depth` of thread L; what follows is stitched. */
+  stitch: StitchReturn | undefined = undefined;
   /**
    * At the path's end, the trace linked to, whose J-op no longer stands at
    * its start (flushed, or patched for another trace since): the link is a
@@ -357,7 +365,7 @@ export class JitSim implements JitHooks {
    */
   private updateCounting(): void {
     this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0 && this.run === null && this.rec === null;
-    this.S.recording = this.rec !== null || (this.run !== null && !this.run.coasting);
+    this.S.recording = this.rec !== null || (this.run !== null && !this.run.coasting) || (this.stitchWaits.length > 0 && this.stitchWaiting());
     this.S.stopPc = -1;
   }
 
@@ -606,6 +614,7 @@ export class JitSim implements JitHooks {
 
   private recordSlow(L: LuaThread, pt: Proto, pc: number): void {
     this.S.stopPc = -1; // the stretch asked for (if any) has ended here
+    if (this.stitchWaits.length > 0 && this.run === null && this.stitchWaitEnds(L, pt, pc)) return;
     const R = this.rec;
     if (R === null) {
       if (this.run !== null) this.follow(L, pt, pc);
@@ -1149,24 +1158,79 @@ export class JitSim implements JitHooks {
     this.updateCounting();
   }
 
+  /**
+   * lj_cont_stitch: the builtin returned. Go on in the stitched trace, or record it
+   * (link 0); a trace linking to itself had its stitched trace aborted (blacklisted).
+   * Nothing starts while another trace records (lj_trace_stitch needs an idle JIT).
+   */
+  private stitchReturned(L: LuaThread, prev: Trace, pt: Proto, pc: number): boolean {
+    if (this.traces[prev.traceno] !== prev || this.rec !== null || this.run !== null) return false;
+    if (prev.link === 0) {
+      this.startStitch(L, prev, pt, pc);
+      return true;
+    }
+    const T2 = this.traces[prev.link];
+    if (T2 === undefined || T2 === prev || T2.path.length === 0) return false;
+    this.startRun(T2, 0, L.ci.base, true);
+    this.follow(L, pt, pc);
+    return true;
+  }
+
+  /** Continuations of stitching traces whose builtin has not returned yet, innermost of each thread last. */
+  private stitchWaits: (StitchReturn & { prev: Trace })[] = [];
+
+  /** Is a builtin with a stitching continuation running (not in a suspended coroutine)? Then each instruction is reported. */
+  private stitchWaiting(): boolean {
+    const waits = this.stitchWaits;
+    for (let i = waits.length - 1; i >= 0; i--) {
+      const status = waits[i].L.status;
+      if (status === "dead") waits.splice(i, 1);
+      else if (status !== "suspended") return true;
+    }
+    return false;
+  }
+
+  /**
+   * Does the instruction at (pt, pc) of thread L end a wait for a builtin's return?
+   * Returns true if it went on in a stitched trace from there (the instruction is handled).
+   */
+  private stitchWaitEnds(L: LuaThread, pt: Proto, pc: number): boolean {
+    const waits = this.stitchWaits;
+    for (let i = waits.length - 1; i >= 0; i--) {
+      const w = waits[i];
+      if (w.L !== L) continue; // another thread's (a coroutine yielded inside its builtin)
+      if (L.depth > w.depth) return false; // still inside the builtin
+      waits.splice(i, 1);
+      this.updateCounting();
+      if (L.depth === w.depth && pt === w.pt && pc === w.pc) return this.stitchReturned(L, w.prev, pt, pc);
+      // Left some other way (an error): that continuation is gone.
+    }
+    return false;
+  }
+
+  /** A coroutine was resumed or yielded: a builtin waited for may run again, or no longer. */
+  threadSwitched(): void {
+    if (this.stitchWaits.length > 0) this.updateCounting();
+  }
+
   /** Follow the running trace's path; a different instruction or type means a guard failed. */
   private follow(L: LuaThread, pt: Proto, pc: number): void {
     const r = this.run as Running;
     if (r.stitch !== undefined) {
-      // lj_cont_stitch: the builtin returned. Go on in the stitched trace, or record it
-      // (link 0); a trace linking to itself had its stitched trace aborted (blacklisted).
       const st = r.stitch;
       const prev = r.T;
       this.endRun();
-      if (st.pt !== pt || st.pc !== pc || st.depth !== L.depth || this.traces[prev.traceno] !== prev) return;
-      if (prev.link === 0) {
-        this.startStitch(L, prev, pt, pc);
+      if (L === st.L && L.depth <= st.depth) {
+        // The builtin returned (the usual case); or its frame was left by an error.
+        if (L.depth === st.depth && pt === st.pt && pc === st.pc) this.stitchReturned(L, prev, pt, pc);
         return;
       }
-      const T2 = this.traces[prev.link];
-      if (T2 === undefined || T2 === prev || T2.path.length === 0) return;
-      this.startRun(T2, 0, L.ci.base, true);
-      this.follow(L, pt, pc);
+      // The builtin runs Lua code first (a comparator, a coroutine), which runs as any
+      // other code meanwhile: the continuation waits for the builtin's return.
+      this.stitchWaits.push({ L: st.L, pt: st.pt, pc: st.pc, depth: st.depth, prev });
+      this.updateCounting();
+      // This instruction may be where an earlier continuation of its own thread waits (a coroutine yielded).
+      this.stitchWaitEnds(L, pt, pc);
       return;
     }
     const T = r.T;
@@ -1203,8 +1267,8 @@ export class JitSim implements JitHooks {
         const op = bcOp(pt.bc[pc]);
         const caller = L.frames[L.depth - 1];
         if ((op === Op.CALLT || op === Op.CALLMT) && caller.closure !== null) {
-          r.stitch = { pt: caller.closure.proto, pc: caller.pc, depth: L.depth - 1 };
-        } else r.stitch = { pt, pc: pc + 1, depth: L.depth };
+          r.stitch = { L, pt: caller.closure.proto, pc: caller.pc, depth: L.depth - 1 };
+        } else r.stitch = { L, pt, pc: pc + 1, depth: L.depth };
         break;
       }
       case "root": {

@@ -40,6 +40,7 @@ export function resume(L: LuaThread, co: LuaThread, args: LuaValue[]): ResumeRes
   L.status = "normal";
   S.current = co;
   co.cCallsAtResume = S.cCalls;
+  S.jit?.threadSwitched?.();
   try {
     if (co.startFn !== null) start(co, co.startFn, args);
     else if (deliver(co, args)) execute(co, 1);
@@ -57,6 +58,7 @@ export function resume(L: LuaThread, co: LuaThread, args: LuaValue[]): ResumeRes
   } finally {
     S.current = L;
     L.status = "running";
+    S.jit?.threadSwitched?.();
   }
 }
 

@@ -65,6 +65,8 @@ export interface JitHooks {
    * aborted, which the recorder reports at the next instruction it sees.
    */
   errorThrown?(): void;
+  /** coroutine.resume/wrap switched threads (into the coroutine, or back when it yields or ends). */
+  threadSwitched?(): void;
   /** ISNEXT found no next(): pt.bc[pc] became JMP and its ITERN an ITERC. */
   despecialised?(pt: Proto, pc: number): void;
 }
