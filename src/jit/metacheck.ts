@@ -44,18 +44,11 @@ export function missingMetamethod(L: LuaThread, ins: number, base: number): bool
       return typeof v !== "string" && !(v instanceof LuaTable) && !hasMetamethod(L, v, op);
     }
     case Op.CAT: {
-      // The strings and numbers at the top are joined first; __concat is looked up for the
-      // value below them and their (string) result, or for the top two values.
-      const lo = base + bcB(ins);
-      let top = base + bcC(ins);
-      let right: LuaValue = stack[top];
-      if (numOrStr(stack[top]) && numOrStr(stack[top - 1])) {
-        while (top >= lo && numOrStr(stack[top])) top--;
-        if (top < lo) return false;
-        right = "";
-      } else top--;
-      const left = stack[top];
-      return !hasMetamethod(L, left, op) && !hasMetamethod(L, right, op);
+      const hi = base + bcC(ins);
+      const left = concatMetaPair(stack, base + bcB(ins), hi);
+      if (left < 0) return false;
+      const right = left === hi - 1 ? stack[hi] : ""; // (or the joined strings above it)
+      return !hasMetamethod(L, stack[left], op) && !hasMetamethod(L, right, op);
     }
     case Op.TGETV: case Op.TGETS: case Op.TGETB: case Op.TGETR:
     case Op.TSETV: case Op.TSETS: case Op.TSETB: case Op.TSETR: {
@@ -69,4 +62,17 @@ export function missingMetamethod(L: LuaThread, ins: number, base: number): bool
     default:
       return false;
   }
+}
+
+/**
+ * The first pair of CAT's operands (slots lo..hi) that __concat is called
+ * for: the strings and numbers at the top are joined first, and the value
+ * below them goes with their result; otherwise the top two values. Returns
+ * the slot of the pair's left operand, or -1 if all are strings or numbers.
+ */
+export function concatMetaPair(stack: readonly LuaValue[], lo: number, hi: number): number {
+  if (!(numOrStr(stack[hi]) && numOrStr(stack[hi - 1]))) return hi - 1;
+  let top = hi;
+  while (top >= lo && numOrStr(stack[top])) top--;
+  return top < lo ? -1 : top;
 }

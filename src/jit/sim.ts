@@ -21,7 +21,7 @@ import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
 import { IrModel, LJ_MAX_ASIZE, calleeHolds, nextInto, type CalleeSpec, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
-import { missingMetamethod } from "./metacheck.ts";
+import { concatMetaPair, missingMetamethod } from "./metacheck.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { replayPrefix } from "./prefixvals.ts";
 import { comparisonJumps } from "./cmpjump.ts";
@@ -117,6 +117,8 @@ interface Recording {
   restoredPc?: number;
   /** A Lua error was thrown while recording (lj_err_throw's lj_trace_abort): the next instruction aborts. */
   errored?: boolean;
+  /** A CAT's __concat metamethod runs at this depth; operands are left to join after it returns (remainder). */
+  catMeta?: { depth: number; remainder: boolean };
 }
 
 /** Where a stitching trace's builtin returns to (its continuation frame, lj_cont_stitch). */
@@ -656,6 +658,11 @@ export class JitSim implements JitHooks {
       return;
     }
     if (R.errored) throw new TraceAbort("RECERR", undefined); // an error was thrown since the last instruction
+    if (R.catMeta !== undefined && L.depth < R.catMeta.depth) R.catMeta = undefined; // the metamethod returned
+    if (op === Op.CAT) {
+      const left = concatMetaPair(stack, base + bcB(ins), base + bcC(ins));
+      if (left >= 0) R.catMeta = { depth: L.depth + 1, remainder: left > base + bcB(ins) };
+    }
     this.checkValues(R, pt, pc, ins, stack, base, framedepth);
     if (missingMetamethod(L, ins, base)) throw new TraceAbort("NOMM", undefined);
     // The model reads a JFORL's loop jump, which its D no longer holds: give it the FORL.
@@ -1563,6 +1570,11 @@ export class JitSim implements JitHooks {
       // Reported from the builtin's frame: a tail-called one's is not Lua, so the call out is named.
       const out = tail && below.closure !== null;
       throw new TraceAbort("BADTYPE", undefined, out ? below.pc - 1 : undefined, out ? below.closure?.proto : undefined);
+    }
+    // lj_record_ret: a __concat metamethod tail-calling a recorded builtin returns to its cont_cat
+    // frame with the builtin's post-processing pending, which is NYI with operands left to join.
+    if (policy === "record" && tail && R.catMeta?.depth === L.depth && R.catMeta.remainder && below.closure !== null) {
+      throw new TraceAbort("NYIRETL", undefined, below.pc - 1, below.closure.proto);
     }
     if (policy === "record" && fn.name === "string.byte") this.checkByteSlots(R, L, ins);
     if (policy === "record" && tail && L.depth <= R.depth0) this.tailReturn(R, L, pt);
