@@ -67,7 +67,7 @@ export function unrecordedVariant(name: string, args: readonly (LuaValue | typeo
       // Only a plain search, or a pattern without special characters, is compiled.
       return typeof a1 === "string" && !(nargs > 3 && a3 !== undefined && a3 !== false) && PATTERN_CHARS.test(a1);
     case "string.format":
-      return typeof a0 === "string" && formatNyi(a0, args.slice(1));
+      return typeof a0 === "string" && formatRecording(a0, args.slice(1)) === "nyi";
     case "tostring":
       return typeof a0 === "object" && !hasTostring;
     case "tonumber":
@@ -83,24 +83,38 @@ export function unrecordedVariant(name: string, args: readonly (LuaValue | typeo
   }
 }
 
-/** Does recff_format give up on this format (%s of a non-string, %p, a bad directive)? */
-function formatNyi(fmt: string, args: readonly (LuaValue | typeof UNKNOWN_ARG)[]): boolean {
+/** recff_format compiles at most this many format elements (literal runs count too). */
+const MAX_FORMAT_ELEMENTS = 100;
+
+/**
+ * What recff_format makes of this format, element by element as
+ * lj_strfmt_parse splits it (a literal run ends at a directive, or after
+ * the first '%' of a '%%'): "nyi" at %s of a non-string, %p or a bad
+ * directive (it gives up and the trace stitches); "long" at the element
+ * past the limit ("trace too long"); "ok" otherwise.
+ */
+export function formatRecording(fmt: string, args: readonly (LuaValue | typeof UNKNOWN_ARG)[]): "ok" | "nyi" | "long" {
   let arg = 0;
-  for (let i = 0; i < fmt.length; i++) {
-    if (fmt[i] !== "%") continue;
-    i++;
-    if (fmt[i] === "%") continue;
-    while (i < fmt.length && "-+ #0".includes(fmt[i])) i++;
-    while (i < fmt.length && /[0-9.]/.test(fmt[i])) i++;
-    const conv = fmt[i];
-    const v = args[arg++];
-    if (conv === "s" || conv === "q") {
-      if (typeof v !== "string" && v !== UNKNOWN_ARG) return true;
-    } else if (!conv || !"diouxXaAeEfFgGc".includes(conv)) {
-      return true;
+  let elements = 0;
+  for (let i = 0; i < fmt.length;) {
+    if (fmt[i] === "%" && fmt[i + 1] !== "%") {
+      i++;
+      while (i < fmt.length && "-+ #0".includes(fmt[i])) i++;
+      while (i < fmt.length && /[0-9.]/.test(fmt[i])) i++;
+      const conv = fmt[i++];
+      const v = args[arg++];
+      if (conv === "s" || conv === "q") {
+        if (typeof v !== "string" && v !== UNKNOWN_ARG) return "nyi";
+      } else if (!conv || !"diouxXaAeEfFgGc".includes(conv)) {
+        return "nyi";
+      }
+    } else {
+      while (i < fmt.length && fmt[i] !== "%") i++;
+      if (fmt[i] === "%" && fmt[i + 1] === "%") i += 2;
     }
+    if (++elements > MAX_FORMAT_ELEMENTS) return "long";
   }
-  return false;
+  return "ok";
 }
 
 /**

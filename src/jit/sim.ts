@@ -15,7 +15,7 @@ import { jitParamIndex, JIT_F_ON, JIT_F_OPT_LOOP, MAX_JSLOTS } from "../vm/jitpa
 import type { LuaState } from "../vm/state.ts";
 import { LuaTable, iterOut } from "../vm/table.ts";
 import { FrameKind, type CallInfo, type LuaThread } from "../vm/thread.ts";
-import { badArgType, builtinPolicy, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
+import { badArgType, builtinPolicy, formatRecording, UNKNOWN_ARG, unrecordedVariant } from "./builtins.ts";
 import { ASSERT_JFORL_OTHER, BUILD_TRAITS, type BuildName, type BuildTraits } from "./builds.ts";
 import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
@@ -1577,6 +1577,9 @@ export class JitSim implements JitHooks {
       throw new TraceAbort("NYIRETL", undefined, below.pc - 1, below.closure.proto);
     }
     if (policy === "record" && fn.name === "string.byte") this.checkByteSlots(R, L, ins);
+    if (policy === "record" && fn.name === "string.format" && typeof args[0] === "string" && formatRecording(args[0], args.slice(1)) === "long") {
+      throw new TraceAbort("TRACEOV", undefined);
+    }
     if (policy === "record" && tail && L.depth <= R.depth0) this.tailReturn(R, L, pt);
     if (policy === "record") {
       // pcall(f) runs f from a builtin's frame (through any pcalls nested in it):
