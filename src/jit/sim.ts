@@ -1676,11 +1676,13 @@ export class JitSim implements JitHooks {
   private stop(linktype: LinkType, link: number, stopfunc: string, nextPc?: number): void {
     const R = this.rec as Recording;
     const T = R.T;
+    const loopOpt = (this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0;
     const loops = link === T.traceno && linktype !== "up-recursion"; // back at the same stack level
-    if (loops) {
+    if (link === T.traceno) {
+      // lj_record_stop's loop snapshot (mergesnap: recording may go on after it).
       const last = R.path[R.path.length - 1];
       if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
-      const failure = (this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0 ? R.model.loopFailure(R.L.stack) : null;
+      const failure = loops && loopOpt ? R.model.loopFailure(R.L.stack) : null;
       if (failure !== null) {
         // lj_opt_loop failed: recording goes on into the next iteration, a few times at most.
         if (--R.instunroll < 0) throw new TraceAbort(failure, undefined, nextPc ?? last?.pc, last?.pt);
@@ -1695,12 +1697,8 @@ export class JitSim implements JitHooks {
     T.link = link;
     T.path = R.path;
     T.model = R.model;
-    if (link === T.traceno && !loops) {
-      const last = R.path[R.path.length - 1];
-      if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
-    }
     if (loops) {
-      if ((this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0) R.model.unrollLoop();
+      if (loopOpt) R.model.unrollLoop();
       else if (T.kind === "side") T.link = T.root; // a side trace's machine code cannot loop to its own start
     }
     if (T.kind === "side") this.attachSide(T);
