@@ -31,6 +31,8 @@ export const bcB = (ins: number): number => ins >>> 24;
 export const bcC = (ins: number): number => (ins >>> 16) & 0xff;
 export const bcD = (ins: number): number => ins >>> 16;
 export const bcJ = (ins: number): number => (ins >>> 16) - BCBIAS_J;
+/** D read as a signed 16-bit literal (KSHORT). */
+export const bcDs = (ins: number): number => ins >> 16;
 
 export const setOp = (ins: number, op: number): number => ((ins & ~0xff) | op) >>> 0;
 export const setA = (ins: number, a: number): number => ((ins & ~0xff00) | (a << 8)) >>> 0;

@@ -16,7 +16,7 @@
 //    instruction whose operands are all loop-invariant is not emitted again
 //    (CSE), snapshots #1.. are copied in order, and a copy only gets a new
 //    number if a guard was emitted since the previous one (LOOP is a guard).
-import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
+import { BCBIAS_J, bcA, bcB, bcC, bcD, bcDs, bcOp } from "../bc/ins.ts";
 import { Op } from "../bc/opcodes.ts";
 import { PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { LuaClosure, NativeFunction, isFunction, type LuaFunction } from "../vm/func.ts";
@@ -587,7 +587,7 @@ export class IrModel {
         break;
       }
       case Op.KSTR: this.write(base + a, { ref: 0, t: "str", k: ctx.pt.kgc[bcD(ins)] as string }); break;
-      case Op.KSHORT: this.write(base + a, { ref: 0, t: "int", k: (bcD(ins) << 16) >> 16 }); break;
+      case Op.KSHORT: this.write(base + a, { ref: 0, t: "int", k: bcDs(ins) }); break;
       case Op.KNUM: this.write(base + a, { ref: 0, t: "num", k: ctx.pt.knum[bcD(ins)] }); break;
       case Op.KPRI: this.write(base + a, this.konst(bcD(ins) === 0 ? "nil" : bcD(ins) === 1 ? "false" : "true")); break;
       case Op.KNIL:

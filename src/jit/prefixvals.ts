@@ -8,7 +8,7 @@
 // A builtin called on the way (CALL with fixed counts) is not run again: its
 // results are what it left in the frame, as long as no later step of the
 // stretch overwrote them.
-import { bcA, bcB, bcC, bcD } from "../bc/ins.ts";
+import { bcA, bcB, bcC, bcD, bcDs } from "../bc/ins.ts";
 import { Mode, Op, modeA, modeB, modeC } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
 import { foldArith } from "../util/arith.ts";
@@ -122,7 +122,7 @@ function step(frame: LuaValue[], base: number, cl: LuaClosure, st: PrefixStep, l
       return true;
     }
     case Op.KSTR: frame[a] = pt.kgc[bcD(ins)] as string; return true;
-    case Op.KSHORT: frame[a] = (bcD(ins) << 16) >> 16; return true;
+    case Op.KSHORT: frame[a] = bcDs(ins); return true;
     case Op.KNUM: frame[a] = pt.knum[bcD(ins)]; return true;
     case Op.KPRI: { const d = bcD(ins); frame[a] = d === 0 ? undefined : d === 2; return true; }
     case Op.UGET: frame[a] = cl.upvals[bcD(ins)].get(); return true;

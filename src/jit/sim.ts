@@ -1226,16 +1226,16 @@ export class JitSim implements JitHooks {
     if (r.stitch !== undefined) {
       const st = r.stitch;
       const prev = r.T;
-      this.endRun();
       if (L === st.L && L.depth <= st.depth) {
         // The builtin returned (the usual case); or its frame was left by an error.
+        this.endRun();
         if (L.depth === st.depth && pt === st.pt && pc === st.pc) this.stitchReturned(L, prev, pt, pc);
         return;
       }
       // The builtin runs Lua code first (a comparator, a coroutine), which runs as any
       // other code meanwhile: the continuation waits for the builtin's return.
       this.stitchWaits.push({ L: st.L, pt: st.pt, pc: st.pc, depth: st.depth, prev });
-      this.updateCounting();
+      this.endRun();
       // This instruction may be where an earlier continuation of its own thread waits (a coroutine yielded).
       this.stitchWaitEnds(L, pt, pc);
       return;

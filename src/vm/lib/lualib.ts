@@ -8,7 +8,7 @@
 // and PAIRS(t) is a pairs loop with ITERN but without ISNEXT (host/genlibbc.lua,
 // host/buildvm_lib.c). We build the same bytecode with our own compiler: each
 // check compiles as a store of a marker constant, which is then rewritten.
-import { bcA, bcB, bcD, bcOp, insAD, setOp } from "../../bc/ins.ts";
+import { bcA, bcB, bcDs, bcOp, insAD, setOp } from "../../bc/ins.ts";
 import { IsType, Op } from "../../bc/opcodes.ts";
 import type { Proto } from "../../bc/proto.ts";
 import { compile } from "../../lang/compile.ts";
@@ -123,7 +123,7 @@ function rewriteChecks(pt: Proto, checks: IsType[], usesPairs: boolean): void {
     const ins = bc[pc];
     const op = bcOp(ins);
     if (op === Op.KSHORT) {
-      const d = (bcD(ins) << 16) >> 16;
+      const d = bcDs(ins);
       const type = checks[d - MARKER_BASE - 1];
       if (type !== undefined) {
         if (type === IsType.tab) rawTables.add(bcA(ins));
