@@ -209,6 +209,8 @@ export class IrModel {
   private mergesnap = false;
   private guardSince = false;
   private readonly cse = new Map<string, number>();
+  /** The value last stored to an upvalue, by its UREF (forwarded to a load of it until another store). */
+  private readonly upvalStored = new Map<number, Val>();
   private stores = 0;
   private loopBody = -1;
   /** Base of the trace's first frame: type checks are relative to it. */
@@ -308,6 +310,7 @@ export class IrModel {
 
   private invalidateLoads(mem: Mem): void {
     this.stores |= 1 << mem;
+    if (mem === Mem.upval) this.upvalStored.clear(); // another upvalue may be the same one
     // A NEWREF may rehash a table: the array sizes of fresh tables are no longer known (lj_opt_fwd_tptr).
     if (mem === Mem.layout) for (const fresh of this.freshTables.values()) fresh.arrayKnown = false;
     for (const [k, ref] of this.cse) if (this.ir[ref].mem === mem) this.cse.delete(k);
@@ -597,6 +600,12 @@ export class IrModel {
         if (this.constUpvalue(ctx, base + a, bcD(ins), out)) break;
         const fn = this.fnRef(ctx);
         const uref = this.cseLoad(`uref:${fn}:${bcD(ins)}`, true, [fn], Mem.none);
+        // lj_opt_fwd_uload: the value just stored to this upvalue, without a load.
+        const stored = this.upvalStored.get(uref);
+        if (stored !== undefined) {
+          this.write(base + a, stored);
+          break;
+        }
         const t = typeOfValue(ctx.closure?.upvals[bcD(ins)]?.get());
         const ref = this.cseLoad(`uload:${uref}`, true, [uref], Mem.upval);
         this.write(base + a, loaded(ref, t));
@@ -605,10 +614,15 @@ export class IrModel {
       }
       case Op.USETV: case Op.USETS: case Op.USETN: case Op.USETP: {
         const fn = this.fnRef(ctx);
-        const val = op === Op.USETV ? slotVal(bcD(ins)).ref : 0;
+        const d = bcD(ins);
+        const val: Val = op === Op.USETV ? slotVal(d)
+          : op === Op.USETS ? { ref: 0, t: "str", k: ctx.pt.kgc[d] as string }
+          : op === Op.USETN ? { ref: 0, t: "num", k: ctx.pt.knum[d] }
+          : this.konst(d === 0 ? "nil" : d === 1 ? "false" : "true");
         const uref = this.cseLoad(`uref:${fn}:${a}`, true, [fn], Mem.none);
-        this.emit(false, [uref, val]);
+        this.emit(false, [uref, val.ref]);
         this.invalidateLoads(Mem.upval);
+        this.upvalStored.set(uref, val);
         this.needsnap = true;
         break;
       }
