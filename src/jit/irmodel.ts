@@ -48,6 +48,23 @@ interface IrIns {
   variant: boolean;
   /** Snapshot in effect for its copy in the loop part; -1 if it is not copied. */
   loopSnap: number;
+  /** An upvalue load: which upvalue (urefKey), for the stores that may alias it. */
+  upval?: UpvalRef;
+}
+
+/** An upvalue reference as alias analysis sees it (aa_uref). */
+interface UpvalRef {
+  key: string;
+  idx: number;
+  /** Keyed by the upvalue object (a constant function): another such key is another upvalue. */
+  byObject: boolean;
+}
+
+/** aa_uref: different upvalue indexes never alias, two known upvalue objects only if the same; else maybe. */
+function upvalsMayAlias(x: UpvalRef, y: UpvalRef): boolean {
+  if (x.key === y.key) return true;
+  if (x.idx !== y.idx) return false;
+  return !(x.byObject && y.byObject);
 }
 
 /** A table the trace made (TNEW, TDUP): what is known of its keys while it is not changed behind the trace's back. */
@@ -599,7 +616,7 @@ export class IrModel {
       case Op.UGET: {
         if (this.constUpvalue(ctx, base + a, bcD(ins), out)) break;
         const fn = this.fnRef(ctx);
-        const uref = this.cseLoad(`uref:${fn}:${bcD(ins)}`, true, [fn], Mem.none);
+        const uref = this.cseLoad(this.urefKey(ctx, fn, bcD(ins)), true, [fn], Mem.none);
         // lj_opt_fwd_uload: the value just stored to this upvalue, without a load.
         const stored = this.upvalStored.get(uref);
         if (stored !== undefined) {
@@ -608,6 +625,7 @@ export class IrModel {
         }
         const t = typeOfValue(ctx.closure?.upvals[bcD(ins)]?.get());
         const ref = this.cseLoad(`uload:${uref}`, true, [uref], Mem.upval);
+        this.ir[ref].upval ??= this.upvalRef(ctx, fn, bcD(ins));
         this.write(base + a, loaded(ref, t));
         out.checks.push({ slot: null, t, guard: ref, abc: undefined });
         break;
@@ -619,10 +637,18 @@ export class IrModel {
           : op === Op.USETS ? { ref: 0, t: "str", k: ctx.pt.kgc[d] as string }
           : op === Op.USETN ? { ref: 0, t: "num", k: ctx.pt.knum[d] }
           : this.konst(d === 0 ? "nil" : d === 1 ? "false" : "true");
-        const uref = this.cseLoad(`uref:${fn}:${a}`, true, [fn], Mem.none);
+        const uref = this.cseLoad(this.urefKey(ctx, fn, a), true, [fn], Mem.none);
         this.emit(false, [uref, val.ref]);
-        this.invalidateLoads(Mem.upval);
+        // A load of an upvalue this one cannot be stays valid (aa_uref).
+        const stored = this.upvalRef(ctx, fn, a);
+        this.stores |= 1 << Mem.upval;
+        for (const [k, ref] of this.cse) {
+          const I = this.ir[ref];
+          if (I.mem === Mem.upval && (I.upval === undefined || upvalsMayAlias(I.upval, stored))) this.cse.delete(k);
+        }
+        this.upvalStored.clear();
         this.upvalStored.set(uref, val);
+        this.upvalStores.push(stored);
         this.needsnap = true;
         break;
       }
@@ -938,6 +964,29 @@ export class IrModel {
    * The running function (getcurrf): SLOAD #0 R in the base frame, unless its
    * function slot holds a constant (guarded, or inherited so); a known constant in inlined frames.
    */
+  /**
+   * The CSE key of an upvalue's reference: by function and index, or, for a
+   * function known as a constant (fnRef 0), by the upvalue object itself, as
+   * cse_uref finds the same upvalue through another closure.
+   */
+  private upvalRef(ctx: ModelContext, fn: number, idx: number): UpvalRef {
+    return { key: this.urefKey(ctx, fn, idx), idx, byObject: fn === 0 && ctx.closure?.upvals[idx] !== undefined };
+  }
+
+  /** The upvalues the trace stores to (a load in the loop part is new if one may alias it). */
+  private readonly upvalStores: UpvalRef[] = [];
+
+  private urefKey(ctx: ModelContext, fn: number, idx: number): string {
+    if (fn !== 0) return `uref:${fn}:${idx}`;
+    const uv = ctx.closure?.upvals[idx];
+    if (uv === undefined) return `uref:0:${idx}`;
+    let id = this.upvalIds.get(uv);
+    if (id === undefined) this.upvalIds.set(uv, (id = this.upvalIds.size));
+    return `uref:uv${id}`;
+  }
+
+  private readonly upvalIds = new Map<object, number>();
+
   private fnRef(ctx: ModelContext): number {
     if (ctx.base !== this.base0 || this.slots.get(this.base0 - 2)?.ref === 0) return 0;
     return this.cseLoad("fn0", false, [], Mem.none);
@@ -1377,7 +1426,11 @@ export class IrModel {
     for (let i = 1; i < invar; i++) {
       const I = this.ir[i];
       if (I.sload >= 0) I.variant = this.slots.get(I.sload)?.ref !== i;
-      else I.variant = I.deps.some((d) => this.ir[d].variant) || I.mem === Mem.alloc || (I.mem !== Mem.none && (this.stores & (1 << I.mem)) !== 0);
+      else if (I.upval !== undefined) {
+        // lj_opt_fwd_uload in the loop copy: only a store to an upvalue that may be this one makes it new.
+        const uv = I.upval;
+        I.variant = I.deps.some((d) => this.ir[d].variant) || this.upvalStores.some((st) => upvalsMayAlias(st, uv));
+      } else I.variant = I.deps.some((d) => this.ir[d].variant) || I.mem === Mem.alloc || (I.mem !== Mem.none && (this.stores & (1 << I.mem)) !== 0);
     }
     let nsnap = onsnap;
     let cur = onsnap - 1;
