@@ -616,7 +616,8 @@ export class IrModel {
       case Op.UGET: {
         if (this.constUpvalue(ctx, base + a, bcD(ins), out)) break;
         const fn = this.fnRef(ctx);
-        const uref = this.cseLoad(this.urefKey(ctx, fn, bcD(ins)), true, [fn], Mem.none);
+        const urefKey = this.urefKey(ctx, fn, bcD(ins));
+        const uref = this.cseLoad(urefKey, true, [fn], Mem.none);
         // lj_opt_fwd_uload: the value just stored to this upvalue, without a load.
         const stored = this.upvalStored.get(uref);
         if (stored !== undefined) {
@@ -625,7 +626,7 @@ export class IrModel {
         }
         const t = typeOfValue(ctx.closure?.upvals[bcD(ins)]?.get());
         const ref = this.cseLoad(`uload:${uref}`, true, [uref], Mem.upval);
-        this.ir[ref].upval ??= this.upvalRef(ctx, fn, bcD(ins));
+        this.ir[ref].upval ??= this.upvalRef(urefKey, bcD(ins));
         this.write(base + a, loaded(ref, t));
         out.checks.push({ slot: null, t, guard: ref, abc: undefined });
         break;
@@ -637,10 +638,11 @@ export class IrModel {
           : op === Op.USETS ? { ref: 0, t: "str", k: ctx.pt.kgc[d] as string }
           : op === Op.USETN ? { ref: 0, t: "num", k: ctx.pt.knum[d] }
           : this.konst(d === 0 ? "nil" : d === 1 ? "false" : "true");
-        const uref = this.cseLoad(this.urefKey(ctx, fn, a), true, [fn], Mem.none);
+        const urefKey = this.urefKey(ctx, fn, a);
+        const uref = this.cseLoad(urefKey, true, [fn], Mem.none);
         this.emit(false, [uref, val.ref]);
         // A load of an upvalue this one cannot be stays valid (aa_uref).
-        const stored = this.upvalRef(ctx, fn, a);
+        const stored = this.upvalRef(urefKey, a);
         this.stores |= 1 << Mem.upval;
         for (const [k, ref] of this.cse) {
           const I = this.ir[ref];
@@ -960,33 +962,35 @@ export class IrModel {
     vals.forEach((v, i) => { if (v !== undefined) this.slots.set(dest + i, v); });
   }
 
-  /**
-   * The running function (getcurrf): SLOAD #0 R in the base frame, unless its
-   * function slot holds a constant (guarded, or inherited so); a known constant in inlined frames.
-   */
-  /**
-   * The CSE key of an upvalue's reference: by function and index, or, for a
-   * function known as a constant (fnRef 0), by the upvalue object itself, as
-   * cse_uref finds the same upvalue through another closure.
-   */
-  private upvalRef(ctx: ModelContext, fn: number, idx: number): UpvalRef {
-    return { key: this.urefKey(ctx, fn, idx), idx, byObject: fn === 0 && ctx.closure?.upvals[idx] !== undefined };
+  /** An upvalue reference under its key (urefKey), for alias analysis. */
+  private upvalRef(key: string, idx: number): UpvalRef {
+    return { key, idx, byObject: key.startsWith("uref:uv") };
   }
 
   /** The upvalues the trace stores to (a load in the loop part is new if one may alias it). */
   private readonly upvalStores: UpvalRef[] = [];
 
+  /**
+   * The CSE key of an upvalue's reference: by function and index, or, for a
+   * function known as a constant (fnRef 0), by the upvalue object itself, as
+   * cse_uref finds the same upvalue through another closure.
+   */
   private urefKey(ctx: ModelContext, fn: number, idx: number): string {
     if (fn !== 0) return `uref:${fn}:${idx}`;
     const uv = ctx.closure?.upvals[idx];
     if (uv === undefined) return `uref:0:${idx}`;
     let id = this.upvalIds.get(uv);
-    if (id === undefined) this.upvalIds.set(uv, (id = this.upvalIds.size));
+    if (id === undefined) this.upvalIds.set(uv, (id = this.upvalCount++));
     return `uref:uv${id}`;
   }
 
-  private readonly upvalIds = new Map<object, number>();
+  private readonly upvalIds = new WeakMap<object, number>();
+  private upvalCount = 0;
 
+  /**
+   * The running function (getcurrf): SLOAD #0 R in the base frame, unless its
+   * function slot holds a constant (guarded, or inherited so); a known constant in inlined frames.
+   */
   private fnRef(ctx: ModelContext): number {
     if (ctx.base !== this.base0 || this.slots.get(this.base0 - 2)?.ref === 0) return 0;
     return this.cseLoad("fn0", false, [], Mem.none);
