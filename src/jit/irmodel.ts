@@ -325,12 +325,15 @@ export class IrModel {
     return ref;
   }
 
-  private invalidateLoads(mem: Mem): void {
+  /** A store to `mem`: loads from it are made again, except those it cannot alias (`aliases` says no). */
+  private invalidateLoads(mem: Mem, aliases?: (I: IrIns) => boolean): void {
     this.stores |= 1 << mem;
-    if (mem === Mem.upval) this.upvalStored.clear(); // another upvalue may be the same one
     // A NEWREF may rehash a table: the array sizes of fresh tables are no longer known (lj_opt_fwd_tptr).
     if (mem === Mem.layout) for (const fresh of this.freshTables.values()) fresh.arrayKnown = false;
-    for (const [k, ref] of this.cse) if (this.ir[ref].mem === mem) this.cse.delete(k);
+    for (const [k, ref] of this.cse) {
+      const I = this.ir[ref];
+      if (I.mem === mem && (aliases === undefined || aliases(I))) this.cse.delete(k);
+    }
   }
 
   // -- Slots ------------------------------------------------------------------------------
@@ -643,12 +646,8 @@ export class IrModel {
         this.emit(false, [uref, val.ref]);
         // A load of an upvalue this one cannot be stays valid (aa_uref).
         const stored = this.upvalRef(urefKey, a);
-        this.stores |= 1 << Mem.upval;
-        for (const [k, ref] of this.cse) {
-          const I = this.ir[ref];
-          if (I.mem === Mem.upval && (I.upval === undefined || upvalsMayAlias(I.upval, stored))) this.cse.delete(k);
-        }
-        this.upvalStored.clear();
+        this.invalidateLoads(Mem.upval, (I) => I.upval === undefined || upvalsMayAlias(I.upval, stored));
+        this.upvalStored.clear(); // only this store is forwarded
         this.upvalStored.set(uref, val);
         this.upvalStores.push(stored);
         this.needsnap = true;
