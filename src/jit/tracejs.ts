@@ -581,6 +581,9 @@ function emitStep(ctx: StepContext, k: number): string | null {
   }
   // "call" and "return" checked the next step themselves.
   if (k === n - 1) {
+    // Calls spend ticks unchecked: a path that goes round through a call (tail- or
+    // up-recursion) ends the slice here, as a loop's back-edge does.
+    if (plan.wraps && !(op.flow === "branch" && op.ticks)) parts.push(`if (S.ticks <= 0) ${leaveAfter(ctx, k, String(expect.pc), true)}`);
     // A tail call came back to step 0 in the first frame: its slots are read again.
     if (!ctx.local && ctx.root[0] === 1) parts.push(`if (base !== base0) ${leaveAfter(ctx, k, String(expect.pc))} ${RELOAD} live = true;`);
     // Up-recursion goes round in the frame it called: its checks count from there.
@@ -1112,8 +1115,8 @@ function emitOp(
       const nargs = op === Op.CALLM ? `${fixed} + multres` : String(fixed);
       const nres = b - 1;
       const setup = iter ? `${W_(a)} = ${S_(a - 3)}; ${W_(a + 2)} = ${S_(a - 2)}; ${W_(a + 3)} = ${S_(a - 1)};` : "";
+      // (spent unchecked, as by V8 code: a slice that ends in a trace ends at its next back-edge, wrap or exit)
       const ticks = iter ? "" : "S.ticks--;";
-      const tickCheck = iter ? "" : `if (S.ticks <= 1) ${back}`;
       if (expect.pc === 0) {
         // A Lua function the trace went into: its frame is pushed here. A call of an object
         // goes to its __call (resolveCall): the object becomes the first argument. Another
@@ -1121,7 +1124,7 @@ function emitOp(
         // exit of the guard passed last (as follow() would when the interpreter reports it).
         return {
           flow: "call",
-          code: `${tickCheck} const obj = ${iter ? S_(a - 3) : S_(a)}; let fn = obj;
+          code: `const obj = ${iter ? S_(a - 3) : S_(a)}; let fn = obj;
             ${iter ? "" : `if (!(${isClosure("fn")})) fn = ${isNative("fn")} ? undefined : meta.metaLookup(L, fn, "__call", meta.H_CALL);`}
             if (!(${isClosure("fn")})) ${back}
             const other = fn.proto !== P${ej};
@@ -1140,7 +1143,7 @@ function emitOp(
       if (!(expect.pt === pt && expect.pc === next)) return null;
       const native = nativeCallLocals(ctx, a);
       // A builtin the trace called (it goes on after the call): called in place.
-      return straight(`${tickCheck} const fn = ${iter ? S_(a - 3) : S_(a)};
+      return straight(`const fn = ${iter ? S_(a - 3) : S_(a)};
         if (!(${NATIVE_IN_PLACE})) ${back}
         ${setup} ${guard} ci.pc = ${next}; ${ticks}
         ${nativeCall(ctx, k, a, nargs, nres, nres, native)}
@@ -1154,8 +1157,7 @@ function emitOp(
       if (expect.pc !== 0) return ending ? null : nativeTailCall(ctx, k, a, nargs, guard, back);
       return {
         flow: "call",
-        code: `if (S.ticks <= 1) ${back}
-          const fn = ${S_(a)};
+        code: `const fn = ${S_(a)};
           if (!(${isClosure("fn")}) || fn.proto !== P${ej} || ci.kind === ${FrameKind.NATIVE}) ${back}
           ${guard} ci.pc = ${next}; S.ticks--; ${leaveFrame(ctx)}
           tailCall(L, ci, fn, base + ${a}, ${nargs});
@@ -1273,8 +1275,7 @@ function returnTo(ctx: StepContext, k: number, src: string, count: string, guard
 function nativeTailCall(ctx: StepContext, k: number, a: number, nargs: string, guard: string, back: string): OpCode {
   return {
     flow: "return",
-    code: `if (S.ticks <= 1) ${back}
-      const fn = ${rd(ctx, a)};
+    code: `const fn = ${rd(ctx, a)};
       if (!(${NATIVE_IN_PLACE})) ${back}
       ${RETURNS(ctx, k, false, back)}
       ${guard} ci.pc = ${ctx.T.path[k].pc + 1}; S.ticks--; ${leaveFrame(ctx)}

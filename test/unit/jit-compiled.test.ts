@@ -91,6 +91,9 @@ describe("runaway programs stop in compiled traces as in the interpreter", () =>
     "a loop": "local s = 0\nwhile true do s = s + 1 end",
     "a loop with side exits": "local s = 0\nlocal i = 0\nwhile true do i = i + 1 if i % 3 == 0 then s = s + 1 else s = s - 1 end end",
     "recursion through a loop": "local function f(n) local s = 0 for i = 1, n do s = s + i end return s end\nwhile true do f(10) end",
+    "a loop of calls": "local n = 0\nlocal function g(x) n = n + x end\nwhile true do g(1) g(2) g(3) end",
+    "tail recursion": "local function f(n) return f(n + 1) end\nf(0)",
+    "up-recursion in a loop": "local function f(n) if n > 0 then return 1 + f(n - 1) end return 0 end\nwhile true do f(30) end",
   };
   for (const [name, source] of Object.entries(runaways)) {
     it(name, () => {
