@@ -1115,7 +1115,7 @@ function emitOp(
       const nargs = op === Op.CALLM ? `${fixed} + multres` : String(fixed);
       const nres = b - 1;
       const setup = iter ? `${W_(a)} = ${S_(a - 3)}; ${W_(a + 2)} = ${S_(a - 2)}; ${W_(a + 3)} = ${S_(a - 1)};` : "";
-      // (spent unchecked, as by V8 code: a slice that ends in a trace ends at its next back-edge, wrap or exit)
+      // (spent unchecked: a slice that runs out in a trace ends at its next back-edge, wrap or exit)
       const ticks = iter ? "" : "S.ticks--;";
       if (expect.pc === 0) {
         // A Lua function the trace went into: its frame is pushed here. A call of an object
