@@ -481,7 +481,7 @@ export class JitSim implements JitHooks {
     this.setTrace(traceno, T);
     const model = new IrModel(L.ci.base);
     const R: Recording = {
-      T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), instunroll: this.param(P_INSTUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: pc,
+      T, L, depth0: L.depth, ...this.freshLimits(), model, path: [], startpc: pc,
     };
     this.rec = R;
     this.updateCounting();
@@ -1429,7 +1429,7 @@ export class JitSim implements JitHooks {
     this.setTrace(traceno, T);
     const model = new IrModel(startCi.base);
     const R: Recording = {
-      T, L, depth0: L.depth - T.entryFrames - T.inheritedFrames, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), instunroll: this.param(P_INSTUNROLL), tailcalled: 0, loopref: 0, model, path: at.prefix,
+      T, L, depth0: L.depth - T.entryFrames - T.inheritedFrames, ...this.freshLimits(), model, path: at.prefix,
       // Only a side trace of exit 0 whose snapshot restores nothing may loop back to its own start (lj_record_setup).
       startpc: exitno === 0 && parent.snap0Empty ? at.pc : -1,
       restoredPc: this.exitedAt !== null && this.exitedAt.pt === pt && this.exitedAt.pc === pc ? pc : undefined,
@@ -1553,6 +1553,11 @@ export class JitSim implements JitHooks {
     }
   }
 
+  /** What every recording starts with: no bytecode range yet, the unroll limits as the parameters stand. */
+  private freshLimits(): Pick<Recording, "bcMin" | "bcExtent" | "loopunroll" | "instunroll" | "tailcalled" | "loopref"> {
+    return { bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), instunroll: this.param(P_INSTUNROLL), tailcalled: 0, loopref: 0 };
+  }
+
   /** A call of a builtin while recording (lj_ffrecord_func / recff_nyi). */
   private callBuiltin(R: Recording, L: LuaThread, pt: Proto, pc: number, fn: NativeFunction): void {
     const ins = pt.bc[pc];
@@ -1658,7 +1663,7 @@ export class JitSim implements JitHooks {
     const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
     this.setTrace(traceno, T);
     const model = new IrModel(L.ci.base);
-    this.rec = { T, L, depth0: L.depth, bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), instunroll: this.param(P_INSTUNROLL), tailcalled: 0, loopref: 0, model, path: [], startpc: w.pc };
+    this.rec = { T, L, depth0: L.depth, ...this.freshLimits(), model, path: [], startpc: w.pc };
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
     model.start(this.modelContext(L, pt, pc), Op.CALL, 0, pc);
