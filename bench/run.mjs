@@ -14,7 +14,7 @@
 // not with the programs' EXPECT lines). Whole-process wall time is measured,
 // so start-up is included for every runner alike.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,7 +45,8 @@ const which = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0
 const env = { ...process.env, PEERS_DIR: root };
 
 const ljscope = join(root, "bin/ljscope");
-const eventsFile = join(mkdtempSync(join(tmpdir(), "ljscope-bench-")), "events.jsonl");
+const eventsDir = mkdtempSync(join(tmpdir(), "ljscope-bench-"));
+const eventsFile = join(eventsDir, "events.jsonl");
 const runners = opt.overhead
   ? [{ name: "ljscope -joff", cmd: [ljscope, "-joff"] }, { name: "ljscope sim", cmd: [ljscope, `--events=${eventsFile}`] }]
   : [{ name: "ljscope", cmd: [ljscope, "-joff"] }];
@@ -130,4 +131,5 @@ if (results[programs[0]]?.[base]) {
     console.log(`ljscope vs fengari: ${Math.min(...speedups).toFixed(2)}x faster at worst, ${Math.max(...speedups).toFixed(2)}x at best`);
   }
 }
+rmSync(eventsDir, { recursive: true, force: true });
 process.exit(failures ? 1 : 0);

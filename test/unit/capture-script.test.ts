@@ -2,10 +2,10 @@
 // the local luajit: its logs equal the oracle's, line for line, for cases
 // where that luajit (Debian's 2022 v2.1) behaves like the recorded builds.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { casePath, oracleCaseNames, oracleCases, repoRoot } from "../support/oracle.ts";
 
 const capture = join(repoRoot, "public", "capture.lua");
@@ -24,9 +24,18 @@ function run(name: string, out: string): void {
   execFileSync("luajit", [...(args ? args.split(/\s+/) : []), capture, `${name}.lua`, out], { cwd: oracleCases, stdio: "pipe" });
 }
 
+/** A fresh folder for one test, removed when the file's tests are done. */
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ljscope-capture-"));
+  dirs.push(dir);
+  return dir;
+}
+
 describe("public/capture.lua", () => {
   it.skipIf(!luajit || !names)("writes the oracle's event logs", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ljscope-capture-"));
+    const dir = tempDir();
     for (const [name, build] of CASES) {
       const out = join(dir, `${name}.jsonl`);
       run(name, out);
@@ -37,7 +46,7 @@ describe("public/capture.lua", () => {
   it.skipIf(!luajit)("names a library function written in Lua as the oracle's capture does, like ljscope's own log", () => {
     // table.foreachi is Lua code inside LuaJIT: not one of the program's prototypes, it is
     // keyed by its source ("[string]:-1") and listed before them (its first line is -1).
-    const dir = mkdtempSync(join(tmpdir(), "ljscope-capture-"));
+    const dir = tempDir();
     const src = "local t = {1, 2, 3}\nlocal s = 0\nlocal function add(_, v) s = s + v end\nfor i = 1, 300 do table.foreachi(t, add) end\nprint(s)\n";
     writeFileSync(join(dir, "p.lua"), src);
     execFileSync("luajit", [capture, "p.lua", "real.jsonl"], { cwd: dir, stdio: "pipe" });
@@ -55,7 +64,7 @@ describe("public/capture.lua", () => {
   });
 
   it.skipIf(!luajit)("ends the log with the program's error and exit status", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ljscope-capture-"));
+    const dir = tempDir();
     const prog = join(dir, "p.lua");
     execFileSync("sh", ["-c", `printf 'for i = 1, 100 do end\\nerror("boom")\\n' > ${prog}`]);
     const r = spawnSync("luajit", [capture, "p.lua", "p.jsonl"], { cwd: dir, encoding: "utf8" });

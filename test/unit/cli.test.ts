@@ -5,7 +5,7 @@ import { spawnSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { insAD } from "../../src/bc/ins.ts";
 import { Op } from "../../src/bc/opcodes.ts";
 import type { Proto } from "../../src/bc/proto.ts";
@@ -143,6 +143,7 @@ describe("runCli", () => {
 describe("bin/ljscope", () => {
   const bin = join(repoRoot, "bin", "ljscope");
   const tmp = mkdtempSync(join(tmpdir(), "ljscope-cli-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   writeFileSync(join(tmp, "broken.lua"), "x = (\n");
 
   it("runs the bundled CLI and reports errors like luajit", { timeout: 60000 }, () => {
