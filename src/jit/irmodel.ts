@@ -71,12 +71,50 @@ function upvalsMayAlias(x: UpvalRef, y: UpvalRef): boolean {
 interface FreshTable {
   /** TDUP's template (null: TNEW, all keys nil). */
   template: LuaTable | null;
-  /** String keys the trace stored. */
-  stored: Set<string>;
+  /** String keys the trace stored, and what. */
+  stored: Map<string, Val>;
   /** No NEWREF since: the array part keeps its allocated size. */
   arrayKnown: boolean;
   /** Values the trace stored under constant array keys. */
   slots: Map<number, Val>;
+  /** The layout it was made with (fload_tab_tnew_asize and the like fold to these); -1: not known. */
+  asize: number;
+  hmask: number;
+  /** How many NEWREFs (with a number key) were recorded before it was made: one since stops folds and forwarding from it. */
+  newrefsAt: number;
+  numNewrefsAt: number;
+}
+
+/** A load from a table loaded from a slot, for the loop optimisation's load forwarding (fwd_ahload). */
+interface LoadGuard {
+  /** The table's SLOAD. */
+  tab: number;
+  key: Val;
+  /** The key's value if it is a constant. */
+  k: LuaValue;
+  /** Through AREF (the array part) rather than HREF or HREFK. */
+  array: boolean;
+  /** The type the load was recorded with. */
+  t: VType;
+  /** A NEWREF came before it (its copy comes before the load's copy); with a number key. */
+  newrefBefore: boolean;
+  numNewrefBefore: boolean;
+}
+
+/**
+ * A guard on the layout of a table loaded from a slot (rec_idx's checks):
+ * the key inside the array part (ABC), outside it (ULE), or the hash part's
+ * size as recorded (EQ hmask, for a key found there or an empty hash part).
+ */
+interface ShapeGuard {
+  /** The table's SLOAD. */
+  tab: number;
+  kind: "inside" | "outside" | "hmask";
+  /** The key (inside, outside) and its value if it is a constant. */
+  key: Val | null;
+  k: number | undefined;
+  /** The hash part's size recorded (hmask). */
+  hmask: number;
 }
 
 /** A value in a slot: the instruction that produced it (0 = a constant) and its type. */
@@ -668,7 +706,7 @@ export class IrModel {
         const tab = stack[base + bcB(ins)];
         const name = ctx.pt.kgc[bcC(ins)] as string;
         const peek = !isSet && tab instanceof LuaTable ? tab.get(name) : undefined;
-        if (!this.freshAccess(t.ref, name, val, base + a, peek)) this.hashAccess(ctx, out, t.ref, `s:${t.ref}:${name}`, val, a, peek);
+        if (!this.freshAccess(t.ref, name, val, base + a, peek)) this.hashAccess(ctx, out, t.ref, `s:${t.ref}:${name}`, val, a, peek, tab, name);
         break;
       }
       case Op.TGETV: case Op.TGETB: case Op.TGETR: case Op.TSETV: case Op.TSETB: case Op.TSETR: {
@@ -685,7 +723,8 @@ export class IrModel {
         // A guarded allocation, whose keys are known: none, or its template's until the trace changes them.
         const ref = this.emit(true, [], -1, Mem.alloc);
         const template = op === Op.TDUP ? LuaTable.fromTemplate(ctx.pt.kgc[bcD(ins)] as TemplateTable) : null;
-        this.freshTables.set(ref, { template, stored: new Set(), arrayKnown: true, slots: new Map() });
+        const made = template ?? LuaTable.fromTNEW(bcD(ins));
+        this.freshTables.set(ref, { template, stored: new Map(), arrayKnown: true, slots: new Map(), asize: made.asize, hmask: made.hmask, ...this.newrefsNow() });
         this.write(base + a, { ref, t: "tab" });
         break;
       }
@@ -1077,6 +1116,52 @@ export class IrModel {
   /** Comparison guards, by reference (loopFailure folds them again with the loop's end values). */
   private readonly cmpGuards = new Map<number, CmpGuard>();
 
+  /** Layout guards on slot-loaded tables, by guard ref (loopFailure), made before any NEWREF into that table. */
+  private readonly shapeGuards = new Map<number, ShapeGuard>();
+
+  /**
+   * The tables NEWREFs went to, in order (-1: a call that may insert keys
+   * into any table); and how many of them had a key that may be a number.
+   */
+  private readonly newrefTabs: number[] = [];
+  private numNewrefs = 0;
+
+  private newrefsNow(): { newrefsAt: number; numNewrefsAt: number } {
+    return { newrefsAt: this.newrefTabs.length, numNewrefsAt: this.numNewrefs };
+  }
+
+  /** A NEWREF for `key` into table `tab` (-1: not known), which may rehash it. */
+  private newref(tab: number, key: LuaValue): void {
+    this.newrefTabs.push(tab);
+    if (typeof key !== "string") this.numNewrefs++;
+    this.invalidateLoads(Mem.layout);
+  }
+
+  /** A NEWREF from the from-th on (up to the `to`-th) may change table tab's layout (lj_opt_fwd_tptr; other tables do not alias it). */
+  private resizedSince(tab: number, from: number, to = this.newrefTabs.length): boolean {
+    for (let i = from; i < to; i++) if (this.newrefTabs[i] === tab || this.newrefTabs[i] < 0) return true;
+    return false;
+  }
+
+  /** Loads from slot-loaded tables, by load ref (loopFailure), made before any store to their kind of memory. */
+  private readonly loadGuards = new Map<number, LoadGuard>();
+
+  /** Note a load from table t, if t was loaded from a slot and nothing was stored in that kind of memory before. */
+  private noteLoad(ref: number, t: number, key: Val, kv: LuaValue, array: boolean, type: VType): void {
+    if (t === 0 || this.ir[t].sload < 0 || (this.stores & (1 << (array ? Mem.array : Mem.hash))) !== 0) return;
+    this.loadGuards.set(ref, {
+      tab: t, key, k: key.ref === 0 ? kv : undefined, array, t: type, newrefBefore: this.newrefTabs.length > 0, numNewrefBefore: this.numNewrefs > 0,
+    });
+  }
+
+  /** Note a layout guard on table t, if t was loaded from a slot and no NEWREF came before. */
+  private noteShape(guard: number, t: number, kind: ShapeGuard["kind"], key: Val | null, kv: LuaValue, hmask = 0): void {
+    // A NEWREF into t before the guard is copied before the guard's copy, into the table t stands for there.
+    if (t === 0 || this.ir[t].sload < 0 || this.shapeGuards.has(guard) || this.resizedSince(t, 0)) return;
+    const k = key !== null && key.ref === 0 && typeof kv === "number" ? kv : undefined;
+    this.shapeGuards.set(guard, { tab: t, kind, key, k, hmask });
+  }
+
   private noteCompare(ctx: ModelContext, ins: number, guard: number, x: Val, y: Val | null): void {
     const jumps = comparisonJumps(ins, ctx.pt, ctx.stack, ctx.base);
     if (jumps !== undefined) this.cmpGuards.set(guard, { ins, pt: ctx.pt, x, y, jumps });
@@ -1125,11 +1210,11 @@ export class IrModel {
     if (store !== null) {
       // A key of the template has a known slot (HREFK without guards), a new one needs a NEWREF.
       const isNew = initial === undefined && !fresh.stored.has(name);
-      fresh.stored.add(name);
+      fresh.stored.set(name, store);
       this.emit(false, [tab]);
       this.emit(false, [store.ref]);
       this.invalidateLoads(Mem.hash);
-      if (isNew) this.invalidateLoads(Mem.layout);
+      if (isNew) this.newref(tab, name);
       this.cse.set(key, store.ref || this.nins);
       this.needsnap = true;
       return true;
@@ -1174,14 +1259,19 @@ export class IrModel {
   }
 
   /** A string-keyed access of a table's hash part (HREFK with its hmask check). */
-  private hashAccess(ctx: ModelContext, out: StepIr, tab: number, key: string, store: Val | null, a: number, peek: LuaValue): void {
+  private hashAccess(
+    ctx: ModelContext, out: StepIr, tab: number, key: string, store: Val | null, a: number, peek: LuaValue, table?: LuaValue, name?: string,
+  ): void {
     const hmask = this.cseLoad(`hmask:${tab}`, false, [tab], Mem.layout);
-    this.cseLoad(`hmaskeq:${tab}`, true, [hmask], Mem.none);
+    const g = this.cseLoad(`hmaskeq:${tab}`, true, [hmask], Mem.none);
+    // rec_idx_key checks the hash part's size for a key it finds there (HREFK) or for an empty hash part.
+    if (table instanceof LuaTable && (table.hmask === 0 || table.keyIndex(name) > table.asize)) this.noteShape(g, tab, "hmask", null, undefined, table.hmask);
     const node = this.cseLoad(`node:${tab}`, false, [tab], Mem.layout);
     const href = this.cseLoad(`hrefk:${key}`, true, [node], Mem.none);
     if (store === null) {
       const ref = this.cseLoad(`hload:${key}`, true, [href], Mem.hash);
       const t = typeOfValue(peek);
+      if (table !== undefined) this.noteLoad(ref, tab, { ref: 0, t: "str" }, name, false, t);
       this.write(ctx.base + a, loaded(ref, t));
       out.checks.push({ slot: null, t, guard: ref, abc: undefined });
     } else {
@@ -1215,12 +1305,14 @@ export class IrModel {
       } else {
         const g = this.cseLoad(`abc:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
         out.checks.push({ slot: null, t: "num", guard: g, abc: "key" });
+        this.noteShape(g, t.ref, "inside", key, kv);
       }
       const arr = this.cseLoad(`array:${t.ref}`, false, [t.ref], Mem.layout);
       const aref = this.cseLoad(`aref:${arr}:${key.ref}`, false, [arr, key.ref], Mem.none);
       if (store === null) {
         ref = this.emit(true, [aref], -1, Mem.array);
         const v = (tab as LuaTable).arr[kv as number];
+        this.noteLoad(ref, t.ref, key, kv, true, typeOfValue(v));
         out.checks.push({ slot: null, t: typeOfValue(v), guard: ref, abc: undefined });
         if (v === undefined) metaCheck();
         this.write(ctx.base + a, loaded(ref, typeOfValue(v)));
@@ -1237,12 +1329,14 @@ export class IrModel {
       const asz = this.cseLoad(`asize:${t.ref}`, false, [t.ref], Mem.layout);
       const g = this.cseLoad(`ule:${asz}:${key.ref}`, true, [asz, key.ref], Mem.none);
       out.checks.push({ slot: null, t: "num", guard: g, abc: "outside" });
+      this.noteShape(g, t.ref, "outside", key, kv);
     }
     if (tab instanceof LuaTable && tab.hmask === 0) {
       // An empty hash part: guarded to stay empty, and the key is known to be absent.
       const hm = this.cseLoad(`hmask:${t.ref}`, false, [t.ref], Mem.layout);
       const g = this.cseLoad(`hmask0:${hm}`, true, [hm], Mem.none);
       out.checks.push({ slot: null, t: "num", guard: g, abc: "hashEmpty" });
+      this.noteShape(g, t.ref, "hmask", null, undefined, 0);
       metaCheck();
       if (store === null) {
         this.write(ctx.base + a, this.konst("nil"));
@@ -1250,7 +1344,7 @@ export class IrModel {
         this.emit(false, [t.ref, key.ref]); // NEWREF
         this.emit(false, [store.ref]);
         this.invalidateLoads(Mem.hash);
-        this.invalidateLoads(Mem.layout);
+        this.newref(t.ref, kv);
         this.needsnap = true;
       }
       return;
@@ -1265,6 +1359,7 @@ export class IrModel {
     if (store === null) {
       ref = this.emit(true, [href], -1, Mem.hash);
       const v = tab instanceof LuaTable ? tab.get(kv) : undefined;
+      this.noteLoad(ref, t.ref, key, kv, false, typeOfValue(v));
       out.checks.push({ slot: null, t: typeOfValue(v), guard: ref, abc: undefined });
       if (v === undefined) metaCheck();
       this.write(ctx.base + a, loaded(ref, typeOfValue(v)));
@@ -1273,7 +1368,7 @@ export class IrModel {
       this.emit(false, [href, store.ref]);
       this.invalidateLoads(Mem.hash);
       // A new key goes in through NEWREF.
-      if (tab instanceof LuaTable && tab.keyIndex(kv) <= tab.asize) this.invalidateLoads(Mem.layout);
+      if (tab instanceof LuaTable && tab.keyIndex(kv) <= tab.asize) this.newref(t.ref, kv);
       this.needsnap = true;
     }
   }
@@ -1293,7 +1388,7 @@ export class IrModel {
         });
         if (sizes[0] === 0 && sizes[1] === 0 && typeof vals[0] === "number" && vals[0] < 0x7fff) {
           const ref = this.emit(true, [], -1, Mem.alloc);
-          this.freshTables.set(ref, { template: null, stored: new Set(), arrayKnown: true, slots: new Map() });
+          this.freshTables.set(ref, { template: null, stored: new Map(), arrayKnown: true, slots: new Map(), asize: -1, hmask: -1, ...this.newrefsNow() });
           this.pendingResults = { from: dest, ref };
         } else {
           this.pendingResults = { from: dest, ref: this.emit(false, sizes, -1, Mem.alloc) };
@@ -1394,7 +1489,7 @@ export class IrModel {
     if (fn.name.startsWith("table.") || fn.name === "rawset" || fn.name === "setmetatable") {
       this.invalidateLoads(Mem.array);
       this.invalidateLoads(Mem.hash);
-      this.invalidateLoads(Mem.layout);
+      this.newref(-1, undefined);
       this.needsnap = true;
     }
   }
@@ -1491,8 +1586,54 @@ export class IrModel {
         if (y !== null) vals[bcD(cmp.ins)] = y.k;
         if (comparisonJumps(cmp.ins, cmp.pt, vals, 0) !== cmp.jumps) return "GFAIL";
       }
+      const shape = this.shapeGuards.get(ref);
+      if (shape !== undefined && this.shapeFails(shape, atEnd)) return "GFAIL";
+      const load = this.loadGuards.get(ref);
+      const tf = load !== undefined ? this.forwardedType(load, atEnd) : undefined;
+      if (load !== undefined && tf !== undefined && tf !== load.t && !(isNum(tf) && isNum(load.t))) return "TYPEINS";
     }
     return null;
+  }
+
+  /**
+   * A layout guard whose table slot holds, at the loop's end, a table the
+   * trace made and no NEWREF changed since: in the copy its size loads fold
+   * to the allocation's (fload_tab_tdup_hmask and the like), and the guard
+   * to a constant (kfold_intcomp, kfold_kref). Does it fold to a failure?
+   */
+  /**
+   * A load whose table slot holds, at the loop's end, a table the trace
+   * made: in the copy the load is forwarded from the allocation (fwd_ahload:
+   * nil from a TNEW, the template's value from a TDUP for a constant key),
+   * unless a store or a NEWREF may come between. The forwarded value's type
+   * (undefined: not forwarded); loop_unroll checks it against the load's.
+   */
+  private forwardedType(g: LoadGuard, atEnd: (v: Val) => Val | undefined): VType | undefined {
+    const now = this.slots.get(this.ir[g.tab].sload);
+    const fresh = now !== undefined && now.ref !== g.tab ? this.freshTables.get(now.ref) : undefined;
+    if (fresh === undefined) return undefined;
+    const k = g.key.ref === 0 ? g.k : atEnd(g.key)?.k;
+    const numKey = typeof k !== "string";
+    // A NEWREF with a number key may point into the array part or rehash the table (any NEWREF, for a hash key).
+    const blocked = g.array ? g.numNewrefBefore || this.numNewrefs > fresh.numNewrefsAt
+      : numKey && (g.newrefBefore || this.newrefTabs.length > fresh.newrefsAt);
+    if (blocked) return undefined;
+    if (k === undefined) return fresh.template === null && fresh.slots.size === 0 && fresh.stored.size === 0 ? "nil" : undefined;
+    const stored = typeof k === "string" ? fresh.stored.get(k) : typeof k === "number" ? fresh.slots.get(k) : undefined;
+    if (stored !== undefined) return stored.t;
+    if (fresh.template === null) return "nil";
+    return typeOfValue(fresh.template.get(k));
+  }
+
+  private shapeFails(g: ShapeGuard, atEnd: (v: Val) => Val | undefined): boolean {
+    const now = this.slots.get(this.ir[g.tab].sload);
+    const fresh = now !== undefined && now.ref !== g.tab ? this.freshTables.get(now.ref) : undefined;
+    if (fresh === undefined || fresh.asize < 0 || this.resizedSince((now as Val).ref, fresh.newrefsAt)) return false;
+    if (g.kind === "hmask") return fresh.hmask !== g.hmask;
+    const end = g.key === null ? undefined : g.key.ref === 0 ? g.k : atEnd(g.key)?.k;
+    if (typeof end !== "number") return false;
+    const k = end >>> 0; // ABC and ULE compare unsigned
+    return g.kind === "inside" ? !(fresh.asize > k) : !(fresh.asize <= k);
   }
 
   /** The loop optimisation copied the body into a loop part (unrollLoop ran). */

@@ -841,6 +841,7 @@ export class JitSim implements JitHooks {
       : sop === Op.ITERN || isRetOp(sop) ? pc : pc + 1;
     if (T.kind === "root") throw new TraceAbort("LINNER", undefined, next);
     if (ev === "leave") return; // a side trace continues across a loop it leaves
+    R.instunroll = 0; // a failed loop optimisation cannot go on recording across a compiled loop op
     // lj_record_stop's loop snapshot resumes where the loop op goes on (J->pc).
     if (pt === T.pt && next === R.startpc && framedepth === 0) this.stop("loop", T.traceno, this.key(pt), next);
     else this.stop("root", lnk, this.key(pt));
