@@ -1209,7 +1209,9 @@ export class IrModel {
     const initial = fresh.template?.get(name);
     if (store !== null) {
       // A key of the template has a known slot (HREFK without guards), a new one needs a NEWREF.
-      const isNew = initial === undefined && !fresh.stored.has(name);
+      // (A constructor's key with a value computed at run time has a node with nil: the template's nil marker.)
+      const inTemplate = fresh.template !== null && fresh.template.keyIndex(name) > fresh.template.asize;
+      const isNew = !inTemplate && !fresh.stored.has(name);
       fresh.stored.set(name, store);
       this.emit(false, [tab]);
       this.emit(false, [store.ref]);
@@ -1271,7 +1273,8 @@ export class IrModel {
     if (store === null) {
       const ref = this.cseLoad(`hload:${key}`, true, [href], Mem.hash);
       const t = typeOfValue(peek);
-      if (table !== undefined) this.noteLoad(ref, tab, { ref: 0, t: "str" }, name, false, t);
+      // (An empty hash part loads nothing: rec_idx_key gives the nil constant.)
+      if (table instanceof LuaTable && table.hmask !== 0) this.noteLoad(ref, tab, { ref: 0, t: "str" }, name, false, t);
       this.write(ctx.base + a, loaded(ref, t));
       out.checks.push({ slot: null, t, guard: ref, abc: undefined });
     } else {
