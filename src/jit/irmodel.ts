@@ -1137,9 +1137,9 @@ export class IrModel {
     this.invalidateLoads(Mem.layout);
   }
 
-  /** A NEWREF from the from-th on (up to the `to`-th) may change table tab's layout (lj_opt_fwd_tptr; other tables do not alias it). */
-  private resizedSince(tab: number, from: number, to = this.newrefTabs.length): boolean {
-    for (let i = from; i < to; i++) if (this.newrefTabs[i] === tab || this.newrefTabs[i] < 0) return true;
+  /** A NEWREF from the from-th on may have changed table tab's layout (lj_opt_fwd_tptr; other tables do not alias it). */
+  private resizedSince(tab: number, from: number): boolean {
+    for (let i = from; i < this.newrefTabs.length; i++) if (this.newrefTabs[i] === tab || this.newrefTabs[i] < 0) return true;
     return false;
   }
 
@@ -1154,7 +1154,7 @@ export class IrModel {
     });
   }
 
-  /** Note a layout guard on table t, if t was loaded from a slot and no NEWREF came before. */
+  /** Note a layout guard on table t, if t was loaded from a slot and no NEWREF into it came before. */
   private noteShape(guard: number, t: number, kind: ShapeGuard["kind"], key: Val | null, kv: LuaValue, hmask = 0): void {
     // A NEWREF into t before the guard is copied before the guard's copy, into the table t stands for there.
     if (t === 0 || this.ir[t].sload < 0 || this.shapeGuards.has(guard) || this.resizedSince(t, 0)) return;
