@@ -73,8 +73,6 @@ interface FreshTable {
   template: LuaTable | null;
   /** String keys the trace stored, and what. */
   stored: Map<string, Val>;
-  /** No NEWREF since: the array part keeps its allocated size. */
-  arrayKnown: boolean;
   /** Values the trace stored under constant array keys. */
   slots: Map<number, Val>;
   /** The layout it was made with (fload_tab_tnew_asize and the like fold to these); -1: not known. */
@@ -366,8 +364,6 @@ export class IrModel {
   /** A store to `mem`: loads from it are made again, except those it cannot alias (`aliases` says no). */
   private invalidateLoads(mem: Mem, aliases?: (I: IrIns) => boolean): void {
     this.stores |= 1 << mem;
-    // A NEWREF may rehash a table: the array sizes of fresh tables are no longer known (lj_opt_fwd_tptr).
-    if (mem === Mem.layout) for (const fresh of this.freshTables.values()) fresh.arrayKnown = false;
     for (const [k, ref] of this.cse) {
       const I = this.ir[ref];
       if (I.mem === mem && (aliases === undefined || aliases(I))) this.cse.delete(k);
@@ -724,7 +720,7 @@ export class IrModel {
         const ref = this.emit(true, [], -1, Mem.alloc);
         const template = op === Op.TDUP ? LuaTable.fromTemplate(ctx.pt.kgc[bcD(ins)] as TemplateTable) : null;
         const made = template ?? LuaTable.fromTNEW(bcD(ins));
-        this.freshTables.set(ref, { template, stored: new Map(), arrayKnown: true, slots: new Map(), asize: made.asize, hmask: made.hmask, ...this.newrefsNow() });
+        this.freshTables.set(ref, { template, stored: new Map(), slots: new Map(), asize: made.asize, hmask: made.hmask, ...this.newrefsNow() });
         this.write(base + a, { ref, t: "tab" });
         break;
       }
@@ -1238,7 +1234,8 @@ export class IrModel {
    * False: not such an access (the general path models it).
    */
   private freshArrayAccess(ctx: ModelContext, ref: number, fresh: FreshTable, tab: LuaValue, kv: LuaValue, store: Val | null, a: number): boolean {
-    if (!fresh.arrayKnown || !(tab instanceof LuaTable) || typeof kv !== "number" || !Number.isInteger(kv) || kv < 0 || kv >= tab.arr.length) {
+    // Any NEWREF since it was made may have rehashed it: its array size is no longer known (lj_opt_fwd_tptr).
+    if (this.newrefTabs.length > fresh.newrefsAt || !(tab instanceof LuaTable) || typeof kv !== "number" || !Number.isInteger(kv) || kv < 0 || kv >= tab.arr.length) {
       return false;
     }
     let value = fresh.slots.get(kv);
@@ -1391,7 +1388,7 @@ export class IrModel {
         });
         if (sizes[0] === 0 && sizes[1] === 0 && typeof vals[0] === "number" && vals[0] < 0x7fff) {
           const ref = this.emit(true, [], -1, Mem.alloc);
-          this.freshTables.set(ref, { template: null, stored: new Map(), arrayKnown: true, slots: new Map(), asize: -1, hmask: -1, ...this.newrefsNow() });
+          this.freshTables.set(ref, { template: null, stored: new Map(), slots: new Map(), asize: -1, hmask: -1, ...this.newrefsNow() });
           this.pendingResults = { from: dest, ref };
         } else {
           this.pendingResults = { from: dest, ref: this.emit(false, sizes, -1, Mem.alloc) };
@@ -1556,9 +1553,11 @@ export class IrModel {
    * Would the loop optimisation fail, and why? Its copy of the body reads
    * each loaded slot as what the slot holds at the loop's end (fwd_sload).
    * A value of another type there than the load had (int and number aside,
-   * they convert) is "persistent type instability" (LJ_TRERR_TYPEINS); a
+   * they convert) is "persistent type instability" (LJ_TRERR_TYPEINS), as is
+   * a load forwarded from a new table with another type (forwardedType); a
    * comparison whose operands both become constants that compare the other
-   * way than recorded folds to a guard that always fails (LJ_TRERR_GFAIL).
+   * way than recorded, or a layout guard on a table the loop replaced by a
+   * new one (shapeFails), folds to a guard that always fails (LJ_TRERR_GFAIL).
    * Either way the recorder goes on recording the next iteration (lj_opt_loop).
    */
   loopFailure(stack: readonly LuaValue[]): "TYPEINS" | "GFAIL" | null {
@@ -1598,12 +1597,13 @@ export class IrModel {
     return null;
   }
 
-  /**
-   * A layout guard whose table slot holds, at the loop's end, a table the
-   * trace made and no NEWREF changed since: in the copy its size loads fold
-   * to the allocation's (fload_tab_tdup_hmask and the like), and the guard
-   * to a constant (kfold_intcomp, kfold_kref). Does it fold to a failure?
-   */
+  /** The table the trace made (TNEW, TDUP) that the slot of `tab` (an SLOAD) holds at the loop's end, if any. */
+  private freshAtEnd(tab: number): { ref: number; fresh: FreshTable } | undefined {
+    const now = this.slots.get(this.ir[tab].sload);
+    const fresh = now !== undefined && now.ref !== tab ? this.freshTables.get(now.ref) : undefined;
+    return fresh === undefined ? undefined : { ref: (now as Val).ref, fresh };
+  }
+
   /**
    * A load whose table slot holds, at the loop's end, a table the trace
    * made: in the copy the load is forwarded from the allocation (fwd_ahload:
@@ -1612,8 +1612,7 @@ export class IrModel {
    * (undefined: not forwarded); loop_unroll checks it against the load's.
    */
   private forwardedType(g: LoadGuard, atEnd: (v: Val) => Val | undefined): VType | undefined {
-    const now = this.slots.get(this.ir[g.tab].sload);
-    const fresh = now !== undefined && now.ref !== g.tab ? this.freshTables.get(now.ref) : undefined;
+    const fresh = this.freshAtEnd(g.tab)?.fresh;
     if (fresh === undefined) return undefined;
     const k = g.key.ref === 0 ? g.k : atEnd(g.key)?.k;
     const numKey = typeof k !== "string";
@@ -1628,14 +1627,21 @@ export class IrModel {
     return typeOfValue(fresh.template.get(k));
   }
 
+  /**
+   * A layout guard whose table slot holds, at the loop's end, a table the
+   * trace made and no NEWREF changed since: in the copy its size loads fold
+   * to the allocation's (fload_tab_tdup_hmask and the like), and the guard
+   * to a constant (kfold_intcomp, kfold_kref). Does it fold to a failure?
+   */
   private shapeFails(g: ShapeGuard, atEnd: (v: Val) => Val | undefined): boolean {
-    const now = this.slots.get(this.ir[g.tab].sload);
-    const fresh = now !== undefined && now.ref !== g.tab ? this.freshTables.get(now.ref) : undefined;
-    if (fresh === undefined || fresh.asize < 0 || this.resizedSince((now as Val).ref, fresh.newrefsAt)) return false;
+    const end = this.freshAtEnd(g.tab);
+    if (end === undefined) return false;
+    const { ref, fresh } = end;
+    if (fresh.asize < 0 || this.resizedSince(ref, fresh.newrefsAt)) return false;
     if (g.kind === "hmask") return fresh.hmask !== g.hmask;
-    const end = g.key === null ? undefined : g.key.ref === 0 ? g.k : atEnd(g.key)?.k;
-    if (typeof end !== "number") return false;
-    const k = end >>> 0; // ABC and ULE compare unsigned
+    const key = g.key === null ? undefined : g.key.ref === 0 ? g.k : atEnd(g.key)?.k;
+    if (typeof key !== "number") return false;
+    const k = key >>> 0; // ABC and ULE compare unsigned
     return g.kind === "inside" ? !(fresh.asize > k) : !(fresh.asize <= k);
   }
 

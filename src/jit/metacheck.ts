@@ -7,14 +7,13 @@
 // recorder lets the interpreter throw (the trace then ends with RECERR).
 import { bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { Op, metamethodOf } from "../bc/opcodes.ts";
-import { LuaClosure, NativeFunction } from "../vm/func.ts";
+import { isFunction } from "../vm/func.ts";
 import { metaLookup } from "../vm/meta.ts";
 import { LuaTable } from "../vm/table.ts";
 import type { LuaThread } from "../vm/thread.ts";
 import type { LuaValue } from "../vm/value.ts";
 
 const numOrStr = (v: LuaValue): boolean => typeof v === "number" || typeof v === "string";
-const isFunction = (v: LuaValue): boolean => v instanceof LuaClosure || v instanceof NativeFunction;
 
 /** Each opcode's metamethod name ("__add", ...), built once rather than per recorded instruction. */
 const MM_NAMES: readonly string[] = metamethodOf.map((name) => `__${name}`);

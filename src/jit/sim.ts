@@ -1572,22 +1572,22 @@ export class JitSim implements JitHooks {
     const args = argValues(L.stack, first, nargs, nargs >= 0 ? nargs : op === Op.CALLM ? bcC(ins) : 0);
     let policy = builtinPolicy(fn.name);
     if (policy === "record" && op !== Op.ITERC && this.unrecordedCall(R, fn, first, args, nargs)) policy = "stitch";
-    if (policy === "record" && badArgType(fn.name, args, nargs)) {
-      // Reported from the builtin's frame: a tail-called one's is not Lua, so the call out is named.
-      const out = tail && below.closure !== null;
-      throw new TraceAbort("BADTYPE", undefined, out ? below.pc - 1 : undefined, out ? below.closure?.proto : undefined);
-    }
-    // lj_record_ret: a __concat metamethod tail-calling a recorded builtin returns to its cont_cat
-    // frame with the builtin's post-processing pending, which is NYI with operands left to join.
-    if (policy === "record" && tail && R.catMeta?.depth === L.depth && R.catMeta.remainder && below.closure !== null) {
-      throw new TraceAbort("NYIRETL", undefined, below.pc - 1, below.closure.proto);
-    }
-    if (policy === "record" && fn.name === "string.byte") this.checkByteSlots(R, L, ins);
-    if (policy === "record" && fn.name === "string.format" && typeof args[0] === "string" && formatRecording(args[0], args.slice(1)) === "long") {
-      throw new TraceAbort("TRACEOV", undefined);
-    }
-    if (policy === "record" && tail && L.depth <= R.depth0) this.tailReturn(R, L, pt);
     if (policy === "record") {
+      if (badArgType(fn.name, args, nargs)) {
+        // Reported from the builtin's frame: a tail-called one's is not Lua, so the call out is named.
+        const out = tail && below.closure !== null;
+        throw new TraceAbort("BADTYPE", undefined, out ? below.pc - 1 : undefined, out ? below.closure?.proto : undefined);
+      }
+      // lj_record_ret: a __concat metamethod tail-calling a recorded builtin returns to its cont_cat
+      // frame with the builtin's post-processing pending, which is NYI with operands left to join.
+      if (tail && R.catMeta?.depth === L.depth && R.catMeta.remainder && below.closure !== null) {
+        throw new TraceAbort("NYIRETL", undefined, below.pc - 1, below.closure.proto);
+      }
+      if (fn.name === "string.byte") this.checkByteSlots(R, L, ins);
+      if (fn.name === "string.format" && typeof args[0] === "string" && formatRecording(args[0], args.slice(1)) === "long") {
+        throw new TraceAbort("TRACEOV", undefined);
+      }
+      if (tail && L.depth <= R.depth0) this.tailReturn(R, L, pt);
       // pcall(f) runs f from a builtin's frame (through any pcalls nested in it):
       // an unrecorded builtin there cannot be stitched.
       let at = first;
