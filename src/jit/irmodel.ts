@@ -274,8 +274,11 @@ export class IrModel {
   private readonly intOffset = new Map<number, { of: number; k: number }>();
   /** Strings the trace made (SNEW) whose length is a constant, by reference. */
   private readonly snewLength = new Map<number, number>();
-  constructor(base0: number) {
+  /** lj_snap_grow_buf: the snapshot buffer must hold `need` snapshots (may abort the trace, at pt and pc: J->pc). */
+  private readonly growSnaps: (need: number, pt: Proto, pc: number) => void;
+  constructor(base0: number, growSnaps: (need: number, pt: Proto, pc: number) => void = () => {}) {
     this.base0 = base0;
+    this.growSnaps = growSnaps;
   }
 
   get nins(): number {
@@ -297,11 +300,13 @@ export class IrModel {
     if ((n > 0 && last.ref === this.nins + 1) || (this.mergesnap && !this.guardSince)) {
       if (n === 1) {
         this.emit(false, []); // preserve snapshot #0's pc
+        this.growSnaps(n + 1, pt, pc);
         this.snaps.push(this.snapHere(pt, pc));
       } else {
         this.snaps[n - 1] = this.snapHere(pt, pc);
       }
     } else {
+      this.growSnaps(n + 1, pt, pc);
       this.snaps.push(this.snapHere(pt, pc));
     }
     this.mergesnap = false;
@@ -1510,6 +1515,11 @@ export class IrModel {
     this.snapAdd(pt, pc);
     this.needsnap = false;
     this.mergesnap = true;
+  }
+
+  /** loop_unroll's first step: room for the loop part's copies of the snapshots (may abort the trace). */
+  growForLoopCopy(pt: Proto, pc: number): void {
+    this.growSnaps(2 * this.snaps.length - 2, pt, pc);
   }
 
   /**

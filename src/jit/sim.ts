@@ -43,6 +43,9 @@ const P_MAXSIDE = jitParamIndex("maxside");
 const P_HOTEXIT = jitParamIndex("hotexit");
 const P_TRYSIDE = jitParamIndex("tryside");
 const P_MINSTITCH = jitParamIndex("minstitch");
+const P_MAXSNAP = jitParamIndex("maxsnap");
+/** LJ_MIN_VECSZ: the smallest size a growable vector (the snapshot buffer) takes. */
+const MIN_VECSZ = 8;
 
 /** Penalty cache (lj_jit.h PENALTY_*). */
 const PENALTY_SLOTS = 64;
@@ -362,6 +365,19 @@ export class JitSim implements JitHooks {
   }
 
   /**
+   * J->sizesnap: the snapshot buffer is shared by all recordings and only
+   * grows, doubling up to maxsnap; a recording that needs more snapshots
+   * than maxsnap when it must grow aborts ("too many snapshots").
+   */
+  private sizesnap = 0;
+  private readonly growSnapBuf = (need: number, pt: Proto, pc: number): void => {
+    if (need <= this.sizesnap) return;
+    const max = this.param(P_MAXSNAP);
+    if (need > max) throw new TraceAbort("SNAPOV", undefined, pc, pt);
+    this.sizesnap = Math.min(Math.max(this.sizesnap * 2, MIN_VECSZ), max);
+  };
+
+  /**
    * Hot counters tick only in the interpreter: not while a trace runs, nor
    * while one records (lj_dispatch_update swaps in the non-counting ops).
    */
@@ -479,7 +495,7 @@ export class JitSim implements JitHooks {
     }
     const T = new Trace(traceno, "root", pt, pc);
     this.setTrace(traceno, T);
-    const model = new IrModel(L.ci.base);
+    const model = new IrModel(L.ci.base, this.growSnapBuf);
     const R: Recording = {
       T, L, depth0: L.depth, ...this.freshLimits(), model, path: [], startpc: pc,
     };
@@ -1428,7 +1444,7 @@ export class JitSim implements JitHooks {
     const exitSnap = parent.model?.snapAt(exitno);
     T.snap0Empty = exitno === 0 ? parent.snap0Empty : parent.snap0Empty && exitSnap?.nent === 0;
     this.setTrace(traceno, T);
-    const model = new IrModel(startCi.base);
+    const model = new IrModel(startCi.base, this.growSnapBuf);
     const R: Recording = {
       T, L, depth0: L.depth - T.entryFrames - T.inheritedFrames, ...this.freshLimits(), model, path: at.prefix,
       // Only a side trace of exit 0 whose snapshot restores nothing may loop back to its own start (lj_record_setup).
@@ -1663,7 +1679,7 @@ export class JitSim implements JitHooks {
     }
     const T = new Trace(traceno, "stitch", pt, w.pc, w.prev, 0, 0);
     this.setTrace(traceno, T);
-    const model = new IrModel(L.ci.base);
+    const model = new IrModel(L.ci.base, this.growSnapBuf);
     this.rec = { T, L, depth0: L.depth, ...this.freshLimits(), model, path: [], startpc: w.pc };
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
@@ -1684,10 +1700,15 @@ export class JitSim implements JitHooks {
     const T = R.T;
     const loopOpt = (this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0;
     const loops = link === T.traceno && linktype !== "up-recursion"; // back at the same stack level
-    if (link === T.traceno) {
+    if (link !== T.traceno) {
+      // lj_record_stop adds its snapshot at every stop: here it only needs room (too many snapshots).
+      const last = R.path[R.path.length - 1];
+      if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
+    } else {
       // lj_record_stop's loop snapshot (mergesnap: recording may go on after it).
       const last = R.path[R.path.length - 1];
       if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
+      if (loops && loopOpt && last !== undefined) R.model.growForLoopCopy(last.pt, nextPc ?? last.pc);
       const failure = loops && loopOpt ? R.model.loopFailure(R.L.stack) : null;
       if (failure !== null) {
         // lj_opt_loop failed: recording goes on into the next iteration, a few times at most.
