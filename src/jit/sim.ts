@@ -478,7 +478,7 @@ export class JitSim implements JitHooks {
     }
     if (op === Op.JLOOP) return;
     this.emit({ type: "hot", ours: true, proto: this.key(pt), pc, what: op === Op.FUNCF ? "call" : "loop" });
-    this.startRoot(L, pt, pc);
+    this.settingUp(pt, pc, () => this.startRoot(L, pt, pc));
   }
 
   private findFree(): number {
@@ -1190,7 +1190,7 @@ export class JitSim implements JitHooks {
   private stitchReturned(L: LuaThread, prev: Trace, pt: Proto, pc: number): boolean {
     if (this.traces[prev.traceno] !== prev || this.rec !== null || this.run !== null) return false;
     if (prev.link === 0) {
-      this.startStitch(L, prev, pt, pc);
+      this.settingUp(pt, pc, () => this.startStitch(L, prev, pt, pc));
       return true;
     }
     const T2 = this.traces[prev.link];
@@ -1366,7 +1366,8 @@ export class JitSim implements JitHooks {
     this.emit({ type: "exit", ours: true, tr: T.traceno, exit: exitno, count });
     if (count >= this.param(P_HOTEXIT) && (this.S.jitConfig.flags & JIT_F_ON) !== 0 && !(pt.flags & PROTO_NOJIT)) {
       this.emit({ type: "hot", ours: true, proto: this.key(pt), pc, what: "exit" });
-      this.startSide(L, T, exitno, count, pt, pc, this.resumeAt(T, exitno, cursor, pt, pc));
+      const at = this.resumeAt(T, exitno, cursor, pt, pc);
+      this.settingUp(at.pt, at.pc, () => this.startSide(L, T, exitno, count, pt, pc, at));
     }
   }
 
@@ -1700,14 +1701,11 @@ export class JitSim implements JitHooks {
     const T = R.T;
     const loopOpt = (this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0;
     const loops = link === T.traceno && linktype !== "up-recursion"; // back at the same stack level
-    if (link !== T.traceno) {
-      // lj_record_stop adds its snapshot at every stop: here it only needs room (too many snapshots).
-      const last = R.path[R.path.length - 1];
-      if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
-    } else {
-      // lj_record_stop's loop snapshot (mergesnap: recording may go on after it).
-      const last = R.path[R.path.length - 1];
-      if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
+    // lj_record_stop adds a snapshot at every stop: at a loop, the loop snapshot (mergesnap: recording
+    // may go on after it); anywhere else it only needs room in the buffer (too many snapshots).
+    const last = R.path[R.path.length - 1];
+    if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
+    if (link === T.traceno) {
       if (loops && loopOpt && last !== undefined) R.model.growForLoopCopy(last.pt, nextPc ?? last.pc);
       const failure = loops && loopOpt ? R.model.loopFailure(R.L.stack) : null;
       if (failure !== null) {
@@ -1791,6 +1789,16 @@ export class JitSim implements JitHooks {
   }
 
   /** abort() for a TraceAbort caught at (pt, pc); a Lua error raised while recording keeps its message. */
+  /** Starting a recording (lj_record_setup) may already abort it: too many snapshots (maxsnap). */
+  private settingUp(pt: Proto, pc: number, start: () => void): void {
+    try {
+      start();
+    } catch (e) {
+      if (!(e instanceof TraceAbort)) throw e;
+      this.abortOn(e, e.pt ?? pt, e.pc ?? pc);
+    }
+  }
+
   private abortOn(e: TraceAbort, pt: Proto, pc: number): void {
     this.abort(e.err, e.info, pt, pc, e instanceof RecordError ? e.message : undefined);
   }
