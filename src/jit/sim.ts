@@ -1705,9 +1705,9 @@ export class JitSim implements JitHooks {
     // may go on after it); anywhere else it only needs room in the buffer (too many snapshots).
     const last = R.path[R.path.length - 1];
     if (last !== undefined) R.model.close(last.pt, nextPc ?? last.pc);
-    if (link === T.traceno) {
-      if (loops && loopOpt && last !== undefined) R.model.growForLoopCopy(last.pt, nextPc ?? last.pc);
-      const failure = loops && loopOpt ? R.model.loopFailure(R.L.stack) : null;
+    if (loops && loopOpt) {
+      if (last !== undefined) R.model.growForLoopCopy(last.pt, nextPc ?? last.pc);
+      const failure = R.model.loopFailure(R.L.stack);
       if (failure !== null) {
         // lj_opt_loop failed: recording goes on into the next iteration, a few times at most.
         if (--R.instunroll < 0) throw new TraceAbort(failure, undefined, nextPc ?? last?.pc, last?.pt);
@@ -1788,7 +1788,6 @@ export class JitSim implements JitHooks {
     this.chains.set(T.pt, T.traceno);
   }
 
-  /** abort() for a TraceAbort caught at (pt, pc); a Lua error raised while recording keeps its message. */
   /** Starting a recording (lj_record_setup) may already abort it: too many snapshots (maxsnap). */
   private settingUp(pt: Proto, pc: number, start: () => void): void {
     try {
@@ -1799,6 +1798,7 @@ export class JitSim implements JitHooks {
     }
   }
 
+  /** abort() for a TraceAbort caught at (pt, pc); a Lua error raised while recording keeps its message. */
   private abortOn(e: TraceAbort, pt: Proto, pc: number): void {
     this.abort(e.err, e.info, pt, pc, e instanceof RecordError ? e.message : undefined);
   }
