@@ -50,6 +50,9 @@ const JV_LOAD_TOP = 21;
 /** The stack growths of capture.lua before the script: its main chunk's frame, then a C call (top, slots needed). */
 const CAPTURE_GROWTHS = [[10, 66], [95, LUA_MINSTACK]] as const;
 
+/** The events LuaJIT sends as "trace" vmevents. */
+const VMEVENT_TYPES: ReadonlySet<string> = new Set(["trace-start", "trace-stop", "trace-abort", "flush"]);
+
 /**
  * The JIT simulation for a CLI run: -O and -j options applied as luajit.c
  * applies them, -jv lines on stderr, and the --events log.
@@ -62,8 +65,12 @@ function attachJit(S: LuaState, main: Proto, options: CliOptions, io: CliIO, flu
   const debugEvents = io.getenv?.("LJSCOPE_DEBUG_EVENTS") === "1";
   const emit = (e: EventInput): void => {
     const ev = { ...e, seq: ++seq } as EngineEvent;
-    printJv?.(ev);
-    log?.add(ev);
+    // The program's own "trace" handler replaced the one -jv and the oracle's harness attach.
+    const vmeventLost = S.jitConfig.traceHandlerReplaced && VMEVENT_TYPES.has(ev.type);
+    if (!vmeventLost) {
+      printJv?.(ev);
+      log?.add(ev);
+    }
     if (debugEvents) io.stderr(`${JSON.stringify(ev)}\n`);
   };
   for (const act of options.actions) {

@@ -9,7 +9,7 @@ import { toInt32 } from "../util/arith.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
 import { ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
-import { forNumbers, frameResultIdx, jsRuntime } from "../vm/interp.ts";
+import { callEventHandler, forNumbers, frameResultIdx, jsRuntime } from "../vm/interp.ts";
 import { RecordResult, type JitHooks, type JitTarget, type TraceInfo } from "../vm/jithooks.ts";
 import { jitParamIndex, JIT_F_ON, JIT_F_OPT_LOOP, MAX_JSLOTS } from "../vm/jitparams.ts";
 import type { LuaState } from "../vm/state.ts";
@@ -30,7 +30,16 @@ import { forDirHolds, forRangeHolds, typeHolds } from "./vtype.ts";
 import { CheckKind, runPlan, type CheckList, type RunPlan } from "./runplan.ts";
 import { Trace, type PathStep } from "./trace.ts";
 import { CHAIN, compileTrace, entryFn, leaveHelpers, sharedExit, type CompiledTrace, type RunCursor, type TraceCode, type TraceRuntime } from "./tracejs.ts";
-import { traceErrorText, type TraceError } from "./traceerr.ts";
+import { TRACE_ERRORS, traceErrorText, type TraceError } from "./traceerr.ts";
+
+/** JitSim.vmState: the program's "trace" vmevent handler. */
+const enum VmState {
+  none = 0,
+  /** Events wait for the handler: the next instruction the interpreter reports delivers them. */
+  pending = 1,
+  /** The handler runs (HOOK_VMEVENT): no events, no trace starts, nothing recorded or followed. */
+  running = 2,
+}
 
 const P_MAXTRACE = jitParamIndex("maxtrace");
 const P_MAXRECORD = jitParamIndex("maxrecord");
@@ -383,8 +392,70 @@ export class JitSim implements JitHooks {
    */
   private updateCounting(): void {
     this.S.counting = (this.S.jitConfig.flags & JIT_F_ON) !== 0 && this.run === null && this.rec === null;
-    this.S.recording = this.rec !== null || (this.run !== null && !this.run.coasting) || (this.stitchWaits.length > 0 && this.stitchWaiting());
+    this.S.recording = this.rec !== null || (this.run !== null && !this.run.coasting) || (this.stitchWaits.length > 0 && this.stitchWaiting()) ||
+      this.vmState === VmState.pending;
     this.S.stopPc = -1;
+  }
+
+  // -- The program's "trace" vmevent handler (jit.attach) --------------------------------
+
+  /** Whether "trace" vmevents wait for the program's handler, or one runs now (lj_vmevent_call). */
+  private vmState = VmState.none;
+  private readonly vmQueue: LuaValue[][] = [];
+
+  /**
+   * lj_vmevent_send for "trace": queue the handler's arguments, if the program
+   * attached one and none runs now (a running one turns all events off). The
+   * handler runs before the interpreter's next instruction, where Lua code may
+   * run (the record hook); LuaJIT runs it inside trace_start, trace_stop, ...,
+   * which is the same moment as far as a program can tell.
+   */
+  private sendTrace(args: LuaValue[]): void {
+    if (this.vmState === VmState.running || !this.S.jitConfig.handlers.has("trace")) return;
+    this.vmQueue.push(args);
+    if (this.vmState === VmState.none) {
+      this.vmState = VmState.pending;
+      this.updateCounting();
+    }
+  }
+
+  /**
+   * Run the queued handler calls. While one runs (HOOK_VMEVENT), hot counters
+   * start no trace, nothing is recorded or followed, and J-ops run as the
+   * instructions they replaced. A handler's error is reported as LuaJIT does.
+   */
+  private deliverVmevents(L: LuaThread): void {
+    this.vmState = VmState.running;
+    try {
+      for (let args = this.vmQueue.shift(); args !== undefined; args = this.vmQueue.shift()) {
+        const fn = this.S.jitConfig.handlers.get("trace");
+        if (fn === undefined) continue;
+        const failed = callEventHandler(L, fn, args);
+        if (failed !== undefined) this.S.stderr(`VM handler failed: ${typeof failed.error === "string" ? failed.error : "?"}\n`);
+      }
+    } finally {
+      this.vmQueue.length = 0;
+      this.vmState = VmState.none;
+      this.updateCounting();
+    }
+  }
+
+  /** The closure running pt nearest the top of L's frames (J->fn for an event about pt). */
+  private closureOf(L: LuaThread, pt: Proto): LuaClosure | undefined {
+    for (let d = L.depth; d >= 0; d--) {
+      const cl = L.frames[d].closure;
+      if (cl !== null && cl.proto === pt) return cl;
+    }
+    return undefined;
+  }
+
+  /** The "start" event's arguments: a side trace adds its parent and exit, a stitched one the trace before it and -1. */
+  private sendStart(L: LuaThread, T: Trace): void {
+    if (!this.S.jitConfig.handlers.has("trace")) return;
+    const args: LuaValue[] = ["start", T.traceno, this.closureOf(L, T.pt), T.startpc];
+    if (T.kind === "side") args.push(T.parent, T.exitno);
+    else if (T.kind === "stitch") args.push(T.parent, -1);
+    this.sendTrace(args);
   }
 
   /** DIVERGENCE ("Penalty randomness"): a seedable xorshift instead of LuaJIT's per-process PRNG. */
@@ -465,7 +536,7 @@ export class JitSim implements JitHooks {
   hot(L: LuaThread, pt: Proto, pc: number): void {
     const hc = pt.hotcount as Int32Array;
     hc[pc] = this.param(P_HOTLOOP) * 2;
-    if (this.rec !== null) return; // already recording
+    if (this.rec !== null || this.vmState === VmState.running) return; // already recording, or in a vmevent handler
     const ins = pt.bc[pc];
     const op = bcOp(ins);
     if (pt.flags & PROTO_NOJIT) {
@@ -502,6 +573,7 @@ export class JitSim implements JitHooks {
     this.rec = R;
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
+    this.sendStart(L, T);
     const ins = pt.bc[pc];
     const j = (ins >>> 16) - BCBIAS_J;
     model.start(this.modelContext(L, pt, firstPc(ins, pc)), bcOp(ins), ins, pc);
@@ -536,6 +608,10 @@ export class JitSim implements JitHooks {
   }
 
   record(L: LuaThread, pt: Proto, pc: number, entryDepth: number): number {
+    if (this.vmState !== VmState.none) {
+      if (this.vmState === VmState.running) return RecordResult.go;
+      this.deliverVmevents(L);
+    }
     const r = this.run;
     if (r !== null) {
       // Fast path: the running trace's next step is what the interpreter reached.
@@ -561,6 +637,7 @@ export class JitSim implements JitHooks {
       }
     }
     this.recordSlow(L, pt, pc);
+    if (this.vmState === VmState.pending) this.deliverVmevents(L);
     return RecordResult.go;
   }
 
@@ -670,7 +747,7 @@ export class JitSim implements JitHooks {
       // rec_itern: back at the starting ITERN, the loop is closed before it is recorded again
       // (and a failed loop optimisation cannot go on recording across it).
       R.instunroll = 0;
-      this.stop("loop", T.traceno, this.key(pt), pc);
+      this.stop("loop", T.traceno, pt, pc);
       return;
     }
     if (R.errored) throw new TraceAbort("RECERR", undefined); // an error was thrown since the last instruction
@@ -694,7 +771,7 @@ export class JitSim implements JitHooks {
       case Op.JFORI: {
         if (this.loopEvent(Op.FORI, ins, stack, base) !== "leave") {
           const jforl = pt.bc[pc + (ins >>> 16) - BCBIAS_J];
-          this.stop("root", bcD(jforl), this.key(pt));
+          this.stop("root", bcD(jforl), pt);
         }
         break;
       }
@@ -713,9 +790,9 @@ export class JitSim implements JitHooks {
           if (linked !== undefined && linked.linktype === "return") {
             this.enterFunc(R, L, pt, pc, framedepth, lnk);
           } else if (pt === T.pt && pc === R.startpc && framedepth === 0) {
-            this.stop("tail-recursion", T.traceno, this.key(pt));
+            this.stop("tail-recursion", T.traceno, pt);
           } else {
-            this.stop("root", lnk, this.key(pt));
+            this.stop("root", lnk, pt);
           }
         }
         break;
@@ -733,7 +810,7 @@ export class JitSim implements JitHooks {
         // lj_record_ret: a return into a pcall frame is resolved on trace only if that pcall is part of it.
         if ((L.ci.kind === FrameKind.PCALL || L.ci.kind === FrameKind.XPCALL || L.ci.byPcall) && framedepth <= 0) throw new TraceAbort("NYIRETL", undefined);
         // Below a vararg function's first frame is its vararg frame, not a Lua one: the interpreter returns.
-        if (framedepth <= 0 && (T.kind === "root" || (pt.flags & PROTO_VARARG) !== 0 || !this.returnsToLua(L))) this.stop("return", 0, this.key(pt));
+        if (framedepth <= 0 && (T.kind === "root" || (pt.flags & PROTO_VARARG) !== 0 || !this.returnsToLua(L))) this.stop("return", 0, pt);
         break;
       default:
         break;
@@ -825,12 +902,12 @@ export class JitSim implements JitHooks {
           // rec_itern: the first ITERN is the start; meeting it again closes the loop.
           if (T.nins > 0) {
             R.instunroll = 0;
-            this.stop("loop", T.traceno, this.key(pt));
+            this.stop("loop", T.traceno, pt);
           }
           return;
         }
         if (ev === "leave") throw new TraceAbort("LLEAVE", undefined, next);
-        this.stop("loop", T.traceno, this.key(pt), next);
+        this.stop("loop", T.traceno, pt, next);
       } else if (ev !== "leave") {
         const j = (pt.bc[pc] >>> 16) - BCBIAS_J;
         if (j !== -1 && !this.innerLoopLeft(pt, pc)) throw new TraceAbort("LINNER", undefined, next);
@@ -859,8 +936,8 @@ export class JitSim implements JitHooks {
     if (ev === "leave") return; // a side trace continues across a loop it leaves
     R.instunroll = 0; // a failed loop optimisation cannot go on recording across a compiled loop op
     // lj_record_stop's loop snapshot resumes where the loop op goes on (J->pc).
-    if (pt === T.pt && next === R.startpc && framedepth === 0) this.stop("loop", T.traceno, this.key(pt), next);
-    else this.stop("root", lnk, this.key(pt));
+    if (pt === T.pt && next === R.startpc && framedepth === 0) this.stop("loop", T.traceno, pt, next);
+    else this.stop("root", lnk, pt);
   }
 
   /** A side trace may return into the Lua function below its first frame (RETF); a C caller ends it. */
@@ -877,6 +954,7 @@ export class JitSim implements JitHooks {
 
   /** A J-op enters its trace (the interpreter jumps into the machine code). */
   enter(L: LuaThread, pt: Proto, pc: number): void {
+    if (this.vmState === VmState.running) return; // DIVERGENCE ("vmevent handlers"): the J-op runs as its instruction
     const skip = this.exitedAt;
     this.exitedAt = null;
     if (this.rec !== null || (skip !== null && skip.pt === pt && skip.pc === pc)) return;
@@ -1166,6 +1244,7 @@ export class JitSim implements JitHooks {
 
   /** A coasting trace's loop instruction was left: its loop test is the guard that fails. */
   loopLeft(pt: Proto, pc: number): void {
+    if (this.vmState === VmState.running) return;
     this.exitedAt = null;
     const r = this.run;
     if (r === null || !r.coasting || r.T.pt !== pt || r.T.startpc !== pc) return;
@@ -1455,6 +1534,7 @@ export class JitSim implements JitHooks {
     this.rec = R;
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
+    this.sendStart(L, T);
     // Snapshot #0 is where the exit resumes. The bytecodes from there to the failed
     // guard already ran here; when they stayed in this frame, or called into it from the
     // frame below, the model replays them (their inputs are still in place: without a
@@ -1491,7 +1571,7 @@ export class JitSim implements JitHooks {
     }
     const rootT = this.traces[root];
     if ((rootT !== undefined && rootT.nchild >= this.param(P_MAXSIDE)) || count >= this.param(P_HOTEXIT) + this.param(P_TRYSIDE)) {
-      this.stop("interpreter", 0, this.key(pt));
+      this.stop("interpreter", 0, pt);
       return;
     }
     const failed = aborted as { e: TraceAbort; st: PathStep } | null;
@@ -1562,7 +1642,7 @@ export class JitSim implements JitHooks {
     }
     if (pt === T.pt && pc === R.startpc) {
       if (count + R.tailcalled > this.param(P_RECUNROLL)) {
-        this.stop(framedepth === 0 ? "tail-recursion" : "up-recursion", T.traceno, this.key(pt));
+        this.stop(framedepth === 0 ? "tail-recursion" : "up-recursion", T.traceno, pt);
       }
     } else if (count > this.param(P_CALLUNROLL)) {
       // DIVERGENCE ("Recursion"): no random quick-retry hot count after this flush.
@@ -1613,7 +1693,7 @@ export class JitSim implements JitHooks {
         const inner = L.stack[at];
         if (!(inner instanceof NativeFunction)) break;
         if (builtinPolicy(inner.name) !== "record") {
-          this.stop("return", 0, inner.name);
+          this.stop("return", 0, inner);
           break;
         }
         const skip = caller.name === "xpcall" ? 2 : 1; // the inner call's function (after xpcall's handler)
@@ -1638,10 +1718,10 @@ export class JitSim implements JitHooks {
     if (policy === "stitch" && after !== Op.CALLM && after !== Op.CALLMT && after !== Op.RETM && after !== Op.TSETM) {
       // The trace calls the builtin with a continuation frame (lj_cont_stitch): the next
       // trace is recorded when the compiled trace runs and the builtin returns (follow).
-      this.stop("stitch", 0, fn.name);
+      this.stop("stitch", 0, fn);
       return;
     }
-    this.stop("return", 0, fn.name);
+    this.stop("return", 0, fn);
   }
 
   /**
@@ -1684,6 +1764,7 @@ export class JitSim implements JitHooks {
     this.rec = { T, L, depth0: L.depth, ...this.freshLimits(), model, path: [], startpc: w.pc };
     this.updateCounting();
     this.emit({ type: "trace-start", ...this.origin(T) });
+    this.sendStart(L, T);
     model.start(this.modelContext(L, pt, pc), Op.CALL, 0, pc);
     try {
       this.recordIns(this.rec, L, pt, pc);
@@ -1696,7 +1777,9 @@ export class JitSim implements JitHooks {
   // -- Stop and abort ---------------------------------------------------------------------
 
   /** trace_stop: patch the start instruction, chain the trace, tell the world. */
-  private stop(linktype: LinkType, link: number, stopfunc: string, nextPc?: number): void {
+  /** trace_stop; `fn` is the function being recorded (J->fn): a prototype's or a builtin. */
+  private stop(linktype: LinkType, link: number, fn: Proto | NativeFunction, nextPc?: number): void {
+    const stopfunc = fn instanceof NativeFunction ? fn.name : this.key(fn);
     const R = this.rec as Recording;
     const T = R.T;
     const loopOpt = (this.S.jitConfig.flags & JIT_F_OPT_LOOP) !== 0;
@@ -1754,6 +1837,7 @@ export class JitSim implements JitHooks {
         break;
     }
     this.emit({ type: "trace-stop", ...this.origin(T), linktype, link: T.link, stopfunc, ...(R.loopRetries ? { loopRetries: R.loopRetries } : {}) });
+    this.sendTrace(["stop", T.traceno, fn instanceof NativeFunction ? fn : this.closureOf(R.L, fn)]);
     this.checkInvariants();
   }
 
@@ -1820,6 +1904,10 @@ export class JitSim implements JitHooks {
       type: "trace-abort", ...this.origin(T), reason: message ?? traceErrorText(err, info),
       abortFunc: this.key(pt), abortPc: pc, abortLoc: this.loc(pt, pc),
     });
+    // A Lua error's message goes in place of the error number (it is what L->top holds).
+    const code: LuaValue = message ?? Object.keys(TRACE_ERRORS).indexOf(err);
+    const errInfo: LuaValue = err === "NYIBC" && info !== undefined ? (opNames as readonly string[]).indexOf(info.trim()) : info;
+    this.sendTrace(["abort", T.traceno, this.closureOf(R.L, pt), pc, code, message === undefined ? errInfo : undefined]);
     this.setTrace(T.traceno, undefined);
   }
 
@@ -1950,6 +2038,7 @@ export class JitSim implements JitHooks {
     this.chains.clear();
     for (const p of this.penalty) p.pt = null;
     this.emit({ type: "flush" });
+    this.sendTrace(["flush"]);
   }
 
   flush(target: JitTarget): void {

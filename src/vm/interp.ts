@@ -1477,6 +1477,40 @@ function runProtectedNative(L: LuaThread, fidx: number, n: number, isX: boolean,
 }
 
 /**
+ * Call a VM event handler (lj_vmevent_call) above the live part of the current
+ * frame: the handler runs whatever instruction the interpreter is about to run,
+ * so nothing the frame holds may be overwritten. Returns the error value if the
+ * handler raised one (the caller reports it), else undefined; no results.
+ */
+export function callEventHandler(L: LuaThread, fn: LuaValue, args: readonly LuaValue[]): { error: LuaValue } | undefined {
+  const ci = L.frames[L.depth];
+  const framesize = ci.closure !== null ? ci.closure.proto.framesize : 0;
+  // Multiple results (a CALLM's arguments, a RETM's values) may lie above the frame.
+  const fidx = Math.max(L.top, ci.base + framesize + Math.max(0, L.multres));
+  const savedTop = L.top;
+  const depth = L.depth;
+  L.ensureStack(fidx + 2 + args.length + LUA_MINSTACK);
+  const stack = L.stack;
+  stack[fidx] = fn;
+  stack[fidx + 1] = undefined;
+  for (let i = 0; i < args.length; i++) stack[fidx + 2 + i] = args[i];
+  L.top = fidx + 2 + args.length;
+  try {
+    callAtIdx(L, fidx, args.length);
+    return undefined;
+  } catch (e) {
+    const err = e instanceof LuaHalt ? undefined : toLuaError(L, e);
+    if (err === undefined) throw e;
+    closeUpvals(L, fidx);
+    L.depth = depth;
+    return { error: err.value };
+  } finally {
+    for (let i = fidx; i < fidx + 2 + args.length; i++) L.stack[i] = undefined;
+    L.top = savedTop;
+  }
+}
+
+/**
  * xpcall's message handler; an error inside it gives "error in error handling"
  * (a stack overflow or memory error that aborted it, its own message).
  */

@@ -91,4 +91,10 @@ export class JitConfig {
   readonly params: number[] = JIT_PARAM_DEFAULTS.slice();
   /** jit.attach handlers by event name ("trace", "record", "texit", "bc"). */
   readonly handlers = new Map<string, LuaFunction>();
+  /**
+   * The program attached a "trace" handler. LuaJIT keeps one handler per
+   * event, so one that -jv or an event-capturing harness attached before the
+   * program ran is gone from then on (the CLI prints and logs no more).
+   */
+  traceHandlerReplaced = false;
 }

@@ -78,6 +78,7 @@ function jitAttach(L: LuaThread, base: number, nargs: number): number {
   const handlers = L.state.jitConfig.handlers;
   if (event !== undefined) {
     handlers.set(event, fn);
+    if (event === "trace") L.state.jitConfig.traceHandlerReplaced = true;
   } else {
     for (const [name, h] of handlers) if (h === fn) handlers.delete(name);
   }
