@@ -1668,6 +1668,13 @@ export class IrModel {
     return I.snap;
   }
 
+  /** The trace's snapshot count, the loop part's copies included (jit.util.traceinfo's nexit, T->nsnap). */
+  get nsnap(): number {
+    let n = this.snaps.length;
+    for (const copy of this.copyOf.keys()) n = Math.max(n, copy + 1);
+    return n;
+  }
+
   /** Is guard `ref` emitted again in the loop part (its operands change from one iteration to the next)? */
   inLoopPart(ref: number): boolean {
     return this.loopBody > 0 && (this.ir[ref]?.loopSnap ?? -1) >= 0;

@@ -2103,7 +2103,7 @@ export class JitSim implements JitHooks {
   traceInfo(traceno: number): TraceInfo | undefined {
     const T = this.traces[traceno];
     if (T === undefined) return undefined;
-    return { nins: T.nins, nk: 0, link: T.link, nexit: 0, linktype: T.linktype };
+    return { nins: T.nins, nk: 0, link: T.link, nexit: T.model?.nsnap ?? 0, linktype: T.linktype };
   }
 
   /** A full GC cycle: traces no prototype chain or live trace reaches are freed. DIVERGENCE ("Traces freed only by full GC cycles"). */
