@@ -14,6 +14,22 @@ test("running a program shows its output in the console", async ({ page }) => {
   await expect(page.locator('[data-testid="timeline-event"][data-kind="output"]')).not.toHaveCount(0);
 });
 
+test("a program's jit.attach handler prints each trace event in the console", async ({ page }) => {
+  await openExplorer(page);
+  await setProgram(page, [
+    'jit.attach(function(what, tr, func, pc) print(what, tr, type(func), pc) end, "trace")',
+    "local s = 0",
+    "for i = 1, 100 do s = s + i end",
+    "print(s)",
+    "",
+  ].join("\n"));
+  await runAndWait(page);
+  // As real LuaJIT prints it (the loop starts at its FORI + 1, pc 12).
+  await expect(page.getByTestId("console")).toHaveText("start\t1\tfunction\t12\nstop\t1\tfunction\tnil\n5050\n");
+  await expect(page.locator('[data-testid="timeline-event"][data-kind="trace-stop"]')).toHaveCount(1);
+  await page.getByTestId("console").screenshot({ path: test.info().outputPath("attach-console.png") });
+});
+
 test("Stop ends `while true do end`; the log so far stays browsable", async ({ page }) => {
   await openExplorer(page);
   await page.getByLabel("Instruction budget (millions of ticks)").fill("1000000");
