@@ -954,7 +954,7 @@ export class JitSim implements JitHooks {
 
   /** A J-op enters its trace (the interpreter jumps into the machine code). */
   enter(L: LuaThread, pt: Proto, pc: number): void {
-    if (this.vmState === VmState.running) return; // DIVERGENCE ("vmevent handlers"): the J-op runs as its instruction
+    if (this.vmState === VmState.running) return; // DIVERGENCE ("When a \"trace\" handler runs"): the J-op runs as its instruction
     const skip = this.exitedAt;
     this.exitedAt = null;
     if (this.rec !== null || (skip !== null && skip.pt === pt && skip.pc === pc)) return;
