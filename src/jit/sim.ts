@@ -404,15 +404,16 @@ export class JitSim implements JitHooks {
   private readonly vmQueue: LuaValue[][] = [];
 
   /**
-   * lj_vmevent_send for "trace": queue the handler's arguments, if the program
-   * attached one and none runs now (a running one turns all events off). The
+   * lj_vmevent_send for "trace": queue the handler's arguments (made only
+   * then), if the program attached one and none runs now (a running one turns
+   * all events off). The
    * handler runs before the interpreter's next instruction, where Lua code may
    * run (the record hook); LuaJIT runs it inside trace_start, trace_stop, ...,
    * which is the same moment as far as a program can tell.
    */
-  private sendTrace(args: LuaValue[]): void {
+  private sendTrace(args: () => LuaValue[]): void {
     if (this.vmState === VmState.running || !this.S.jitConfig.handlers.has("trace")) return;
-    this.vmQueue.push(args);
+    this.vmQueue.push(args());
     if (this.vmState === VmState.none) {
       this.vmState = VmState.pending;
       this.updateCounting();
@@ -451,11 +452,12 @@ export class JitSim implements JitHooks {
 
   /** The "start" event's arguments: a side trace adds its parent and exit, a stitched one the trace before it and -1. */
   private sendStart(L: LuaThread, T: Trace): void {
-    if (!this.S.jitConfig.handlers.has("trace")) return;
-    const args: LuaValue[] = ["start", T.traceno, this.closureOf(L, T.pt), T.startpc];
-    if (T.kind === "side") args.push(T.parent, T.exitno);
-    else if (T.kind === "stitch") args.push(T.parent, -1);
-    this.sendTrace(args);
+    this.sendTrace(() => {
+      const args: LuaValue[] = ["start", T.traceno, this.closureOf(L, T.pt), T.startpc];
+      if (T.kind === "side") args.push(T.parent, T.exitno);
+      else if (T.kind === "stitch") args.push(T.parent, -1);
+      return args;
+    });
   }
 
   /** DIVERGENCE ("Penalty randomness"): a seedable xorshift instead of LuaJIT's per-process PRNG. */
@@ -1837,7 +1839,7 @@ export class JitSim implements JitHooks {
         break;
     }
     this.emit({ type: "trace-stop", ...this.origin(T), linktype, link: T.link, stopfunc, ...(R.loopRetries ? { loopRetries: R.loopRetries } : {}) });
-    this.sendTrace(["stop", T.traceno, fn instanceof NativeFunction ? fn : this.closureOf(R.L, fn)]);
+    this.sendTrace(() => ["stop", T.traceno, fn instanceof NativeFunction ? fn : this.closureOf(R.L, fn)]);
     this.checkInvariants();
   }
 
@@ -1904,10 +1906,12 @@ export class JitSim implements JitHooks {
       type: "trace-abort", ...this.origin(T), reason: message ?? traceErrorText(err, info),
       abortFunc: this.key(pt), abortPc: pc, abortLoc: this.loc(pt, pc),
     });
-    // A Lua error's message goes in place of the error number (it is what L->top holds).
-    const code: LuaValue = message ?? Object.keys(TRACE_ERRORS).indexOf(err);
-    const errInfo: LuaValue = err === "NYIBC" && info !== undefined ? (opNames as readonly string[]).indexOf(info.trim()) : info;
-    this.sendTrace(["abort", T.traceno, this.closureOf(R.L, pt), pc, code, message === undefined ? errInfo : undefined]);
+    this.sendTrace(() => {
+      // A Lua error's message goes in place of the error number (it is what L->top holds).
+      if (message !== undefined) return ["abort", T.traceno, this.closureOf(R.L, pt), pc, message];
+      const errInfo = err === "NYIBC" && info !== undefined ? (opNames as readonly string[]).indexOf(info.trim()) : info;
+      return ["abort", T.traceno, this.closureOf(R.L, pt), pc, Object.keys(TRACE_ERRORS).indexOf(err), errInfo];
+    });
     this.setTrace(T.traceno, undefined);
   }
 
@@ -2038,7 +2042,7 @@ export class JitSim implements JitHooks {
     this.chains.clear();
     for (const p of this.penalty) p.pt = null;
     this.emit({ type: "flush" });
-    this.sendTrace(["flush"]);
+    this.sendTrace(() => ["flush"]);
   }
 
   flush(target: JitTarget): void {
