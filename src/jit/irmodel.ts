@@ -1028,10 +1028,13 @@ export class IrModel {
 
   /**
    * The running function (getcurrf): SLOAD #0 R in the base frame, unless its
-   * function slot holds a constant (guarded, or inherited so); a known constant in inlined frames.
+   * function slot holds something else (a constant once guarded or inherited,
+   * or the callee a tail call moved there); a known constant in inlined frames.
    */
   private fnRef(ctx: ModelContext): number {
-    if (ctx.base !== this.base0 || this.slots.get(this.base0 - 2)?.ref === 0) return 0;
+    if (ctx.base !== this.base0) return 0;
+    const held = this.slots.get(this.base0 - 2);
+    if (held !== undefined) return held.ref;
     return this.cseLoad("fn0", false, [], Mem.none);
   }
 
@@ -1504,9 +1507,13 @@ export class IrModel {
    * callee runs; nothing above them stays known.
    */
   private tailCallFrame(base: number, fslot: number, nargs: number): void {
+    const fn = this.slots.get(base + fslot);
     const args: (Val | undefined)[] = [];
     for (let i = 0; i < nargs; i++) args.push(this.slots.get(base + fslot + 2 + i));
     for (const slot of [...this.slots.keys()]) if (slot >= base) this.slots.delete(slot);
+    // The callee moves down with its arguments, into the frame's function slot (getcurrf reads it there).
+    if (fn !== undefined) this.write(base - 2, fn);
+    else this.slots.delete(base - 2);
     args.forEach((v, i) => { if (v !== undefined) this.write(base + i, v); });
   }
 
