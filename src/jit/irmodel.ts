@@ -276,9 +276,15 @@ export class IrModel {
   private readonly snewLength = new Map<number, number>();
   /** lj_snap_grow_buf: the snapshot buffer must hold `need` snapshots (may abort the trace, at pt and pc: J->pc). */
   private readonly growSnaps: (need: number, pt: Proto, pc: number) => void;
-  constructor(base0: number, growSnaps: (need: number, pt: Proto, pc: number) => void = () => {}) {
+  /**
+   * The trace's lowest stack slot (L->base - J->baseslot: its root trace's
+   * function slot): an open upvalue at or above it aliases a slot of the trace.
+   */
+  private readonly lowSlot: number;
+  constructor(base0: number, growSnaps: (need: number, pt: Proto, pc: number) => void = () => {}, rootBase = base0) {
     this.base0 = base0;
     this.growSnaps = growSnaps;
+    this.lowSlot = rootBase - 2;
   }
 
   get nins(): number {
@@ -658,6 +664,11 @@ export class IrModel {
       case Op.UGET: {
         if (this.constUpvalue(ctx, base + a, bcD(ins), out)) break;
         const fn = this.fnRef(ctx);
+        const alias = this.aliasedSlot(ctx, fn, bcD(ins));
+        if (alias >= 0) {
+          this.write(base + a, this.read(alias, stack[alias], out.checks));
+          break;
+        }
         const urefKey = this.urefKey(ctx, fn, bcD(ins));
         const uref = this.cseLoad(urefKey, true, [fn], Mem.none);
         // lj_opt_fwd_uload: the value just stored to this upvalue, without a load.
@@ -680,6 +691,11 @@ export class IrModel {
           : op === Op.USETS ? { ref: 0, t: "str", k: ctx.pt.kgc[d] as string }
           : op === Op.USETN ? { ref: 0, t: "num", k: ctx.pt.knum[d] }
           : this.konst(d === 0 ? "nil" : d === 1 ? "false" : "true");
+        const alias = this.aliasedSlot(ctx, fn, a);
+        if (alias >= 0) {
+          this.write(alias, val); // no store and no snapshot: the slot itself changes
+          break;
+        }
         const urefKey = this.urefKey(ctx, fn, a);
         const uref = this.cseLoad(urefKey, true, [fn], Mem.none);
         this.emit(false, [uref, val.ref]);
@@ -999,6 +1015,21 @@ export class IrModel {
     const vals = results.map((s) => this.slots.get(s));
     for (const k of [...this.slots.keys()]) if (k >= dest) this.slots.delete(k);
     vals.forEach((v, i) => { if (v !== undefined) this.slots.set(dest + i, v); });
+  }
+
+  /**
+   * rec_upvalue: an open upvalue whose variable is a slot of the trace is
+   * that slot, once a guard checks the reference still points there (UREFO,
+   * its offset from the base, EQ). Returns the slot, or -1 if it is not one.
+   */
+  private aliasedSlot(ctx: ModelContext, fn: number, idx: number): number {
+    const uv = ctx.closure?.upvals[idx];
+    if (uv === undefined || uv.stack !== ctx.stack || uv.idx < this.lowSlot) return -1; // (open, in this thread's stack)
+    const uref = this.cseLoad(this.urefKey(ctx, fn, idx), false, [fn], Mem.none);
+    const offset = uv.idx - this.lowSlot - 2;
+    const at = offset === 0 ? uref : this.cseLoad(`uadd:${uref}:${offset}`, false, [uref], Mem.none);
+    this.cseLoad(`ueq:${at}`, true, [at], Mem.none);
+    return uv.idx;
   }
 
   /** An upvalue reference under its key (urefKey), for alias analysis. */

@@ -1526,9 +1526,10 @@ export class JitSim implements JitHooks {
     const exitSnap = parent.model?.snapAt(exitno);
     T.snap0Empty = exitno === 0 ? parent.snap0Empty : parent.snap0Empty && exitSnap?.nent === 0;
     this.setTrace(traceno, T);
-    const model = new IrModel(startCi.base, this.growSnapBuf);
+    const depth0 = L.depth - T.entryFrames - T.inheritedFrames;
+    const model = new IrModel(startCi.base, this.growSnapBuf, L.frames[depth0].base);
     const R: Recording = {
-      T, L, depth0: L.depth - T.entryFrames - T.inheritedFrames, ...this.freshLimits(), model, path: at.prefix,
+      T, L, depth0, ...this.freshLimits(), model, path: at.prefix,
       // Only a side trace of exit 0 whose snapshot restores nothing may loop back to its own start (lj_record_setup).
       startpc: exitno === 0 && parent.snap0Empty ? at.pc : -1,
       restoredPc: this.exitedAt !== null && this.exitedAt.pt === pt && this.exitedAt.pc === pc ? pc : undefined,
