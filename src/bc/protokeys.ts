@@ -35,11 +35,24 @@ export class ProtoKeyNamer {
   }
 }
 
-/** Keys of all prototypes, in line order (then listing order): the order the event log lists them in. */
+/**
+ * pt and the prototypes nested in it, in the order the oracle's harness
+ * meets them (capture.lua's addproto): a prototype, then each child by its
+ * constant index, depth first. Same-line prototypes are numbered in this order.
+ */
+export function discoveryOrder(pt: Proto): Proto[] {
+  const out: Proto[] = [];
+  const walk = (p: Proto): void => {
+    out.push(p);
+    for (const k of p.kgc) if (isProto(k)) walk(k);
+  };
+  walk(pt);
+  return out;
+}
+
+/** Keys of all prototypes, in line order (then discovery order): the order the event log lists them in. */
 export function protoKeys(main: Proto, namer = new ProtoKeyNamer()): Map<Proto, string> {
-  const protos = allProtos(main);
-  const order = protos.map((pt, i) => ({ pt, i })).sort((a, b) => a.pt.firstline - b.pt.firstline || a.i - b.i);
-  const keys = new Map<Proto, string>();
-  for (const { pt } of order) keys.set(pt, namer.name(pt));
-  return keys;
+  const named = discoveryOrder(main).map((pt) => ({ pt, key: namer.name(pt) }));
+  const byLine = named.map((e, i) => ({ ...e, i })).sort((a, b) => a.pt.firstline - b.pt.firstline || a.i - b.i);
+  return new Map(byLine.map(({ pt, key }) => [pt, key]));
 }

@@ -7,7 +7,7 @@ import { Op, isJOp, isRetOp, opNames } from "../bc/opcodes.ts";
 import { funcLoc } from "../bc/funcloc.ts";
 import { toInt32 } from "../util/arith.ts";
 import { PROTO_CHILD, PROTO_ILOOP, PROTO_NOJIT, PROTO_VARARG, isProto, type Proto } from "../bc/proto.ts";
-import { ProtoKeyNamer } from "../bc/protokeys.ts";
+import { discoveryOrder, ProtoKeyNamer } from "../bc/protokeys.ts";
 import { LuaClosure, NativeFunction } from "../vm/func.ts";
 import { callEventHandler, forNumbers, frameResultIdx, jsRuntime } from "../vm/interp.ts";
 import { RecordResult, type JitHooks, type JitTarget, type TraceInfo } from "../vm/jithooks.ts";
@@ -354,10 +354,15 @@ export class JitSim implements JitHooks {
   key(pt: Proto): ProtoKey {
     let k = this.keys.get(pt);
     if (k === undefined) {
-      // A chunk loaded later, or a library function written in Lua.
-      k = this.namer.name(pt);
-      this.keys.set(pt, k);
-      this.onNewKey?.(pt, k);
+      // A chunk loaded later, or a library function written in Lua: named with
+      // the prototypes nested in it that have no name yet, as the harness meets them.
+      for (const p of discoveryOrder(pt)) {
+        if (this.keys.has(p)) continue;
+        const key = this.namer.name(p);
+        this.keys.set(p, key);
+        this.onNewKey?.(p, key);
+      }
+      k = this.keys.get(pt) as ProtoKey;
     }
     return k;
   }
