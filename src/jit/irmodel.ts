@@ -569,6 +569,7 @@ export class IrModel {
         const y = slotVal(bcD(ins));
         if (x.ref === 0 && y.ref === 0) break;
         if ((x.t === "str") !== (y.t === "str")) break; // the interpreter throws
+        if (this.comparesItself(x, y, "int")) { this.snapPrep(ctx); this.fixup(ctx, 0); break; }
         this.compare(ctx, out, [x.ref, y.ref]);
         this.noteCompare(ctx, ins, out.branch, x, y);
         break;
@@ -584,7 +585,7 @@ export class IrModel {
         if ((op === Op.ISEQV || op === Op.ISNEV) && this.objectCompare(ctx, out, a, bcD(ins), x, y)) break;
         const sameKind = x.t === y.t || (isNum(x.t) && isNum(y.t));
         const prim = x.t === "nil" || x.t === "false" || x.t === "true";
-        if (sameKind && !prim && !this.foldsAway(ctx, op, ins, x)) {
+        if (sameKind && !prim && !this.foldsAway(ctx, op, ins, x) && !this.comparesItself(x, y, "any")) {
           out.branch = this.emit(true, [x.ref, y.ref]);
           this.noteCompare(ctx, ins, out.branch, x, op === Op.ISEQV || op === Op.ISNEV ? y : null);
         }
@@ -1111,6 +1112,17 @@ export class IrModel {
     const a = affine(1);
     const b = affine(2);
     return a.of === b.of ? b.k - a.k + 1 : -1;
+  }
+
+  /**
+   * comm_equal and comm_comp (lj_opt_fold.c): a value compared with itself
+   * (the same reference, as after a MOV) leaves no guard, unless it is a
+   * float, which may be NaN. Ordered comparisons fold so only for integers
+   * (strings are compared by a call whose result is tested).
+   */
+  private comparesItself(x: Val, y: Val, kinds: "int" | "any"): boolean {
+    if (x.ref === 0 || x.ref !== y.ref) return false;
+    return kinds === "int" ? x.t === "int" : x.t !== "num";
   }
 
   /**
