@@ -24,6 +24,12 @@ export class EventLogWriter {
   private seq = 0;
   private readonly listed = new Map<Proto, Set<number>>();
   private readonly src: EventLogSource;
+  /**
+   * The highest trace number a logged start named: the harness lists the
+   * allocated traces up to it (when the program's own "trace" handler
+   * replaced the harness's, traces started after that are not listed).
+   */
+  private maxTrace = 0;
 
   constructor(src: EventLogSource) {
     this.src = src;
@@ -60,7 +66,7 @@ export class EventLogWriter {
         return WITH_TRACE.has(op) ? [pc, opNames[op], bcD(ins)] : [pc, opNames[op]];
       });
     }
-    return { bc, traces: this.src.allocated() };
+    return { bc, traces: this.src.allocated().filter(([n]) => n <= this.maxTrace) };
   }
 
   add(e: EngineEvent): void {
@@ -73,6 +79,7 @@ export class EventLogWriter {
     };
     switch (e.type) {
       case "trace-start":
+        this.maxTrace = Math.max(this.maxTrace, e.tr);
         line = { event: "start", ...origin(e) };
         break;
       case "trace-stop":
