@@ -25,7 +25,8 @@ import { LuaUserdata } from "../vm/userdata.ts";
 import type { LuaValue } from "../vm/value.ts";
 import { recordsSideEffectCall } from "./builtins.ts";
 import { forEvent } from "./forloop.ts";
-import { forDirHolds, typeOfValue, type VType } from "./vtype.ts";
+import { forStepUp } from "../util/arith.ts";
+import { typeOfValue, type VType } from "./vtype.ts";
 import { comparisonJumps } from "./cmpjump.ts";
 import { RANGE_ARG1, RANGE_ARG2, RANGE_REP, RANGE_SAME, RANGE_SUB, rangeCase, repCase } from "./strrange.ts";
 
@@ -477,7 +478,7 @@ export class IrModel {
   private forCheck(ctx: ModelContext, slot: number, t: VType, init: boolean, stop: Val, step: Val, checks: TypeCheck[]): void {
     const stopV = ctx.stack[slot + 1] as number;
     const stepV = ctx.stack[slot + 2] as number;
-    const up = forDirHolds(stepV, true);
+    const up = forStepUp(stepV); // rec_for_direction: the sign bit
     const guard = (deps: number[], at: number, forl: "up" | "down" | "range"): void => {
       checks.push({ slot: at - this.base0, t: "num", guard: this.emit(true, deps), abc: undefined, forl });
     };
@@ -1754,7 +1755,7 @@ function narrowsForl(start: number, stop: number, step: number): boolean {
   const isInt = (x: number): boolean => (x | 0) === x; // lj_num2int_ok: -0 converts to 0 exactly
   if (!isInt(start) || !isInt(stop) || !isInt(step)) return false;
   const sum = stop + step;
-  return step >= 0 ? sum <= 2147483647 : sum >= -2147483648;
+  return forStepUp(step) ? sum <= 2147483647 : sum >= -2147483648;
 }
 
 /**

@@ -18,6 +18,7 @@ import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../bc/ins.ts";
 import { IsType, Op, isJOp, isRetOp } from "../bc/opcodes.ts";
 import type { Proto } from "../bc/proto.ts";
 import { NATIVE_IN_PLACE, numLiteral } from "../vm/jsgen/emit.ts";
+import { forStepUpCode } from "../util/arith.ts";
 import { isClosureCode as isClosure, isNativeCode as isNative, isTableCode as isTable } from "../vm/jsgen/typetests.ts";
 import type { JsRuntime } from "../vm/jsgen/runtime.ts";
 import { RecordResult } from "../vm/jithooks.ts";
@@ -653,11 +654,11 @@ function jopRun(
     case Op.JFUNCF: return enter(pc, pc + 1);
     case Op.JLOOP: return `S.ticks--; ${enter(pc, pc + 1)}`;
     case Op.JFORI: // idx, stop and step were read: the linked loop's trace is entered if the loop runs at all
-      return `if (step >= 0 ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; ${enter(target - 1, pc + 1)} }
+      return `if (${forStepUpCode("step")} ? idx <= stop : idx >= stop) { ${slot(a + 3)} = idx; ${enter(target - 1, pc + 1)} }
         ${left(target, false)}`;
     case Op.JFORL:
       return `{ const step = ${slot(a + 2)}, idx = ${slot(a)} + step;
-        if (step >= 0 ? idx <= ${slot(a + 1)} : idx >= ${slot(a + 1)}) {
+        if (${forStepUpCode("step")} ? idx <= ${slot(a + 1)} : idx >= ${slot(a + 1)}) {
           ${slot(a)} = idx; ${slot(a + 3)} = idx; S.ticks--; ${enter(pc, target)}
         } ${left(pc + 1, true)} }`;
     default: // JITERL
@@ -764,7 +765,7 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
         break;
       case CheckKind.forDir: {
         const v = rd0(ctx, pre.slot[i]);
-        test = `(typeof ${v} === "number" && (${v} > 0 || Object.is(${v}, 0)) === ${pre.type[i] === 1})`;
+        test = `(typeof ${v} === "number" && ${v} ${pre.type[i] === 1 ? ">=" : "<"} 0)`; // as forDirHolds
         break;
       }
       case CheckKind.forRange: {
@@ -1183,16 +1184,18 @@ function emitOp(
       return { flow: "return", code: `${RETURNS(ctx, k, ending, back)} ${leaveFrame(ctx)} ${returnTo(ctx, k, `base + ${a}`, count, guard, ending)}` };
     }
 
+    // DIVERGENCE ("LuaJIT bugs that change what a program computes"): NaN bounds go the
+    // interpreter's way here; LuaJIT's compiled loop guards fail them both ways.
     case Op.FORI: {
       const target = jumpTarget(pc, ins);
       return branch(`{ const idx = ${S_(a)}, stop = ${S_(a + 1)}, step = ${S_(a + 2)};
         if (typeof idx !== "number" || typeof stop !== "number" || typeof step !== "number") ${back}
-        if (step >= 0 ? idx <= stop : idx >= stop) { ${W_(a + 3)} = idx; npc = ${next}; } else npc = ${target}; }`);
+        if (${forStepUpCode("step")} ? idx <= stop : idx >= stop) { ${W_(a + 3)} = idx; npc = ${next}; } else npc = ${target}; }`);
     }
     case Op.FORL: {
       const target = jumpTarget(pc, ins);
       return branch(`{ const step = ${S_(a + 2)}, idx = ${S_(a)} + step;
-        if (step >= 0 ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) { ${W_(a)} = idx; ${W_(a + 3)} = idx; npc = ${target}; S.ticks--; }
+        if (${forStepUpCode("step")} ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) { ${W_(a)} = idx; ${W_(a + 3)} = idx; npc = ${target}; S.ticks--; }
         else npc = ${next}; }`, true);
     }
     case Op.ITERL: {

@@ -38,9 +38,14 @@ export function typeHolds(v: LuaValue, recorded: number): boolean {
   return recorded === TypeCode.other || typeCodeOf(v) === recorded;
 }
 
-/** rec_for_check's direction guard: the step's sign is the recorded one (-0 counts as negative). */
+/**
+ * rec_for_check's direction guard on a step that is not a constant: the
+ * recorder took the direction from the step's sign bit (forStepUp), the
+ * guard compares it with zero (GE or LT). So a -0 step, recorded as
+ * counting down, never passes its guard (LuaJIT issue #1432).
+ */
 export function forDirHolds(step: LuaValue, up: boolean): boolean {
-  return typeof step === "number" && (step > 0 || Object.is(step, 0)) === up;
+  return typeof step === "number" && (up ? step >= 0 : step < 0);
 }
 
 /** rec_for_check's overflow guard of a narrowed loop: stop + step stays an int32. */

@@ -6,6 +6,18 @@ export function luaMod(a: number, b: number): number {
   return a - Math.floor(a / b) * b;
 }
 
+/**
+ * Does a numeric for loop with this step count up? LuaJIT looks at the
+ * step's sign bit, so -0 counts down (and so does NaN: x86's 0/0 sets the
+ * bit, and JS cannot see it).
+ */
+export function forStepUp(step: number): boolean {
+  return step > 0 || (step === 0 && 1 / step > 0);
+}
+
+/** forStepUp as JS code, for the code generators (v: an expression without side effects). */
+export const forStepUpCode = (v: string): string => `(${v} > 0 || (${v} === 0 && 1 / ${v} > 0))`;
+
 /** Arithmetic operators in ORDER ARITH: add sub mul div mod pow. */
 export function foldArith(a: number, b: number, op: number): number {
   switch (op) {

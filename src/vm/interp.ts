@@ -4,7 +4,7 @@
 import { PROTO_UV_IMMUTABLE, PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
 import { IsType } from "../bc/opcodes.ts";
-import { luaMod, toInt32 } from "../util/arith.ts";
+import { forStepUp, luaMod, toInt32 } from "../util/arith.ts";
 import { nativeRunning } from "./debuginfo.ts";
 import { LuaError, LuaHalt, argError, isMemoryRangeError, locationPrefix, memoryError, opTypeError, runtimeError } from "./errors.ts";
 import { callAtIdx, callValue1 } from "./call.ts";
@@ -1102,7 +1102,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           const ra = base + a;
           const step = stack[ra + 2] as number;
           const idx = (stack[ra] as number) + step;
-          if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
+          if (forStepUp(step) ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
             stack[ra] = idx;
             stack[ra + 3] = idx;
             pc += (ins >>> 16) - K.BCBIAS_J;
@@ -1116,7 +1116,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
           const ra = base + a;
           const step = stack[ra + 2] as number;
           const idx = (stack[ra] as number) + step;
-          if (step >= 0 ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
+          if (forStepUp(step) ? idx <= (stack[ra + 1] as number) : idx >= (stack[ra + 1] as number)) {
             stack[ra] = idx;
             stack[ra + 3] = idx;
             (S.jit as JitHooks).enter(L, pt, pc - 1);
@@ -1344,7 +1344,7 @@ function forEnters(L: LuaThread, ci: CallInfo, pc: number, stack: LuaValue[], ra
   const idx = stack[ra] as number;
   const stop = stack[ra + 1] as number;
   const step = stack[ra + 2] as number;
-  if (!(step >= 0 ? idx <= stop : idx >= stop)) return false; // NaN bounds do not enter
+  if (!(forStepUp(step) ? idx <= stop : idx >= stop)) return false; // NaN bounds do not enter
   stack[ra + 3] = idx;
   return true;
 }

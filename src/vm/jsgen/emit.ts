@@ -18,6 +18,7 @@
 import { BCBIAS_J, bcA, bcB, bcC, bcD, bcOp } from "../../bc/ins.ts";
 import { IsType, Op } from "../../bc/opcodes.ts";
 import { PROTO_UV_LOCAL, isProto, type Proto } from "../../bc/proto.ts";
+import { forStepUpCode } from "../../util/arith.ts";
 import { NodeSlot } from "../table.ts";
 import { FrameKind } from "../thread.ts";
 import { JsExit } from "./runtime.ts";
@@ -364,7 +365,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
       return `${guardWord(pt, pc)}
         const idx = ${S_(a)}, stop = ${S_(a + 1)}, step = ${S_(a + 2)};
         if (typeof idx === "number" && typeof stop === "number" && typeof step === "number") {
-          if (step >= 0 ? idx <= stop : idx >= stop) ${S_(a + 3)} = idx; else { pc = ${target}; continue; }
+          if (${forStepUpCode("step")} ? idx <= stop : idx >= stop) ${S_(a + 3)} = idx; else { pc = ${target}; continue; }
         } else {
           // Numeric strings are converted in their slots (lj_meta_for); anything else throws.
           ${spill(ctx, a, a + 3)} const enters = forEnters(L, ci, ${next}, stack, base + ${a}); ${reload(ctx, a, a + 4)}
@@ -375,7 +376,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
       const target = jumpTarget(pc, ins);
       return `${guardWord(pt, pc)} ${op === Op.FORL ? countHot(pc, 2) : ""}
         const step = ${S_(a + 2)}, idx = ${S_(a)} + step;
-        if (step >= 0 ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) {
+        if (${forStepUpCode("step")} ? idx <= ${S_(a + 1)} : idx >= ${S_(a + 1)}) {
           ${S_(a)} = idx; ${S_(a + 3)} = idx;
           if (--S.ticks <= 0) ${exit(ExitCode.slice, target)}
           pc = ${target}; continue;
