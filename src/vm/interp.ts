@@ -1225,9 +1225,10 @@ export function returnFrom(L: LuaThread, ci: CallInfo, src: number, n: number, e
     finishReturn(L, ci, src, n, prepend);
     if (wasDepth === entryDepth) return true;
     if (!tailret) return false;
-    // The caller (now current) made the tail call: return these results from it too.
+    // The caller (now current) made the tail call: return these results from it too
+    // (a tail-called pcall's results, true first, start at pcall's own slot).
     const caller = L.frames[L.depth];
-    src = ci.funcIdx;
+    src = frameResultIdx(ci);
     n = L.top - src;
     ci = caller;
   }
