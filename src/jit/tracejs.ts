@@ -1208,7 +1208,7 @@ function emitOp(
       const target = jumpTarget(next, pt.bc[next]);
       return branch(`{ const t = ${S_(a - 2)}; const nxt = t.iterate(${S_(a - 1)});
         if (nxt >= 0) { ${W_(a - 1)} = nxt; ${W_(a)} = iterOut.key; ${W_(a + 1)} = iterOut.val; npc = ${target}; S.ticks--; }
-        else npc = ${next}; }`, true);
+        else npc = ${next + 1}; }`, true); // the end skips the ITERL, as the interpreter does
     }
     case Op.JMP: return branch(`npc = ${jumpTarget(pc, ins)};`);
     case Op.FUNCF: case Op.FUNCV: case Op.IFUNCF: case Op.IFUNCV: return straight("");
