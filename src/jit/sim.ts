@@ -1216,7 +1216,7 @@ export class JitSim implements JitHooks {
       return RecordResult.resume;
     }
     // takeExit's endRun and startRun, the run going straight from r to the side trace.
-    const rs = this.runnerFor(Ts, Ts.entryStep, this.entryBase(L, Ts, ci));
+    const rs = this.runnerFor(Ts, this.sideEntry(T, exitno, r.cursor, Ts, pt, pc), this.entryBase(L, Ts, ci));
     this.run = rs;
     this.S.stopPc = -1;
     // The interpreter would report pc now: run the side trace's code if it starts there.
@@ -1441,7 +1441,7 @@ export class JitSim implements JitHooks {
     if (side !== undefined) {
       const Ts = this.traces[side];
       if (Ts !== undefined && !goesStraightBack(Ts)) {
-        this.startRun(Ts, Ts.entryStep, this.entryBase(L, Ts, L.ci), true);
+        this.startRun(Ts, this.sideEntry(T, exitno, cursor, Ts, pt, pc), this.entryBase(L, Ts, L.ci), true);
         this.follow(L, pt, pc);
       }
       return;
@@ -1473,6 +1473,19 @@ export class JitSim implements JitHooks {
       }
     }
     return { pt, pc, prefix: [] };
+  }
+
+  /**
+   * The step of side trace Ts that this exit of T goes on at. Ts's path
+   * starts with the bytecodes between the exit's snapshot and the guard that
+   * failed when Ts was made (they had run already). Another guard of the same
+   * snapshot may fail earlier among them (a callee check before the store
+   * whose check made the side trace): the run then starts at that step, so
+   * the side trace's own checks of the steps from there still apply.
+   */
+  private sideEntry(T: Trace, exitno: number, cursor: number, Ts: Trace, pt: Proto, pc: number): number {
+    const k = this.resumeAt(T, exitno, cursor, pt, pc).prefix.length;
+    return k < Ts.entryStep && Ts.path[k].pt === pt && Ts.path[k].pc === pc ? k : Ts.entryStep;
   }
 
   /**
