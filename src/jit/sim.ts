@@ -1484,6 +1484,7 @@ export class JitSim implements JitHooks {
    * the side trace's own checks of the steps from there still apply.
    */
   private sideEntry(T: Trace, exitno: number, cursor: number, Ts: Trace, pt: Proto, pc: number): number {
+    if (Ts.entryStep === 0) return 0; // (the usual case: nothing ran before the guard)
     const k = this.resumeAt(T, exitno, cursor, pt, pc).prefix.length;
     return k < Ts.entryStep && Ts.path[k].pt === pt && Ts.path[k].pc === pc ? k : Ts.entryStep;
   }
