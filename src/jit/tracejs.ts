@@ -1016,7 +1016,7 @@ function emitOp(
     case Op.MULVV: return arith(S_(b), S_(c), "x * y", true, true);
     case Op.DIVVV: return arith(S_(b), S_(c), "x / y", true, true);
     case Op.MODVV: return arith(S_(b), S_(c), "luaMod(x, y)", true, true);
-    case Op.POW: return arith(S_(b), S_(c), "Math.pow(x, y)", true, true);
+    case Op.POW: return arith(S_(b), S_(c), "luaPow(x, y)", true, true);
     case Op.CAT: {
       if (c === b + 1) {
         return straight(`const x = ${S_(b)}, y = ${S_(c)};

@@ -7,6 +7,15 @@ export function luaMod(a: number, b: number): number {
 }
 
 /**
+ * x^y as C's pow(), which LuaJIT calls: 1^y is 1 and (-1)^±inf is 1 even
+ * where JS's Math.pow gives NaN (1^nan, 1^inf).
+ */
+export function luaPow(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
+/**
  * Does a numeric for loop with this step count up? LuaJIT looks at the
  * step's sign bit, so -0 counts down (and so does NaN: x86's 0/0 sets the
  * bit, and JS cannot see it).
@@ -26,7 +35,7 @@ export function foldArith(a: number, b: number, op: number): number {
     case 2: return a * b;
     case 3: return a / b;
     case 4: return luaMod(a, b);
-    default: return Math.pow(a, b);
+    default: return luaPow(a, b);
   }
 }
 

@@ -4,7 +4,7 @@
 import { PROTO_UV_IMMUTABLE, PROTO_UV_LOCAL, PROTO_VARARG, type Proto, type TemplateTable } from "../bc/proto.ts";
 import { ERRMSG } from "../lang/errmsg.ts";
 import { IsType } from "../bc/opcodes.ts";
-import { forStepUp, luaMod, toInt32 } from "../util/arith.ts";
+import { forStepUp, luaMod, luaPow, toInt32 } from "../util/arith.ts";
 import { nativeRunning } from "./debuginfo.ts";
 import { LuaError, LuaHalt, argError, isMemoryRangeError, locationPrefix, memoryError, opTypeError, runtimeError } from "./errors.ts";
 import { callAtIdx, callValue1 } from "./call.ts";
@@ -682,7 +682,7 @@ function run(L: LuaThread, entryDepth: number): boolean {
         case BC.POW: {
           const x = stack[base + (ins >>> 24)];
           const y = stack[base + ((ins >>> 16) & 0xff)];
-          if (typeof x === "number" && typeof y === "number") { stack[base + a] = Math.pow(x, y); continue; }
+          if (typeof x === "number" && typeof y === "number") { stack[base + a] = luaPow(x, y); continue; }
           ci.pc = pc; L.top = base + pt.framesize;
           stack[base + a] = meta.arith(L, x, y, 5, ins >>> 24, (ins >>> 16) & 0xff);
           break;
@@ -1530,7 +1530,7 @@ function runHandler(L: LuaThread, handler: LuaValue, value: LuaValue): LuaValue 
 
 /** The helpers compiled code calls (src/vm/jsgen/runtime.ts). */
 export const jsRuntime: JsRuntime = {
-  LuaTable, LuaClosure, NativeFunction, meta, iterOut, pcallMarker, xpcallMarker, luaMod, toInt32, isFunction,
+  LuaTable, LuaClosure, NativeFunction, meta, iterOut, pcallMarker, xpcallMarker, luaMod, luaPow, toInt32, isFunction,
   pushLuaFrame, tailCall, returnFrom, finishNative, stackOverflow, nativeStack, closeUpvals, newClosure, compareSlow, forEnters,
   despecialize, compiledFor,
 };

@@ -210,7 +210,7 @@ export function emitIns(ctx: EmitContext, pc: number): string {
     case Op.MULVV: return arithVV("x * y", 2);
     case Op.DIVVV: return arithVV("x / y", 3);
     case Op.MODVV: return arithVV("luaMod(x, y)", 4);
-    case Op.POW: return arithVV("Math.pow(x, y)", 5);
+    case Op.POW: return arithVV("luaPow(x, y)", 5);
     case Op.CAT: {
       // meta.concat reads the operands from the stack array.
       const concat = `${spill(ctx, b, c + 1)} ${slow(`${S_(a)} = meta.concat(L, base + ${b}, base + ${c});`)}`;

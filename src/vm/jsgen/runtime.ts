@@ -17,6 +17,7 @@ export interface JsRuntime {
   pcallMarker: NativeFunction;
   xpcallMarker: NativeFunction;
   luaMod(a: number, b: number): number;
+  luaPow(x: number, y: number): number;
   toInt32(x: number): number;
   isFunction(v: LuaValue): boolean;
   pushLuaFrame(L: LuaThread, cl: LuaClosure, fidx: number, nargs: number, nresults: number, kind: FrameKind): CallInfo;

@@ -6,6 +6,7 @@ import { LuaTable } from "../table.ts";
 import type { LuaThread } from "../thread.ts";
 import { checkNumber, register, ret1 } from "./api.ts";
 import { PRNG } from "./prng.ts";
+import { luaPow } from "../../util/arith.ts";
 
 type NumFn = (x: number) => number;
 
@@ -135,7 +136,7 @@ export function openMath(S: LuaState): void {
     modf,
     log,
     atan2: binary(Math.atan2),
-    pow: binary(Math.pow),
+    pow: binary(luaPow),
     fmod: binary((x, y) => x % y),
     ldexp: binary(ldexp),
     min,
