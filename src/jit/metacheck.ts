@@ -42,13 +42,8 @@ export function missingMetamethod(L: LuaThread, ins: number, base: number): bool
       const v = stack[base + bcD(ins)];
       return typeof v !== "string" && !(v instanceof LuaTable) && !hasMetamethod(L, v, op);
     }
-    case Op.CAT: {
-      const hi = base + bcC(ins);
-      const left = concatMetaPair(stack, base + bcB(ins), hi);
-      if (left < 0) return false;
-      const right = left === hi - 1 ? stack[hi] : ""; // (or the joined strings above it)
-      return !hasMetamethod(L, stack[left], op) && !hasMetamethod(L, right, op);
-    }
+    case Op.CAT:
+      return concatMissing(L, stack, base + bcB(ins), base + bcC(ins));
     case Op.TGETV: case Op.TGETS: case Op.TGETB: case Op.TGETR:
     case Op.TSETV: case Op.TSETS: case Op.TSETB: case Op.TSETR: {
       const t = stack[base + bcB(ins)];
@@ -61,6 +56,14 @@ export function missingMetamethod(L: LuaThread, ins: number, base: number): bool
     default:
       return false;
   }
+}
+
+/** Would joining the values in slots lo..hi (as CAT does) call for a __concat that neither value of its pair has? */
+export function concatMissing(L: LuaThread, stack: readonly LuaValue[], lo: number, hi: number): boolean {
+  const left = concatMetaPair(stack, lo, hi);
+  if (left < 0) return false;
+  const right = left === hi - 1 ? stack[hi] : ""; // (or the joined strings above it)
+  return !hasMetamethod(L, stack[left], Op.CAT) && !hasMetamethod(L, right, Op.CAT);
 }
 
 /**

@@ -21,7 +21,7 @@ import type { EventInput, LinkType, ProtoKey, TraceOrigin } from "./events.ts";
 import { forEvent, type LoopEv } from "./forloop.ts";
 import { IrModel, LJ_MAX_ASIZE, calleeHolds, nextInto, type CalleeSpec, type ModelContext } from "./irmodel.ts";
 import type { LuaValue } from "../vm/value.ts";
-import { concatMetaPair, missingMetamethod } from "./metacheck.ts";
+import { concatMetaPair, concatMissing, missingMetamethod } from "./metacheck.ts";
 import { InvariantMonitor } from "./monitor.ts";
 import { replayPrefix } from "./prefixvals.ts";
 import { comparisonJumps } from "./cmpjump.ts";
@@ -129,8 +129,11 @@ interface Recording {
   restoredPc?: number;
   /** A Lua error was thrown while recording (lj_err_throw's lj_trace_abort): the next instruction aborts. */
   errored?: boolean;
-  /** A CAT's __concat metamethod runs at this depth; operands are left to join after it returns (remainder). */
-  catMeta?: { depth: number; remainder: boolean };
+  /**
+   * A CAT's __concat metamethod runs at this depth; operands are left to join
+   * after it returns (remainder): those below slot `left` of the CAT's frame.
+   */
+  catMeta?: { depth: number; remainder: boolean; left: number };
 }
 
 /** Where a stitching trace's builtin returns to (its continuation frame, lj_cont_stitch). */
@@ -761,10 +764,14 @@ export class JitSim implements JitHooks {
     if (R.catMeta !== undefined && L.depth < R.catMeta.depth) R.catMeta = undefined; // the metamethod returned
     if (op === Op.CAT) {
       const left = concatMetaPair(stack, base + bcB(ins), base + bcC(ins));
-      if (left >= 0) R.catMeta = { depth: L.depth + 1, remainder: left > base + bcB(ins) };
+      if (left >= 0) R.catMeta = { depth: L.depth + 1, remainder: left > base + bcB(ins), left };
     }
     this.checkValues(R, pt, pc, ins, stack, base, framedepth);
     if (missingMetamethod(L, ins, base)) throw new TraceAbort("NOMM", undefined);
+    if (isRetOp(op) && R.catMeta !== undefined && R.catMeta.remainder && R.catMeta.depth === L.depth && this.remainderMissesMeta(L, ins, R.catMeta.left)) {
+      // lj_record_ret joins the operands left below the metamethod's pair with its result (rec_cat) as it records the return.
+      throw new TraceAbort("NOMM", undefined);
+    }
     // The model reads a JFORL's loop jump, which its D no longer holds: give it the FORL.
     const stepIr = R.model.step(this.modelContext(L, pt, pc, framedepth), op === Op.JFORL ? setOp(this.startIns(pt, pc), Op.JFORL) : ins);
     R.path.push({ pt, pc, ir: stepIr });
@@ -1676,6 +1683,22 @@ export class JitSim implements JitHooks {
   /** What every recording starts with: no bytecode range yet, the unroll limits as the parameters stand. */
   private freshLimits(): Pick<Recording, "bcMin" | "bcExtent" | "loopunroll" | "instunroll" | "tailcalled" | "loopref"> {
     return { bcMin: -1, bcExtent: -1, loopunroll: this.param(P_LOOPUNROLL), instunroll: this.param(P_INSTUNROLL), tailcalled: 0, loopref: 0 };
+  }
+
+  /**
+   * The __concat metamethod of a CAT in the frame below returns with `ins`:
+   * would joining the CAT's operands below slot `left` with its result need
+   * a __concat that none of them has?
+   */
+  private remainderMissesMeta(L: LuaThread, ins: number, left: number): boolean {
+    const below = L.frames[L.depth - 1];
+    const cat = below.closure?.proto.bc[below.pc - 1];
+    if (cat === undefined || bcOp(cat) !== Op.CAT) return false;
+    const op = bcOp(ins);
+    const nres = op === Op.RET0 ? 0 : op === Op.RET1 ? 1 : op === Op.RETM ? bcD(ins) + L.multres : bcD(ins) - 1;
+    const result = nres > 0 ? L.stack[L.ci.base + bcA(ins)] : undefined;
+    const vals = [...L.stack.slice(below.base + bcB(cat), left), result];
+    return concatMissing(L, vals, 0, vals.length - 1);
   }
 
   /** A call of a builtin while recording (lj_ffrecord_func / recff_nyi). */
