@@ -613,6 +613,8 @@ export class JitSim implements JitHooks {
       default:
         break; // FUNCF: no range check for traces started by a hot call
     }
+    // lj_record_setup: the start frame alone must leave room in the trace's slots.
+    if (this.rec === R && 1 + pt.framesize >= MAX_JSLOTS) this.abort("STACKOV", undefined, pt, firstPc(ins, pc));
     // The ITERN that starts a trace is recorded too (LJ_TRACE_RECORD_1ST).
     if (this.rec !== null && bcOp(ins) === Op.ITERN) this.recordSlow(L, pt, pc);
   }
@@ -825,6 +827,9 @@ export class JitSim implements JitHooks {
         if ((L.ci.kind === FrameKind.PCALL || L.ci.kind === FrameKind.XPCALL || L.ci.byPcall) && framedepth <= 0) throw new TraceAbort("NYIRETL", undefined);
         // Below a vararg function's first frame is its vararg frame, not a Lua one: the interpreter returns.
         if (framedepth <= 0 && (T.kind === "root" || (pt.flags & PROTO_VARARG) !== 0 || !this.returnsToLua(L))) this.stop("return", 0, pt);
+        else if (framedepth <= 0 && 1 + (L.frames[L.depth - 1].closure as LuaClosure).proto.framesize >= MAX_JSLOTS) {
+          throw new TraceAbort("STACKOV", undefined); // lj_record_ret: the lower frame the trace returns to must fit its slots
+        }
         break;
       default:
         break;
