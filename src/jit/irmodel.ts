@@ -182,6 +182,8 @@ export interface TypeCheck {
   next?: "key" | "val";
   /** Instead of a type: the function in `slot` is the one the call was specialised to. */
   callee?: CalleeSpec;
+  /** Instead of a type: the accessed table's hash part has this size, as recorded (HREFK's hmask guard). */
+  hmask?: number;
   /** Instead of a type: the string in `slot` is this one (recff_format specialises to its format string). */
   equals?: string;
   /** Instead of a type: the object in `slot` is the one in slot `other` (identical) or not, as recorded (lj_record_objcmp). */
@@ -1317,6 +1319,7 @@ export class IrModel {
     const g = this.cseLoad(`hmaskeq:${tab}`, true, [hmask], Mem.none);
     // rec_idx_key checks the hash part's size for a key it finds there (HREFK) or for an empty hash part.
     if (table instanceof LuaTable && (table.hmask === 0 || table.keyIndex(name) > table.asize)) this.noteShape(g, tab, "hmask", null, undefined, table.hmask);
+    if (table instanceof LuaTable) out.checks.push({ slot: null, t: "num", guard: g, abc: undefined, hmask: table.hmask });
     const node = this.cseLoad(`node:${tab}`, false, [tab], Mem.layout);
     const href = this.cseLoad(`hrefk:${key}`, true, [node], Mem.none);
     if (store === null) {

@@ -54,6 +54,8 @@ export const enum CheckKind {
   strEquals = 20,
   /** The objects in two stack slots (`slot`, `param`) are the same one (type 1) or not (type 0). */
   sameObject = 21,
+  /** The accessed table's hash part has the recorded size (`param`): HREFK's hmask guard. */
+  hmaskEquals = 22,
 }
 
 /** Checks of each step, flattened: step k's are chk*[start[k] .. start[k + 1] - 1]. */
@@ -150,7 +152,7 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
       list.kind[i] = c.varg !== undefined ? (c.varg.what === "count" ? CheckKind.vargCount : c.varg.what === "index" ? CheckKind.vargIndex
           : c.varg.what === "stop" ? CheckKind.vargStop : c.varg.what === "exact" ? CheckKind.vargExact : CheckKind.vargType)
         : c.jumps !== undefined ? CheckKind.cmpJumps : c.forl !== undefined ? (c.forl === "range" ? CheckKind.forRange : CheckKind.forDir)
-        : c.equals !== undefined ? CheckKind.strEquals : c.same !== undefined ? CheckKind.sameObject : c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
+        : c.hmask !== undefined ? CheckKind.hmaskEquals : c.equals !== undefined ? CheckKind.strEquals : c.same !== undefined ? CheckKind.sameObject : c.callee !== undefined ? CheckKind.callee : c.next === "key" ? CheckKind.nextKey : c.next === "val" ? CheckKind.nextVal
         : c.range !== undefined ? CheckKind.strRange : c.abc === "key" ? CheckKind.keyBounds
         : c.abc === "stop" ? CheckKind.stopBounds : c.abc === "outside" ? CheckKind.keyOutside : c.abc === "hashEmpty" ? CheckKind.hashEmpty
         : c.abc === "present" ? CheckKind.keyPresent : c.abc === "absent" ? CheckKind.keyAbsent
@@ -158,7 +160,7 @@ function checkList(T: Trace, inLoop: boolean): CheckList {
       list.slot[i] = c.slot ?? -1;
       list.type[i] = c.range !== undefined ? c.range.flags : c.forl !== undefined ? Number(c.forl === "up")
         : c.jumps !== undefined ? Number(c.jumps) : c.same !== undefined ? Number(c.same.identical) : c.varg !== undefined && c.varg.what !== "type" ? Number(c.varg.holds) : codeOfType(c.t);
-      list.param[i] = c.range !== undefined ? c.range.code : c.varg !== undefined ? c.varg.n : c.same !== undefined ? c.same.other : 0;
+      list.param[i] = c.hmask !== undefined ? c.hmask : c.range !== undefined ? c.range.code : c.varg !== undefined ? c.varg.n : c.same !== undefined ? c.same.other : 0;
       list.guard[i] = c.guard;
       list.callee.push(c.callee ?? null);
       list.str.push(c.equals ?? null);

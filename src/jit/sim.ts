@@ -681,6 +681,7 @@ export class JitSim implements JitHooks {
         }
         case CheckKind.keyOutside: ok = keyOutside(stack, pt.bc[pc], base); break;
         case CheckKind.hashEmpty: ok = accessedTable(stack, pt.bc[pc], base)?.hmask === 0; break;
+        case CheckKind.hmaskEquals: ok = accessedTable(stack, pt.bc[pc], base)?.hmask === chk.param[i]; break;
         case CheckKind.keyPresent: case CheckKind.keyAbsent: {
           const t = accessedTable(stack, pt.bc[pc], base);
           ok = t !== undefined && (t.keyIndex(accessedKey(stack, pt.bc[pc], base)) > t.asize) === (chk.kind[i] === CheckKind.keyPresent);

@@ -760,6 +760,11 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
         if (t !== null) test = `(${isTable(t)} && ${t}.hmask === 0)`;
         break;
       }
+      case CheckKind.hmaskEquals: {
+        const t = indexedTable(ctx, ins);
+        if (t !== null) test = `(${isTable(t)} && ${t}.hmask === ${pre.param[i]})`;
+        break;
+      }
       case CheckKind.sameObject:
         test = `((${rd0(ctx, pre.slot[i])} === ${rd0(ctx, pre.param[i])}) === ${pre.type[i] === 1})`;
         break;
