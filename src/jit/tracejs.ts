@@ -761,7 +761,7 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
         break;
       }
       case CheckKind.hmaskEquals: {
-        const t = indexedTable(ctx, ins);
+        const t = bcOp(ins) === Op.TGETS || bcOp(ins) === Op.TSETS ? rd(ctx, bcB(ins)) : indexedTable(ctx, ins);
         if (t !== null) test = `(${isTable(t)} && ${t}.hmask === ${pre.param[i]})`;
         break;
       }
