@@ -1703,7 +1703,8 @@ export class JitSim implements JitHooks {
     const op = bcOp(ins);
     const nres = op === Op.RET0 ? 0 : op === Op.RET1 ? 1 : op === Op.RETM ? bcD(ins) + L.multres : bcD(ins) - 1;
     const result = nres > 0 ? L.stack[L.ci.base + bcA(ins)] : undefined;
-    const vals = [...L.stack.slice(below.base + bcB(cat), left), result];
+    const vals = L.stack.slice(below.base + bcB(cat), left);
+    vals.push(result);
     return concatMissing(L, vals, 0, vals.length - 1);
   }
 

@@ -761,7 +761,7 @@ function emitChecks(ctx: StepContext, k: number, j: number): string | null {
         break;
       }
       case CheckKind.hmaskEquals: {
-        const t = bcOp(ins) === Op.TGETS || bcOp(ins) === Op.TSETS ? rd(ctx, bcB(ins)) : indexedTable(ctx, ins);
+        const t = indexedTable(ctx, ins);
         if (t !== null) test = `(${isTable(t)} && ${t}.hmask === ${pre.param[i]})`;
         break;
       }
@@ -875,10 +875,10 @@ function typeTest(v: string, type: number): string | null {
   }
 }
 
-/** The table an indexing instruction with a number or constant-integer key reads or writes (as the simulation's accessedTable). */
+/** The table an indexing instruction (TGETV/B/S, TSETV/B/S) reads or writes, as the simulation's accessedTable. */
 function indexedTable(ctx: StepContext, ins: number): string | null {
   const op = bcOp(ins);
-  return op === Op.TGETV || op === Op.TSETV || op === Op.TGETB || op === Op.TSETB ? rd(ctx, bcB(ins)) : null;
+  return op === Op.TGETV || op === Op.TSETV || op === Op.TGETB || op === Op.TSETB || op === Op.TGETS || op === Op.TSETS ? rd(ctx, bcB(ins)) : null;
 }
 
 /** Its key (as the simulation's accessedKey). */
