@@ -1519,6 +1519,20 @@ export class JitSim implements JitHooks {
   }
 
   /**
+   * The frame the exit's steps ran in when the last of them returned from it
+   * into the current frame (an exit at a return's guard): popped, but its
+   * record is still the one above the current frame. Null otherwise.
+   */
+  private prefixReturnedFrom(L: LuaThread, prefix: readonly PathStep[], pt: Proto): CallInfo | null {
+    if (prefix.length === 0 || !prefix.every((st) => st.pt === pt)) return null;
+    const last = prefix[prefix.length - 1];
+    if (!isRetOp(bcOp(last.pt.bc[last.pc]))) return null;
+    const popped = L.frames[L.depth + 1] as CallInfo | undefined;
+    if (popped === undefined || popped.kind !== FrameKind.LUA || !(popped.closure instanceof LuaClosure) || popped.closure.proto !== pt) return null;
+    return frameResultIdx(popped) >= L.ci.base ? popped : null;
+  }
+
+  /**
    * Frames from parent's first one up to the frame at `depth`, where parent
    * took an exit: the frames it had inlined there (0 if it had returned below its first).
    */
@@ -1585,22 +1599,26 @@ export class JitSim implements JitHooks {
       if (bcOp(forl) === Op.JFORL && bcD(forl) === root) model.startInLoop(startCtx, fori);
     }
     let aborted: { e: TraceAbort; st: PathStep } | null = null;
-    if (sameFrame || caller !== null) {
-      const framedepth = L.depth - T.entryFrames - R.depth0;
+    // The steps may have returned from the exit's frame into the current one (an exit at a
+    // return's guard): they are replayed in the frame they ran in, which the return popped.
+    const returnedFrom = this.prefixReturnedFrom(L, at.prefix, at.pt);
+    if (sameFrame || caller !== null || returnedFrom !== null) {
+      const frame = returnedFrom ?? startCi;
+      const framedepth = returnedFrom !== null ? 0 : L.depth - T.entryFrames - R.depth0;
       const replay = (st: PathStep, stack: LuaValue[]): void => {
         // Recording these steps would have aborted at the first that fails (after the fallback check below).
         if (aborted === null) {
           try {
-            this.checkValues(R, st.pt, st.pc, st.pt.bc[st.pc], stack, startCi.base, framedepth);
+            this.checkValues(R, st.pt, st.pc, st.pt.bc[st.pc], stack, frame.base, framedepth);
           } catch (e) {
             if (!(e instanceof TraceAbort)) throw e;
             aborted = { e, st };
           }
         }
-        st.ir = model.step({ ...this.modelContext(L, st.pt, st.pc, 0, startCi), stack }, st.pt.bc[st.pc]);
+        st.ir = model.step({ ...this.modelContext(L, st.pt, st.pc, 0, frame), stack }, st.pt.bc[st.pc]);
       };
-      const cl = startCi.closure;
-      if (!(cl instanceof LuaClosure && replayPrefix(L.stack, startCi.base, cl, at.prefix, (i, stack) => replay(at.prefix[i], stack)))) {
+      const cl = frame.closure;
+      if (!(cl instanceof LuaClosure && replayPrefix(L.stack, frame.base, cl, at.prefix, (i, stack) => replay(at.prefix[i], stack)))) {
         for (const st of at.prefix) replay(st, L.stack);
       }
     }
