@@ -2125,7 +2125,8 @@ export class JitSim implements JitHooks {
   on(target: JitTarget): void {
     if (target.kind === "engine") {
       this.updateCounting();
-      this.S.resetHotcounts();
+      // lj_dispatch_update resets the hot counters only when the JIT goes from off to on.
+      if (target.wasOn !== true) this.S.resetHotcounts();
       return;
     }
     this.forProtos(target, (pt) => {

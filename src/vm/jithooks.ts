@@ -11,8 +11,8 @@ export type JitFuncScope = "func" | "allfunc" | "allsubfunc";
 
 /** What a jit.on/off/flush call is about (luaJIT_setmode's idx and mode). */
 export type JitTarget =
-  /** jit.on() / jit.off() / jit.flush(): the whole engine. */
-  | { kind: "engine" }
+  /** jit.on() / jit.off() / jit.flush(): the whole engine (wasOn: whether the JIT was on before this call). */
+  | { kind: "engine"; wasOn?: boolean }
   /** A Lua function's prototype: fn itself, fn plus its children (true), or only its children (false). */
   | { kind: "proto"; proto: Proto; scope: JitFuncScope };
 

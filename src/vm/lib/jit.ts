@@ -34,7 +34,7 @@ function setJitMode(L: LuaThread, base: number, nargs: number, op: ModeOp): numb
   const a1 = arg(L, base, nargs, 1);
   let target: JitTarget;
   if (a1 === undefined) {
-    target = { kind: "engine" };
+    target = { kind: "engine", wasOn: (S.jitConfig.flags & JIT_F_ON) !== 0 };
     if (op === "on") S.jitConfig.flags |= JIT_F_ON;
     else if (op === "off") S.jitConfig.flags &= ~JIT_F_ON;
   } else {
