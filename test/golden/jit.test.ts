@@ -3,34 +3,16 @@
 // three builds (the oracle's NAME.jv.B, NAME.out.B, NAME.events.B.jsonl).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.ts";
-import type { CliIO } from "../../src/cli/io.ts";
+import { luajitArgs, runCliIn } from "../support/cli.ts";
 import { jsonLines } from "../support/jv.ts";
 import { casePath, oracleCaseNames, oracleCases } from "../support/oracle.ts";
 
 const BUILDS = ["fixed", "prefix-assert", "prefix-release"] as const;
 const names = oracleCaseNames()?.filter((n) => n === "seed_flush_twice" || n.startsWith("flushbug_")) ?? null;
 
-function caseArgs(name: string): string[] {
-  const first = readFileSync(casePath(name, ".lua"), "latin1").split("\n", 1)[0];
-  const m = /^--\s*luajit-args:(.*)$/.exec(first);
-  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
-}
-
 function run(name: string, build: string, extra: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const files: Record<string, string> = {};
-  const io: CliIO = {
-    stdout: (s) => { stdout += s; },
-    stderr: (s) => { stderr += s; },
-    readFile: (p) => readFileSync(`${oracleCases}/${p}`, "latin1"),
-    readStdin: () => "",
-    writeFile: (p, s) => { files[p] = s; },
-    stdinIsTTY: () => false,
-  };
-  const status = runCli([`--build=${build}`, ...caseArgs(name), ...extra, `${name}.lua`], io);
-  return { status, stdout, stderr, files };
+  const args = luajitArgs(readFileSync(casePath(name, ".lua"), "latin1"));
+  return runCliIn(oracleCases, [`--build=${build}`, ...args, ...extra, `${name}.lua`]);
 }
 
 describe("trace lifecycle of the flush-bug cases matches LuaJIT", () => {
@@ -48,7 +30,7 @@ describe("trace lifecycle of the flush-bug cases matches LuaJIT", () => {
         expect(jv.stderr).toBe(wantJv);
         expect(`${jv.stdout}exit: ${jv.status}\n`).toBe(readFileSync(casePath(name, `.out.${build}`), "latin1"));
         const ev = run(name, build, ["--events=log.jsonl"]);
-        expect(jsonLines(ev.files["log.jsonl"])).toEqual(jsonLines(readFileSync(casePath(name, `.events.${build}.jsonl`), "latin1")));
+        expect(jsonLines(ev.files.get("log.jsonl") ?? "")).toEqual(jsonLines(readFileSync(casePath(name, `.events.${build}.jsonl`), "latin1")));
       });
     }
   }

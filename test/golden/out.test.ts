@@ -3,31 +3,14 @@
 // "exit: N"). Runs the CLI's own run path in-process.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.ts";
-import type { CliIO } from "../../src/cli/io.ts";
+import { luajitArgs, runCliIn } from "../support/cli.ts";
 import { casePath, oracleCaseNames, oracleCases } from "../support/oracle.ts";
 
 const names = oracleCaseNames();
 
-/** The case's luajit options, from its first line. */
-function caseArgs(name: string): string[] {
-  const first = readFileSync(casePath(name, ".lua"), "latin1").split("\n", 1)[0];
-  const m = /^--\s*luajit-args:(.*)$/.exec(first);
-  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
-}
-
 function runCase(name: string): string {
-  let out = "";
-  const io: CliIO = {
-    stdout: (s) => { out += s; },
-    stderr: () => {},
-    readFile: (p) => readFileSync(p.startsWith("/") ? p : `${oracleCases}/${p}`, "latin1"),
-    readStdin: () => "",
-    writeFile: () => {},
-    stdinIsTTY: () => false,
-  };
-  const status = runCli([...caseArgs(name), `${name}.lua`], io);
-  return `${out}exit: ${status}\n`;
+  const { status, stdout } = runCliIn(oracleCases, [...luajitArgs(readFileSync(casePath(name, ".lua"), "latin1")), `${name}.lua`]);
+  return `${stdout}exit: ${status}\n`;
 }
 
 describe("program output matches LuaJIT (fixed build)", () => {

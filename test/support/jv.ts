@@ -2,28 +2,10 @@
 // program's own "-- luajit-args:" line, as LuaJIT was run for the expected output.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CliIO } from "../../src/cli/io.ts";
-import { runCli } from "../../src/cli/main.ts";
+import { luajitArgs, runCliIn, type CliRun } from "./cli.ts";
 
-function argsOf(src: string): string[] {
-  const m = /^--\s*luajit-args:(.*)$/m.exec(src.split("\n", 1)[0]);
-  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
-}
-
-function runIn(dir: string, name: string, flag: string): { stderr: string; files: Map<string, string> } {
-  const src = readFileSync(join(dir, `${name}.lua`), "latin1");
-  let stderr = "";
-  const files = new Map<string, string>();
-  const io: CliIO = {
-    stdout: () => {},
-    stderr: (s) => { stderr += s; },
-    readFile: (p) => readFileSync(join(dir, p), "latin1"),
-    readStdin: () => "",
-    writeFile: (p, s) => { files.set(p, s); },
-    stdinIsTTY: () => false,
-  };
-  runCli([...argsOf(src), flag, `${name}.lua`], io);
-  return { stderr, files };
+function runIn(dir: string, name: string, flag: string): CliRun {
+  return runCliIn(dir, [...luajitArgs(readFileSync(join(dir, `${name}.lua`), "latin1")), flag, `${name}.lua`]);
 }
 
 export function jvOf(dir: string, name: string): string {

@@ -6,8 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.ts";
-import { runCli } from "../../src/cli/main.ts";
+import { runCliIn } from "../support/cli.ts";
 import { repoRoot } from "../support/oracle.ts";
 import { runLua } from "../support/runlua.ts";
 
@@ -15,17 +14,7 @@ const dir = join(repoRoot, "test/fixtures/stack");
 
 /** stdout, stderr and exit status of `ljscope NAME.lua`, as regen.sh records them. */
 function runScript(name: string, argv: string[] = []): string {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (s) => { stdout += s; },
-    stderr: (s) => { stderr += s; },
-    readFile: (p) => readFileSync(join(dir, p), "latin1"),
-    readStdin: () => "",
-    writeFile: () => {},
-    stdinIsTTY: () => false,
-  };
-  const status = runCli([name, ...argv], io);
+  const { status, stdout, stderr } = runCliIn(dir, [name, ...argv]);
   return `${stdout}${stderr.replace(/0x[0-9a-f]+/g, "ADDR")}exit: ${status}\n`;
 }
 

@@ -2,23 +2,15 @@
 // build: the pre-fix builds' stale unpatch, and in prefix-release the newer
 // trace that silently lost its bytecode; the fixed build has none.
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.ts";
-import { runCli } from "../../src/cli/main.ts";
+import { runCliIn } from "../support/cli.ts";
 
 const SEED = "for _ = 1, 3 do jit.flush(1) for _ = 1, 4 do end end\n";
 
 function violations(build: string): string[] {
-  let stderr = "";
-  const io: CliIO = {
-    stdout: () => {},
-    stderr: (s) => { stderr += s; },
+  const { stderr } = runCliIn(".", [`--build=${build}`, "-Ohotloop=1", "seed.lua"], {
     readFile: () => SEED,
-    readStdin: () => "",
-    writeFile: () => {},
-    stdinIsTTY: () => false,
     getenv: (n) => (n === "LJSCOPE_DEBUG_EVENTS" ? "1" : undefined),
-  };
-  runCli([`--build=${build}`, "-Ohotloop=1", "seed.lua"], io);
+  });
   return stderr.split("\n").filter((l) => l.includes('"type":"violation"')).map((l) => (JSON.parse(l) as { message: string }).message);
 }
 

@@ -7,27 +7,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main.ts";
-import type { CliIO } from "../../src/cli/io.ts";
+import { luajitArgs, runCliIn } from "../support/cli.ts";
 import { repoRoot } from "../support/oracle.ts";
 
 const dir = join(repoRoot, "test/fixtures/vmevent");
 
 function run(name: string): { out: string; err: string } {
-  const source = readFileSync(join(dir, `${name}.lua`), "latin1");
-  const args = /^--\s*luajit-args:(.*)$/m.exec(source.split("\n", 1)[0])?.[1].trim().split(/\s+/).filter(Boolean) ?? [];
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    stdout: (s) => { out += s; },
-    stderr: (s) => { err += s; },
-    readFile: (p) => readFileSync(join(dir, p), "latin1"),
-    readStdin: () => "",
-    writeFile: () => {},
-    stdinIsTTY: () => false,
-  };
-  const status = runCli([...args, "-jv", `${name}.lua`], io);
-  return { out: `${out}exit: ${status}\n`, err: err.replaceAll("ljscope:", "luajit:") };
+  const args = luajitArgs(readFileSync(join(dir, `${name}.lua`), "latin1"));
+  const { status, stdout, stderr } = runCliIn(dir, [...args, "-jv", `${name}.lua`]);
+  return { out: `${stdout}exit: ${status}\n`, err: stderr.replaceAll("ljscope:", "luajit:") };
 }
 
 describe("jit.attach handlers for trace events", () => {
